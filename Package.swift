@@ -1,0 +1,100 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependency direction (arrows point at what a module uses):
+//   OrderDesk  -> Foundation only (the rules: no files, no sockets)
+//   OrderStore -> OrderDesk                  (the JSON store on disk)
+//   JetAPI     -> OrderDesk, AsyncHTTPClient (Jet's wire + the Marketplace adapter)
+//   JetSandbox -> JetAPI (wire models only), Hummingbird
+//   DeskEngine -> OrderDesk, OrderStore      (actions, outbox, downloads: the desk at work)
+//   Shell      -> DeskEngine, OrderDesk, OrderStore, CEditLine
+//   jom        -> everything; the one place that wires live I/O together
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "jom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "jom", targets: ["jom"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .target(name: "OrderDesk", swiftSettings: swiftSettings),
+        .target(name: "OrderStore", dependencies: ["OrderDesk"], swiftSettings: swiftSettings),
+        .target(
+            name: "JetAPI",
+            dependencies: [
+                "OrderDesk",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "JetSandbox",
+            dependencies: [
+                "JetAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "DeskEngine", dependencies: ["OrderDesk", "OrderStore"], swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(
+            name: "Shell",
+            dependencies: ["OrderDesk", "OrderStore", "DeskEngine", "CEditLine"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "jom",
+            dependencies: [
+                "Shell", "DeskEngine", "OrderStore", "OrderDesk", "JetAPI", "JetSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "OrderDesk", "JetAPI", "JetSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk"], swiftSettings: swiftSettings),
+        .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JetTests",
+            dependencies: ["JetAPI", "JetSandbox", "OrderDesk", "TestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "OrderDesk", "OrderStore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

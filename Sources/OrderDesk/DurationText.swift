@@ -1,0 +1,61 @@
+import Foundation
+
+/// Durations as operators write them: `90s`, `15m`, `24h`, `2d`, `1h30m`, or a bare number of minutes.
+public enum DurationText {
+    /// Seconds for `text`, or nil when it is not a duration.
+    public static func parse(_ text: String) -> TimeInterval? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !t.isEmpty else { return nil }
+        if let minutes = Double(t), minutes >= 0 { return minutes * 60 }
+        var total: Double = 0
+        var number = ""
+        var sawUnit = false
+        for ch in t {
+            if ch.isNumber || ch == "." {
+                number.append(ch)
+            } else {
+                guard let n = Double(number) else { return nil }
+                switch ch {
+                case "s": total += n
+                case "m": total += n * 60
+                case "h": total += n * 3600
+                case "d": total += n * 86400
+                case "w": total += n * 7 * 86400
+                default: return nil
+                }
+                number = ""
+                sawUnit = true
+            }
+        }
+        guard number.isEmpty, sawUnit, total >= 0 else { return nil }
+        return total
+    }
+
+    /// `15m`, `24h`, `1h30m`, `2d`, `45s`, `0`.
+    public static func format(_ seconds: TimeInterval) -> String {
+        var s = Int(seconds.rounded())
+        if s == 0 { return "0" }
+        var parts: [String] = []
+        if s >= 86400, s % 3600 == 0 {
+            let d = s / 86400
+            if d > 0 { parts.append("\(d)d"); s -= d * 86400 }
+        }
+        if s >= 3600 { parts.append("\(s / 3600)h"); s %= 3600 }
+        if s >= 60 { parts.append("\(s / 60)m"); s %= 60 }
+        if s > 0 { parts.append("\(s)s") }
+        return parts.joined()
+    }
+
+    /// A short, human distance in time: `12m`, `3h`, `2d`, `45s`.
+    public static func short(_ seconds: TimeInterval) -> String {
+        let s = abs(seconds)
+        if s < 60 { return "\(Int(s))s" }
+        if s < 3600 { return "\(Int(s / 60))m" }
+        if s < 86400 * 2 {
+            let h = Int(s / 3600)
+            let m = Int(s.truncatingRemainder(dividingBy: 3600) / 60)
+            return m > 0 && h < 10 ? "\(h)h\(m)m" : "\(h)h"
+        }
+        return "\(Int(s / 86400))d"
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Acknowledging an order: accepting it, or rejecting it (which is how an order is cancelled before approval).
+public struct Acknowledgement: Codable, Sendable, Hashable {
+    public struct Item: Codable, Sendable, Hashable {
+        public var itemID: String
+        public var altItemID: String?
+        /// Jet's item status: `fulfillable`, `nonfulfillable - no inventory`, `nonfulfillable - invalid merchant SKU`.
+        public var status: String
+
+        public init(itemID: String, altItemID: String? = nil, status: String) {
+            self.itemID = itemID
+            self.altItemID = altItemID
+            self.status = status
+        }
+    }
+
+    /// Jet's acknowledgement status: `accepted` or one of the `rejected - …` statuses.
+    public var status: String
+    public var altOrderID: String?
+    public var items: [Item]
+
+    public init(status: String, altOrderID: String? = nil, items: [Item]) {
+        self.status = status
+        self.altOrderID = altOrderID
+        self.items = items
+    }
+
+    public var isAccepted: Bool { status == "accepted" }
+}
+
+/// A shipped message: units shipped with tracking, or units cancelled (a cancel-only shipment).
+public struct ShipmentReport: Codable, Sendable, Hashable {
+    public struct Item: Codable, Sendable, Hashable {
+        public var sku: String
+        public var altItemID: String?
+        public var quantity: Int
+        public var cancelQuantity: Int
+
+        public init(sku: String, altItemID: String? = nil, quantity: Int, cancelQuantity: Int) {
+            self.sku = sku
+            self.altItemID = altItemID
+            self.quantity = quantity
+            self.cancelQuantity = cancelQuantity
+        }
+    }
+
+    /// Our id for the shipment; Jet keeps it, so it tells us later whether a shipment arrived.
+    public var altShipmentID: String
+    public var tracking: String?
+    public var carrier: String?
+    public var method: String?
+    public var shippedAt: Date?
+    public var expectedDeliveryAt: Date?
+    public var carrierPickUpAt: Date?
+    public var shipFromZip: String?
+    /// The customer's return window, in days, sent with shipped units.
+    public var daysToReturn: Int?
+    public var items: [Item]
+
+    public init(altShipmentID: String, tracking: String? = nil, carrier: String? = nil, method: String? = nil,
+                shippedAt: Date? = nil, expectedDeliveryAt: Date? = nil, carrierPickUpAt: Date? = nil,
+                shipFromZip: String? = nil, daysToReturn: Int? = nil, items: [Item]) {
+        self.daysToReturn = daysToReturn
+        self.altShipmentID = altShipmentID
+        self.tracking = tracking
+        self.carrier = carrier
+        self.method = method
+        self.shippedAt = shippedAt
+        self.expectedDeliveryAt = expectedDeliveryAt
+        self.carrierPickUpAt = carrierPickUpAt
+        self.shipFromZip = shipFromZip
+        self.items = items
+    }
+
+    public var isCancelOnly: Bool { items.allSatisfy { $0.quantity == 0 } }
+}
+
+/// Completing a return request: a refund (full or partial) or a denial (nothing refunded).
+public struct ReturnCompletion: Codable, Sendable, Hashable {
+    public struct Item: Codable, Sendable, Hashable {
+        public var itemID: String
+        public var altItemID: String?
+        public var quantityReturned: Int
+        public var refundQuantity: Int
+        /// Jet's `return_refund_feedback`: why less than requested is refunded.
+        public var feedback: String?
+        public var notes: String?
+        public var amount: Amounts
+
+        public init(itemID: String, altItemID: String? = nil, quantityReturned: Int, refundQuantity: Int,
+                    feedback: String? = nil, notes: String? = nil, amount: Amounts) {
+            self.itemID = itemID
+            self.altItemID = altItemID
+            self.quantityReturned = quantityReturned
+            self.refundQuantity = refundQuantity
+            self.feedback = feedback
+            self.notes = notes
+            self.amount = amount
+        }
+    }
+
+    public var returnID: String
+    public var merchantOrderID: String
+    public var altOrderID: String?
+    public var items: [Item]
+    public var agreeToReturnCharge: Bool
+    public var returnChargeFeedback: String?
+
+    public init(returnID: String, merchantOrderID: String, altOrderID: String? = nil, items: [Item],
+                agreeToReturnCharge: Bool = true, returnChargeFeedback: String? = nil) {
+        self.returnID = returnID
+        self.merchantOrderID = merchantOrderID
+        self.altOrderID = altOrderID
+        self.items = items
+        self.agreeToReturnCharge = agreeToReturnCharge
+        self.returnChargeFeedback = returnChargeFeedback
+    }
+
+    public var refundTotal: Cents { items.reduce(.zero) { $0 + $1.amount.total } }
+}
+
+/// One call that changes something at the marketplace. Every operator action that reaches Jet is one of these,
+/// written to the outbox before it is sent.
+public enum MarketplaceRequest: Codable, Sendable, Hashable {
+    case acknowledge(Acknowledgement)
+    case ship(ShipmentReport)
+    case completeReturn(ReturnCompletion)
+
+    private enum CodingKeys: String, CodingKey { case kind, acknowledge, ship, completeReturn = "complete_return" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .kind) {
+        case "acknowledge": self = .acknowledge(try c.decode(Acknowledgement.self, forKey: .acknowledge))
+        case "ship": self = .ship(try c.decode(ShipmentReport.self, forKey: .ship))
+        case "complete_return": self = .completeReturn(try c.decode(ReturnCompletion.self, forKey: .completeReturn))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown request kind \"\(other)\"")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .acknowledge(let a):
+            try c.encode("acknowledge", forKey: .kind)
+            try c.encode(a, forKey: .acknowledge)
+        case .ship(let s):
+            try c.encode("ship", forKey: .kind)
+            try c.encode(s, forKey: .ship)
+        case .completeReturn(let r):
+            try c.encode("complete_return", forKey: .kind)
+            try c.encode(r, forKey: .completeReturn)
+        }
+    }
+}

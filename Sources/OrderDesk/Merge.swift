@@ -1,0 +1,67 @@
+import Foundation
+
+/// Folding what Jet says into what the store holds, without losing notes or actions not yet sent. Merging
+/// the same download twice changes nothing.
+public enum Merge {
+    /// What a merge brought, for the notice above the prompt.
+    public enum Change: Sendable, Hashable {
+        case newOrder
+        case cancelRequested
+        case returnRequested
+        case statusChanged(from: String, to: String)
+    }
+
+    /// The record after merging `order` (and the order's open `returns`) into `existing`. Returns nil when
+    /// nothing changed.
+    public static func merge(_ downloaded: Order, returns: [ReturnRequest], into existing: OrderRecord?, at now: Date)
+        -> (record: OrderRecord, changes: [Change])?
+    {
+        var incoming = downloaded
+        // Jet lists only open returns; keep the ones we already know, updated by the download.
+        var mergedReturns = existing?.order.returns ?? []
+        for r in downloaded.returns + returns {
+            if let i = mergedReturns.firstIndex(where: { $0.id == r.id }) {
+                mergedReturns[i] = r
+            } else {
+                mergedReturns.append(r)
+            }
+        }
+        incoming.returns = mergedReturns
+
+        guard var record = existing else {
+            var record = OrderRecord(order: incoming)
+            record.history.append(HistoryEvent(at: now, by: "jet", event: "downloaded from Jet (status \(incoming.status))"))
+            var changes: [Change] = [.newOrder]
+            if incoming.directedCancel { changes.append(.cancelRequested) }
+            if incoming.returns.contains(where: \.isOpen) { changes.append(.returnRequested) }
+            return (record, changes)
+        }
+        guard record.order != incoming else { return nil }
+
+        let before = record.stage
+        let old = record.order
+        record.order = incoming
+        var changes: [Change] = []
+        if old.status != incoming.status {
+            changes.append(.statusChanged(from: old.status, to: incoming.status))
+            record.history.append(HistoryEvent(at: now, by: "jet", event: "Jet status \(old.status) → \(incoming.status)"))
+        }
+        if incoming.directedCancel && !old.directedCancel {
+            changes.append(.cancelRequested)
+            let units = incoming.lines.reduce(0) { $0 + $1.cancelRequested }
+            record.history.append(HistoryEvent(at: now, by: "jet",
+                                               event: "Jet asks to cancel " + (units > 0 ? "\(units) unit\(units == 1 ? "" : "s")" : "the order")))
+        }
+        let oldIDs = Set(old.returns.map(\.id))
+        for r in incoming.returns where !oldIDs.contains(r.id) {
+            changes.append(.returnRequested)
+            let reasons = Set(r.lines.map(\.reason)).sorted().joined(separator: "; ")
+            record.history.append(HistoryEvent(at: now, by: "jet",
+                                               event: "return requested (\(r.requestedTotal.total))" + (reasons.isEmpty ? "" : ": \(reasons)")))
+        }
+        if changes.isEmpty && before != record.stage {
+            changes.append(.statusChanged(from: before.rawValue, to: record.stage.rawValue))
+        }
+        return (record, changes)
+    }
+}

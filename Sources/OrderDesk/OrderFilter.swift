@@ -1,0 +1,61 @@
+import Foundation
+
+/// What `show` lists. The session's current filter is one of these, or a `find` text.
+public enum OrderFilter: String, Sendable, Hashable, CaseIterable {
+    case actionable, new
+    case toShip = "to-ship"
+    case shipped, cancelled
+    case cancelRequested = "cancel-requested"
+    case returns, refunded, denied, late, all
+
+    public var explanation: String {
+        switch self {
+        case .actionable: "everything that needs you: new, to ship, cancel requested, return requested"
+        case .new: "ready at Jet, not yet approved"
+        case .toShip: "approved, not yet shipped"
+        case .shipped: "every unit shipped"
+        case .cancelled: "rejected or every unit cancelled"
+        case .cancelRequested: "Jet asks you to cancel (a directed cancel)"
+        case .returns: "return requested, not yet answered"
+        case .refunded: "return answered with a refund"
+        case .denied: "return answered with a denial"
+        case .late: "past a deadline (approve, ship or answer a return)"
+        case .all: "every order in the store"
+        }
+    }
+
+    /// The stages this filter lists without looking at deadlines, or nil for every stage.
+    public var stages: Set<OrderStage>? {
+        switch self {
+        case .actionable, .late: [.new, .approved, .cancelRequested, .returnRequested]
+        case .new: [.new]
+        case .toShip: [.approved]
+        case .shipped: [.shipped]
+        case .cancelled: [.cancelled]
+        case .cancelRequested: [.cancelRequested]
+        case .returns: [.returnRequested]
+        case .refunded: [.refunded]
+        case .denied: [.refundDenied]
+        case .all: nil
+        }
+    }
+
+    public func matches(_ s: OrderSummary, now: Date, settings: Settings) -> Bool {
+        if let stages, !stages.contains(s.stage) { return false }
+        if self == .late {
+            guard let d = Deadline.next(for: s, settings: settings) else { return false }
+            return d.urgency(now: now, dueSoon: settings.dueSoon) == .late
+        }
+        return true
+    }
+
+    /// Parses a filter name or a unique prefix of one.
+    public static func parse(_ text: String) -> OrderFilter? {
+        let t = text.lowercased()
+        if let f = OrderFilter(rawValue: t) { return f }
+        if t == "toship" || t == "approved" { return .toShip }
+        if t == "return" || t == "return-requested" { return .returns }
+        let m = allCases.filter { $0.rawValue.hasPrefix(t) }
+        return m.count == 1 && !t.isEmpty ? m[0] : nil
+    }
+}

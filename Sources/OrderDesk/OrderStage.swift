@@ -1,0 +1,133 @@
+import Foundation
+
+/// Where an order stands for the operator. Derived from Jet's statuses and our own actions (sent or still
+/// queued), never stored as the truth.
+public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
+    /// Jet has not released the order yet (`created`: fraud check / customer-cancel window).
+    case held
+    /// Ready at Jet, not yet approved.
+    case new
+    /// Approved (acknowledged), units still to ship.
+    case approved
+    /// Every unit shipped (or the rest cancelled).
+    case shipped
+    /// Rejected at acknowledgement, or every unit cancelled.
+    case cancelled
+    /// Jet asks the merchant to cancel units (a directed cancel).
+    case cancelRequested = "cancel-requested"
+    /// A customer asked for a return that is not answered yet.
+    case returnRequested = "return-requested"
+    case refunded
+    case refundDenied = "refund-denied"
+
+    /// The word operators see in lists.
+    public var label: String {
+        switch self {
+        case .held: "held"
+        case .new: "new"
+        case .approved: "to ship"
+        case .shipped: "shipped"
+        case .cancelled: "cancelled"
+        case .cancelRequested: "cancel req"
+        case .returnRequested: "return req"
+        case .refunded: "refunded"
+        case .refundDenied: "denied"
+        }
+    }
+
+    /// Stages that need the operator: the `actionable` filter.
+    public var isActionable: Bool {
+        switch self {
+        case .new, .approved, .cancelRequested, .returnRequested: true
+        default: false
+        }
+    }
+
+    /// Derives the stage of an order from Jet's view and our effective (queued or delivered) actions.
+    public static func of(_ record: OrderRecord) -> OrderStage {
+        let order = record.order
+        let actions = record.effectiveActions
+
+        if let ret = order.latestReturn {
+            if let answer = actions.last(where: { action in
+                if case .completeReturn(let c) = action.request { return c.returnID == ret.id }
+                return false
+            }) {
+                return answer.kind == .deny ? .refundDenied : .refunded
+            }
+            if ret.isOpen { return .returnRequested }
+            if ret.status.lowercased() == "completed by merchant" {
+                if let refunded = ret.refunded, refunded.total == .zero { return .refundDenied }
+                return .refunded
+            }
+        }
+
+        if isCancelled(record) { return .cancelled }
+        let progress = OrderProgress(record)
+        if outstandingCancelRequest(record, progress) > 0 { return .cancelRequested }
+        if isAccepted(record) || order.status == "inprogress" || order.status == "complete" {
+            if progress.openUnits == 0 {
+                return progress.shippedUnits > 0 ? .shipped : .cancelled
+            }
+            return .approved
+        }
+        switch order.status {
+        case "ready": return .new
+        case "created": return .held
+        default: return .held
+        }
+    }
+
+    /// Accepted at Jet or by an effective local approval.
+    public static func isAccepted(_ record: OrderRecord) -> Bool {
+        let order = record.order
+        if order.acknowledgementStatus == "accepted" { return true }
+        if ["acknowledged", "inprogress", "complete"].contains(order.status), !(order.acknowledgementStatus?.hasPrefix("rejected") ?? false) {
+            return true
+        }
+        return record.effectiveActions.contains { action in
+            if case .acknowledge(let a) = action.request { return a.isAccepted }
+            return false
+        }
+    }
+
+    /// Rejected at acknowledgement (by us or another tool), cancelled by Jet, or every unit cancelled.
+    public static func isCancelled(_ record: OrderRecord) -> Bool {
+        cancellation(record) != nil
+    }
+
+    /// Who cancelled the order, if it is cancelled as a whole.
+    public enum Cancellation: String, Sendable { case merchant, directed, marketplace }
+
+    public static func cancellation(_ record: OrderRecord) -> Cancellation? {
+        let order = record.order
+        let rejectedLocally = record.effectiveActions.contains { action in
+            if case .acknowledge(let a) = action.request { return !a.isAccepted }
+            return false
+        }
+        if rejectedLocally || (order.acknowledgementStatus?.hasPrefix("rejected") ?? false)
+            || (order.exceptionState?.contains("order rejected") ?? false) {
+            return .merchant
+        }
+        if order.exceptionState?.contains("manual canceled") ?? false { return .marketplace }
+        let progress = OrderProgress(record)
+        if progress.orderedUnits > 0, progress.cancelledUnits >= progress.orderedUnits {
+            return order.directedCancel || order.lines.contains(where: { $0.cancelRequested > 0 }) ? .directed : .merchant
+        }
+        return nil
+    }
+
+    /// Units Jet asked to cancel that are not cancelled yet.
+    public static func outstandingCancelRequest(_ record: OrderRecord, _ progress: OrderProgress? = nil) -> Int {
+        let order = record.order
+        guard order.directedCancel || order.lines.contains(where: { $0.cancelRequested > 0 }) else { return 0 }
+        let p = progress ?? OrderProgress(record)
+        let requestedByLine = order.lines.contains(where: { $0.cancelRequested > 0 })
+        var outstanding = 0
+        for line in p.lines {
+            let want = requestedByLine ? line.cancelRequested : line.ordered - line.shipped
+            outstanding += max(0, min(want - line.cancelled, line.open))
+        }
+        return outstanding
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// What a download brought: order details, open return requests by order, and what could not be fetched.
+public struct DownloadResult: Sendable {
+    public var orders: [Order]
+    /// Return requests by `merchant_order_id`.
+    public var returns: [String: [ReturnRequest]]
+    /// One readable line per order or return that could not be fetched; the rest of the download still counts.
+    public var failures: [String]
+
+    public init(orders: [Order] = [], returns: [String: [ReturnRequest]] = [:], failures: [String] = []) {
+        self.orders = orders
+        self.returns = returns
+        self.failures = failures
+    }
+}
+
+/// Why a marketplace call failed, in terms that decide what happens to the action.
+public struct MarketplaceError: OperatorFacingError, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Jet said no (4xx other than 401/429): sending the same request again will not help.
+        case refused(status: Int)
+        /// Jet could not be reached: nothing was applied.
+        case unreachable
+        /// The call may or may not have been applied (a timeout or 5xx on a change): check before resending.
+        case uncertain
+        /// Jet answered something we cannot read, or kept failing a read.
+        case badResponse
+        /// Jet does not accept our credentials.
+        case unauthorized
+    }
+
+    public var kind: Kind
+    /// The call, e.g. `PUT /orders/2ab4…/acknowledge`.
+    public var call: String
+    public var message: String
+
+    public init(_ kind: Kind, call: String, message: String) {
+        self.kind = kind
+        self.call = call
+        self.message = message
+    }
+
+    public var summary: String {
+        switch kind {
+        case .refused(let status): "Jet refused \(call) (HTTP \(status)): \(message)"
+        case .unreachable: "Jet could not be reached for \(call): \(message)"
+        case .uncertain: "Jet did not confirm \(call): \(message)"
+        case .badResponse: "Jet's answer to \(call) could not be read: \(message)"
+        case .unauthorized: "Jet did not accept our credentials for \(call): \(message)"
+        }
+    }
+
+    public var remedy: String? {
+        switch kind {
+        case .unauthorized: "check JET_USER and JET_SECRET (or the credentials file), then `download`"
+        case .unreachable, .uncertain, .badResponse: "jom retries by itself; `status` shows what is waiting"
+        case .refused: nil
+        }
+    }
+
+    public var description: String { summary }
+}
+
+/// The marketplace as the order desk sees it. Jet's adapter implements it over HTTP; nothing else in the
+/// desk knows about URLs or JSON.
+public protocol Marketplace: Sendable {
+    /// Where orders come from, for the banner and `status`: e.g. `Jet sandbox at http://127.0.0.1:8080/api`.
+    var displayName: String { get }
+
+    /// Fetches ready orders, directed cancels, open return requests, and the current state of `watch` orders.
+    func download(watch: [String]) async throws(MarketplaceError) -> DownloadResult
+
+    /// Fetches one order's current state.
+    func order(_ merchantOrderID: String) async throws(MarketplaceError) -> Order
+
+    /// Sends one change. Throws ``MarketplaceError`` saying whether it was refused, not delivered, or uncertain.
+    func send(_ request: MarketplaceRequest, for merchantOrderID: String) async throws(MarketplaceError)
+
+    /// Whether a change that may have been sent before (a crash, a timeout) has already been applied by Jet,
+    /// using Jet's own state: the acknowledgement status, the `alt_shipment_id`, the return's status.
+    func isApplied(_ request: MarketplaceRequest, for merchantOrderID: String) async throws(MarketplaceError) -> Bool
+
+    /// The HTTP call that `send` would make, for `--dry-run`: method, path and body.
+    func describe(_ request: MarketplaceRequest, for merchantOrderID: String) -> String
+
+    /// Stops background work and closes connections.
+    func shutdown() async
+}
