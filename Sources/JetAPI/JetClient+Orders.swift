@@ -1,0 +1,109 @@
+import Foundation
+
+extension JetClient {
+    /// Optional filters of `GET /orders/{status}`.
+    public struct OrderQuery: Sendable {
+        public var isCancelled: Bool?
+        public var fulfillmentNode: String?
+
+        public init(isCancelled: Bool? = nil, fulfillmentNode: String? = nil) {
+            self.isCancelled = isCancelled
+            self.fulfillmentNode = fulfillmentNode
+        }
+
+        var queryString: String {
+            var items: [String] = []
+            if let isCancelled { items.append("isCancelled=\(isCancelled)") }
+            if let fulfillmentNode { items.append("fulfillment_node=\(JetClient.escape(fulfillmentNode))") }
+            return items.isEmpty ? "" : "?" + items.joined(separator: "&")
+        }
+    }
+
+    /// `GET /authcheck`: true when the token works.
+    public func authCheck() async throws(JetAPIError) -> Bool {
+        try await perform("GET", "/authcheck", changesState: false) { data throws(JetAPIError) in
+            String(decoding: data, as: UTF8.self).contains("authorized")
+        }
+    }
+
+    /// `GET /orders/{status}`: the ids of up to 1,000 orders in that status.
+    public func orderIDs(status: JetOrderStatus, query: OrderQuery = .init()) async throws(JetAPIError) -> [String] {
+        let path = "/orders/\(JetClient.escape(status.rawValue))\(query.queryString)"
+        return try await list(path)
+    }
+
+    /// `GET /orders/directedCancel`: orders Jet asks the merchant to cancel.
+    public func directedCancelOrderIDs() async throws(JetAPIError) -> [String] {
+        try await list("/orders/directedCancel")
+    }
+
+    /// `GET /orders/{status}/{tag}/{true|false}`: orders in a status with (or without) a tag.
+    public func orderIDs(status: JetOrderStatus, tag: String, tagged: Bool) async throws(JetAPIError) -> [String] {
+        try await list("/orders/\(JetClient.escape(status.rawValue))/\(JetClient.escape(tag))/\(tagged)")
+    }
+
+    /// `PUT /orders/{id}/tag`: puts a tag on an order (nil removes it).
+    public func tag(order id: String, _ tag: String?) async throws(JetAPIError) {
+        let path = "/orders/\(JetClient.escape(id))/tag"
+        let body = try encode(tag.map { ["tag": $0] } ?? [:], call: "PUT \(path)")
+        try await perform("PUT", path, body: body, changesState: true) { _ throws(JetAPIError) in () }
+    }
+
+    /// `GET /orders/withoutShipmentDetail/{id}`.
+    public func order(_ id: String) async throws(JetAPIError) -> JetOrder {
+        let path = "/orders/withoutShipmentDetail/\(JetClient.escape(id))"
+        return try await perform("GET", path, changesState: false) { data throws(JetAPIError) in
+            try self.decode(JetOrder.self, data, call: "GET \(path)")
+        }
+    }
+
+    /// Many order details at once, at most `configuration.concurrency` in flight. Each id gets its own result.
+    public func orders(_ ids: [String]) async -> [String: Result<JetOrder, JetAPIError>] {
+        await fetchMany(ids) { id throws(JetAPIError) in try await self.order(id) }
+    }
+
+    /// `PUT /orders/{id}/acknowledge`: accepts or rejects a ready order.
+    public func acknowledge(order id: String, _ request: JetAcknowledgeRequest) async throws(JetAPIError) {
+        let path = "/orders/\(JetClient.escape(id))/acknowledge"
+        let body = try encode(request, call: "PUT \(path)")
+        try await perform("PUT", path, body: body, changesState: true) { _ throws(JetAPIError) in () }
+    }
+
+    /// `PUT /orders/{id}/shipped`: reports shipments, or cancels units with a cancel-only shipment.
+    public func ship(order id: String, _ request: JetShipRequest) async throws(JetAPIError) {
+        let path = "/orders/\(JetClient.escape(id))/shipped"
+        let body = try encode(request, call: "PUT \(path)")
+        try await perform("PUT", path, body: body, changesState: true) { _ throws(JetAPIError) in () }
+    }
+
+    func list(_ path: String) async throws(JetAPIError) -> [String] {
+        try await perform("GET", path, changesState: false) { data throws(JetAPIError) in
+            try self.decode(JetURLList.self, data, call: "GET \(path)").ids
+        }
+    }
+
+    /// Runs `fetch` for every id with bounded concurrency.
+    func fetchMany<T: Sendable>(_ ids: [String], _ fetch: @escaping @Sendable (String) async throws(JetAPIError) -> T) async
+        -> [String: Result<T, JetAPIError>]
+    {
+        var results: [String: Result<T, JetAPIError>] = [:]
+        results.reserveCapacity(ids.count)
+        let width = max(1, configuration.concurrency)
+        await withTaskGroup(of: (String, Result<T, JetAPIError>).self) { group in
+            var next = 0
+            func add() {
+                let id = ids[next]
+                next += 1
+                group.addTask {
+                    do throws(JetAPIError) { return (id, .success(try await fetch(id))) } catch { return (id, .failure(error)) }
+                }
+            }
+            while next < ids.count && next < width { add() }
+            for await (id, result) in group {
+                results[id] = result
+                if next < ids.count { add() }
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import OrderDesk
+
+/// The order desk's ``Marketplace`` port, spoken over Jet's HTTP API.
+public struct JetMarketplace: Marketplace {
+    public let client: JetClient
+    public let displayName: String
+
+    public init(client: JetClient, displayName: String) {
+        self.client = client
+        self.displayName = displayName
+    }
+
+    public func download(watch: [String]) async throws(MarketplaceError) -> DownloadResult {
+        do {
+            let ready = try await client.orderIDs(status: .ready)
+            let directed: [String]
+            do {
+                directed = try await client.directedCancelOrderIDs()
+            } catch where error.status == 404 {
+                directed = []  // Jet retired this list in 2017; directed cancels also show on the order itself.
+            }
+            var returnIDs: [String] = []
+            for status in [JetReturnStatus.created, .acknowledged, .inprogress, .refundCustomerWithoutReturn] {
+                do {
+                    returnIDs += try await client.returnIDs(status: status)
+                } catch where error.status == 404 {
+                    continue  // A Jet without the early statuses.
+                }
+            }
+            var result = DownloadResult()
+            var returnsByOrder: [String: [ReturnRequest]] = [:]
+            for (id, outcome) in await client.returnDetails(Array(Set(returnIDs)).sorted()) {
+                switch outcome {
+                case .success(let r): returnsByOrder[r.merchantOrderID, default: []].append(JetMapping.returnRequest(r))
+                case .failure(let e): result.failures.append("return \(id): \(e.summary)")
+                }
+            }
+            var ids: [String] = []
+            var seen = Set<String>()
+            for id in ready + directed + watch + returnsByOrder.keys.sorted() where seen.insert(id).inserted { ids.append(id) }
+            let details = await client.orders(ids)
+            for id in ids {
+                switch details[id] {
+                case .success(let j)?: result.orders.append(JetMapping.order(j))
+                case .failure(let e)?: result.failures.append("order \(id): \(e.summary)")
+                case nil: break
+                }
+            }
+            result.returns = returnsByOrder
+            return result
+        } catch {
+            throw error.marketplaceError
+        }
+    }
+
+    public func order(_ merchantOrderID: String) async throws(MarketplaceError) -> Order {
+        do {
+            return JetMapping.order(try await client.order(merchantOrderID))
+        } catch {
+            throw error.marketplaceError
+        }
+    }
+
+    public func send(_ request: MarketplaceRequest, for merchantOrderID: String) async throws(MarketplaceError) {
+        do {
+            switch request {
+            case .acknowledge(let a):
+                try await client.acknowledge(order: merchantOrderID, JetMapping.acknowledgeRequest(a))
+            case .ship(let s):
+                try await client.ship(order: merchantOrderID, JetMapping.shipRequest(s))
+            case .completeReturn(let c):
+                try await client.completeReturn(c.returnID, JetMapping.completeReturnRequest(c))
+            }
+        } catch {
+            throw error.marketplaceError
+        }
+    }
+
+    public func isApplied(_ request: MarketplaceRequest, for merchantOrderID: String) async throws(MarketplaceError) -> Bool {
+        do {
+            switch request {
+            case .acknowledge(let a):
+                let o = try await client.order(merchantOrderID)
+                if let status = o.acknowledgementStatus {
+                    return status.rawValue.caseInsensitiveCompare(a.status) == .orderedSame
+                }
+                if a.isAccepted { return [.acknowledged, .inprogress, .complete].contains(o.status) }
+                return o.exceptionState == .orderRejected
+            case .ship(let s):
+                let o = try await client.order(merchantOrderID)
+                return (o.shipments ?? []).contains { $0.altShipmentID == s.altShipmentID }
+            case .completeReturn(let c):
+                let r = try await client.returnDetail(c.returnID)
+                return r.returnStatus == .completedByMerchant
+            }
+        } catch {
+            throw error.marketplaceError
+        }
+    }
+
+    public func describe(_ request: MarketplaceRequest, for merchantOrderID: String) -> String {
+        let base = client.configuration.baseURL
+        let (method, path, body): (String, String, Data?)
+        switch request {
+        case .acknowledge(let a):
+            (method, path, body) = ("PUT", "/orders/\(JetClient.escape(merchantOrderID))/acknowledge",
+                                    try? JetClient.encoder.encode(JetMapping.acknowledgeRequest(a)))
+        case .ship(let s):
+            (method, path, body) = ("PUT", "/orders/\(JetClient.escape(merchantOrderID))/shipped",
+                                    try? JetClient.encoder.encode(JetMapping.shipRequest(s)))
+        case .completeReturn(let c):
+            (method, path, body) = ("PUT", "/returns/\(JetClient.escape(c.returnID))/complete",
+                                    try? JetClient.encoder.encode(JetMapping.completeReturnRequest(c)))
+        }
+        return "\(method) \(base)\(path) \(body.map { String(decoding: $0, as: UTF8.self) } ?? "")"
+    }
+
+    public func shutdown() async {
+        await client.shutdown()
+    }
+}

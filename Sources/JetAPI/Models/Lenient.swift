@@ -1,0 +1,104 @@
+import Foundation
+
+/// Reading Jet's JSON tolerantly: an optional field that is missing, null or of the wrong type becomes nil
+/// instead of failing the whole order; ids that arrive as numbers become strings; numbers that arrive as
+/// strings are read as numbers. Required fields still fail loudly, naming the field.
+extension KeyedDecodingContainer {
+    func lenientString(_ key: Key) -> String? {
+        if let s = try? decodeIfPresent(String.self, forKey: key) { return s }
+        if let i = try? decodeIfPresent(Int64.self, forKey: key) { return String(i) }
+        if let d = try? decodeIfPresent(Double.self, forKey: key) { return String(d) }
+        return nil
+    }
+
+    func requiredString(_ key: Key) throws -> String {
+        if let s = lenientString(key) { return s }
+        if contains(key) {
+            throw DecodingError.typeMismatch(String.self, .init(codingPath: codingPath + [key], debugDescription: "\(key.stringValue) must be a string"))
+        }
+        throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "\(key.stringValue) is missing"))
+    }
+
+    func lenientInt(_ key: Key) -> Int? {
+        if let i = try? decodeIfPresent(Int.self, forKey: key) { return i }
+        if let d = try? decodeIfPresent(Double.self, forKey: key), d.rounded() == d, abs(d) < 1e15 { return Int(d) }
+        if let s = try? decodeIfPresent(String.self, forKey: key) { return Int(s.trimmingCharacters(in: .whitespaces)) }
+        return nil
+    }
+
+    func lenientDouble(_ key: Key) -> Double? {
+        if let d = try? decodeIfPresent(Double.self, forKey: key) { return d }
+        if let s = try? decodeIfPresent(String.self, forKey: key) { return Double(s.trimmingCharacters(in: .whitespaces)) }
+        return nil
+    }
+
+    func lenientBool(_ key: Key) -> Bool? {
+        if let b = try? decodeIfPresent(Bool.self, forKey: key) { return b }
+        if let s = try? decodeIfPresent(String.self, forKey: key) {
+            switch s.lowercased() {
+            case "true", "yes", "1": return true
+            case "false", "no", "0": return false
+            default: return nil
+            }
+        }
+        if let i = try? decodeIfPresent(Int.self, forKey: key) { return i != 0 }
+        return nil
+    }
+
+    func lenient<T: Decodable>(_ type: T.Type, _ key: Key) -> T? {
+        (try? decodeIfPresent(T.self, forKey: key)) ?? nil
+    }
+
+    /// An optional array whose broken elements are dropped rather than failing the parent.
+    func lenientArray<T: Decodable>(_ type: T.Type, _ key: Key) -> [T]? {
+        guard var c = try? nestedUnkeyedContainer(forKey: key) else { return nil }
+        var out: [T] = []
+        while !c.isAtEnd {
+            if let v = try? c.decode(T.self) {
+                out.append(v)
+            } else {
+                _ = try? c.decode(Skip.self)
+            }
+        }
+        return out
+    }
+}
+
+/// Consumes one JSON value of any type.
+struct Skip: Decodable {
+    init(from decoder: any Decoder) throws {}
+}
+
+/// A coding key made at run time, for the alternative spellings of a key.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ s: String) { stringValue = s }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { return nil }
+}
+
+/// A word from one of Jet's vocabularies. Words Jet added later are kept as `.unknown("…")` rather than
+/// failing to decode; comparison with the known words ignores case.
+public protocol JetVocabulary: Codable, Sendable, Hashable, CustomStringConvertible {
+    static var known: [Self] { get }
+    static func unknown(_ raw: String) -> Self
+    var rawValue: String { get }
+}
+
+extension JetVocabulary {
+    public init(rawValue: String) {
+        self = Self.known.first { $0.rawValue.caseInsensitiveCompare(rawValue) == .orderedSame } ?? .unknown(rawValue)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+}
