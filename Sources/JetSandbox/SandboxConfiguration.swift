@@ -1,0 +1,43 @@
+import Foundation
+
+/// How a sandbox behaves: where it listens, whom it lets in, what its scenario does, and which faults it injects.
+public struct SandboxConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 0
+    public var seed: UInt64 = 1
+    /// Ready orders at start.
+    public var orders = 12
+    /// Open return requests at start, on shipped orders.
+    public var returns = 2
+    public var user = "sandbox"
+    public var secret = "sandbox"
+    /// Seconds a token stays valid.
+    public var tokenLifetime: TimeInterval = 3600
+
+    /// Fraction of API calls answered 500 (nothing applied).
+    public var failRate = 0.0
+    /// Fraction of API calls answered 429 with `Retry-After` (nothing applied).
+    public var throttleRate = 0.0
+    /// Seconds sent in `Retry-After`.
+    public var retryAfter = 1
+    /// Milliseconds added to every API call.
+    public var latencyMillis = 0.0
+    /// Fraction of JSON answers sent truncated or with a field of the wrong type.
+    public var malformedRate = 0.0
+
+    /// New orders per hour of scenario time (0: none).
+    public var arrivalRate = 4.0
+    /// Seconds an order stays `created` before it is `ready`.
+    public var readyDelay: TimeInterval = 300
+    /// Fraction of shipped orders whose customer asks for a return (1–5 days after shipping).
+    public var returnRate = 0.15
+    /// Fraction of approved orders for which Jet later asks for a directed cancel.
+    public var directedCancelRate = 0.05
+    /// A fixed start time for the scenario clock, which then moves only when told (`POST /sandbox/advance`).
+    public var frozenClock: Date?
+    /// Where the marketplace keeps its state between runs (nil: in memory only).
+    public var stateFile: String?
+
+    public init() {}
+}

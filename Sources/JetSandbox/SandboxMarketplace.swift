@@ -1,0 +1,310 @@
+import Foundation
+import JetAPI
+
+/// The marketplace behind the sandbox: orders, returns and refunds with Jet's state machines, a scenario
+/// that moves with the clock, a ledger of what the merchant sent, and tokens.
+public actor SandboxMarketplace {
+    public let configuration: SandboxConfiguration
+    var state: SandboxState
+    var tokens: [String: Date] = [:]
+    var faultRNG: SeededRandom
+    var dirty = false
+    var saveTask: Task<Void, Never>?
+
+    public init(configuration: SandboxConfiguration) {
+        self.configuration = configuration
+        self.faultRNG = SeededRandom(seed: configuration.seed ^ 0xFA17)
+        if let path = configuration.stateFile, let data = FileManager.default.contents(atPath: path),
+           let saved = try? JSONDecoder.sandbox.decode(SandboxState.self, from: data), saved.version == 1 {
+            self.state = saved
+        } else {
+            self.state = SandboxMarketplace.initialState(configuration)
+        }
+    }
+
+    // MARK: clock
+
+    /// Scenario time.
+    public var now: Date {
+        (state.frozenAt ?? configuration.frozenClock ?? Date()).addingTimeInterval(state.clockOffset)
+    }
+
+    /// Moves scenario time forward and lets the scenario catch up.
+    public func advance(by seconds: TimeInterval) -> Date {
+        state.clockOffset += max(0, seconds)
+        evolve()
+        markDirty()
+        return now
+    }
+
+    // MARK: scenario
+
+    static func initialState(_ c: SandboxConfiguration) -> SandboxState {
+        var s = SandboxState(seed: c.seed)
+        if let frozen = c.frozenClock { s.frozenAt = frozen }
+        let start = s.frozenAt ?? Date()
+        for i in 0..<max(0, c.orders) {
+            let ready = start.addingTimeInterval(-Double(c.orders - i) * 540 - 60)
+            let o = Scenario.order(rng: &s.rng, node: s.node, placedAt: ready.addingTimeInterval(-c.readyDelay), readyAt: ready)
+            s.orders[o.merchantOrderID] = o
+            s.orderSeq.append(o.merchantOrderID)
+        }
+        for i in 0..<max(0, c.returns) {
+            let shippedAt = start.addingTimeInterval(-Double(c.returns - i + 2) * 86400)
+            var o = Scenario.order(rng: &s.rng, node: s.node, placedAt: shippedAt.addingTimeInterval(-86400), readyAt: shippedAt.addingTimeInterval(-80000))
+            o.status = .complete
+            o.acknowledgementStatus = .accepted
+            o.orderAcknowledgeDate = JetDate(raw: JetDate.format(shippedAt.addingTimeInterval(-70000), style: .zulu7))
+            s.shipmentCounter += 1
+            o.shipments = [JetShipment(
+                shipmentID: String(format: "%08d", s.shipmentCounter), altShipmentID: "SHP-\(1000 + i)",
+                shipmentTrackingNumber: "1Z" + s.rng.digits(16), responseShipmentDate: JetDate(raw: JetDate.format(shippedAt, style: .zulu7)),
+                responseShipmentMethod: o.orderDetail?.requestShippingMethod, expectedDeliveryDate: nil, shipFromZipCode: "07030",
+                carrierPickUpDate: nil, carrier: o.orderDetail?.requestShippingCarrier,
+                shipmentItems: o.orderItems.map {
+                    JetShipmentItem(merchantSKU: $0.merchantSKU ?? "", responseShipmentSKUQuantity: $0.requestOrderQuantity, responseShipmentCancelQty: 0)
+                })]
+            o.hasShipments = false
+            s.orders[o.merchantOrderID] = o
+            s.orderSeq.append(o.merchantOrderID)
+            let r = Scenario.returnRequest(rng: &s.rng, for: o, at: start.addingTimeInterval(-Double(i + 1) * 3600))
+            s.returns[r.merchantReturnAuthorizationID] = r
+            s.returnSeq.append(r.merchantReturnAuthorizationID)
+        }
+        if c.arrivalRate > 0 { s.nextArrival = start.addingTimeInterval(nextGap(&s.rng, rate: c.arrivalRate)) }
+        return s
+    }
+
+    static func nextGap(_ rng: inout SeededRandom, rate: Double) -> TimeInterval {
+        let u = Double.random(in: 0.0001..<1, using: &rng)
+        return -log(u) * 3600 / rate
+    }
+
+    /// Applies everything the scenario had planned up to now: arrivals, releases, returns, directed cancels.
+    func evolve() {
+        let now = self.now
+        let c = configuration
+        while c.arrivalRate > 0, let next = state.nextArrival, next <= now {
+            let o = Scenario.order(rng: &state.rng, node: state.node, placedAt: next, readyAt: nil)
+            state.orders[o.merchantOrderID] = o
+            state.orderSeq.append(o.merchantOrderID)
+            state.readyAt[o.merchantOrderID] = next.addingTimeInterval(c.readyDelay)
+            state.nextArrival = next.addingTimeInterval(Self.nextGap(&state.rng, rate: c.arrivalRate))
+            dirty = true
+        }
+        for (id, at) in state.readyAt where at <= now {
+            state.readyAt[id] = nil
+            guard var o = state.orders[id], o.status == .created else { continue }
+            o.status = .ready
+            o.orderReadyDate = JetDate(raw: JetDate.format(at, style: .zulu7))
+            state.orders[id] = o
+            dirty = true
+        }
+        for (id, at) in state.plannedReturns.sorted(by: { $0.key < $1.key }) where at <= now {
+            state.plannedReturns[id] = nil
+            guard let o = state.orders[id] else { continue }
+            let r = Scenario.returnRequest(rng: &state.rng, for: o, at: at)
+            state.returns[r.merchantReturnAuthorizationID] = r
+            state.returnSeq.append(r.merchantReturnAuthorizationID)
+            dirty = true
+        }
+        for (id, at) in state.plannedCancels.sorted(by: { $0.key < $1.key }) where at <= now {
+            state.plannedCancels[id] = nil
+            guard var o = state.orders[id], o.status == .acknowledged, !o.orderItems.isEmpty else { continue }
+            let line = Int.random(in: 0..<o.orderItems.count, using: &state.rng)
+            o.orderItems[line].requestOrderCancelQty = o.orderItems[line].requestOrderQuantity ?? 1
+            o.jetRequestDirectedCancel = true
+            state.orders[id] = o
+            dirty = true
+        }
+        for (id, at) in state.refundCreatedAt {
+            guard var r = state.refunds[id] else { continue }
+            let age = now.timeIntervalSince(at)
+            let next: JetRefundStatus = age >= 300 ? .accepted : (age >= 60 ? .processing : .created)
+            if r.refundStatus != next, r.refundStatus == .created || r.refundStatus == .processing {
+                r.refundStatus = next
+                state.refunds[id] = r
+                if next == .accepted { state.refundCreatedAt[id] = nil }
+                dirty = true
+            }
+        }
+        if dirty { markDirty() }
+    }
+
+    // MARK: persistence
+
+    func markDirty() {
+        dirty = true
+        guard configuration.stateFile != nil, saveTask == nil else { return }
+        saveTask = Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(500))
+            await self?.saveNow()
+        }
+    }
+
+    /// Writes the state file now (atomically).
+    public func saveNow() {
+        saveTask = nil
+        guard let path = configuration.stateFile, dirty else { return }
+        dirty = false
+        guard let data = try? JSONEncoder.sandbox.encode(state) else { return }
+        let url = URL(fileURLWithPath: path)
+        try? data.write(to: url, options: .atomic)
+        chmod(path, 0o600)
+    }
+
+    // MARK: tokens
+
+    func issueToken(user: String, pass: String) -> SandboxReply {
+        guard user == configuration.user, pass == configuration.secret else {
+            return .errors(400, "Invalid user or password")
+        }
+        var bytes = SeededRandom(seed: UInt64(tokens.count) &+ UInt64(Date().timeIntervalSince1970 * 1e6))
+        let expires = Date().addingTimeInterval(configuration.tokenLifetime)
+        let payload = Data(#"{"sub":"\#(user)","exp":\#(Int(expires.timeIntervalSince1970))}"#.utf8).base64EncodedString()
+            .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.\(payload).\(bytes.hexID())"
+        tokens[token] = expires
+        return .json(["id_token": token, "token_type": "Bearer", "expires_on": JetDate.format(expires, style: .seconds)])
+    }
+
+    /// Whether an `Authorization` header carries a live token; the scheme word may be in any case.
+    func authorized(_ header: String?) -> Bool {
+        guard let header else { return false }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let expiry = tokens[String(parts[1])] else { return false }
+        return expiry > Date()
+    }
+
+    /// Makes every token issued so far invalid, as if they had all expired.
+    public func expireTokens() { tokens.removeAll() }
+
+    // MARK: ledger
+
+    func record(_ method: String, _ path: String, _ body: Data, _ reply: SandboxReply) -> SandboxReply {
+        state.ledger.append(LedgerEntry(seq: state.ledger.count + 1, at: now, method: method, path: path,
+                                        body: String(decoding: body, as: UTF8.self), status: reply.status,
+                                        applied: (200..<300).contains(reply.status)))
+        markDirty()
+        return reply
+    }
+
+    public func ledger() -> [LedgerEntry] { state.ledger }
+
+    // MARK: faults
+
+    enum Fault { case fail, throttle, malformed }
+
+    func drawFault(isRead: Bool) -> Fault? {
+        let c = configuration
+        if faultRNG.chance(c.throttleRate) { return .throttle }
+        if faultRNG.chance(c.failRate) { return .fail }
+        if isRead, faultRNG.chance(c.malformedRate) { return .malformed }
+        return nil
+    }
+
+    /// A broken version of a JSON body: cut short, or with one value of the wrong type.
+    func malform(_ body: Data) -> Data {
+        guard body.count > 2 else { return Data("{".utf8) }
+        if faultRNG.chance(0.5) {
+            return body.prefix(Int.random(in: 1..<body.count, using: &faultRNG))
+        }
+        var text = String(decoding: body, as: UTF8.self)
+        for key in ["\"order_items\":", "\"merchant_order_id\":", "\"order_urls\":", "\"return_merchant_SKUs\":", "\"return_urls\":",
+                    "\"id_token\":", "\"refund_urls\":"] {
+            if let r = text.range(of: key) {
+                text.replaceSubrange(r, with: key + "42,\"was\":")
+                return Data(text.utf8)
+            }
+        }
+        return body.prefix(body.count / 2)
+    }
+
+    // MARK: admin
+
+    public func reset() {
+        state = Self.initialState(configuration)
+        tokens.removeAll()
+        markDirty()
+    }
+
+    /// Adds an order as given (any status), or replaces one with the same id.
+    public func inject(order: JetOrder) {
+        if state.orders[order.merchantOrderID] == nil { state.orderSeq.append(order.merchantOrderID) }
+        state.orders[order.merchantOrderID] = order
+        markDirty()
+    }
+
+    /// Generates `count` new orders in `status` (`ready` or `created`).
+    public func generateOrders(count: Int, status: JetOrderStatus) -> [String] {
+        var ids: [String] = []
+        for _ in 0..<max(0, count) {
+            let at = now
+            let o = Scenario.order(rng: &state.rng, node: state.node, placedAt: at.addingTimeInterval(-configuration.readyDelay),
+                                   readyAt: status == .created ? nil : at)
+            state.orders[o.merchantOrderID] = o
+            state.orderSeq.append(o.merchantOrderID)
+            if status == .created { state.readyAt[o.merchantOrderID] = at.addingTimeInterval(configuration.readyDelay) }
+            ids.append(o.merchantOrderID)
+        }
+        markDirty()
+        return ids
+    }
+
+    /// Opens a return request on an order (which should have shipped units). Returns its id, or nil for an unknown order.
+    public func openReturn(orderID: String) -> String? {
+        guard let o = state.orders[orderID] else { return nil }
+        let r = Scenario.returnRequest(rng: &state.rng, for: o, at: now)
+        state.returns[r.merchantReturnAuthorizationID] = r
+        state.returnSeq.append(r.merchantReturnAuthorizationID)
+        markDirty()
+        return r.merchantReturnAuthorizationID
+    }
+
+    public func inject(return r: JetReturn) {
+        if state.returns[r.merchantReturnAuthorizationID] == nil { state.returnSeq.append(r.merchantReturnAuthorizationID) }
+        state.returns[r.merchantReturnAuthorizationID] = r
+        markDirty()
+    }
+
+    /// Jet asks the merchant to cancel `units` units (default: all) of the order's first line.
+    public func requestDirectedCancel(orderID: String, units: Int?) -> Bool {
+        guard var o = state.orders[orderID], !o.orderItems.isEmpty else { return false }
+        o.orderItems[0].requestOrderCancelQty = units ?? o.orderItems[0].requestOrderQuantity ?? 1
+        o.jetRequestDirectedCancel = true
+        state.orders[orderID] = o
+        markDirty()
+        return true
+    }
+
+    public func order(_ id: String) -> JetOrder? { state.orders[id] }
+    public func returnRequest(_ id: String) -> JetReturn? { state.returns[id] }
+    public func allOrderIDs() -> [String] { state.orderSeq }
+
+    public func summary() -> [String: String] {
+        var counts: [String: Int] = [:]
+        for o in state.orders.values { counts[o.status.rawValue, default: 0] += 1 }
+        var out = counts.mapValues(String.init)
+        out["now"] = JetDate.format(now, style: .seconds)
+        out["returns_open"] = String(state.returns.values.filter { $0.returnStatus != .completedByMerchant }.count)
+        out["ledger"] = String(state.ledger.count)
+        return out
+    }
+}
+
+extension JSONEncoder {
+    static let sandbox: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+}
+
+extension JSONDecoder {
+    static let sandbox: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }()
+}

@@ -1,0 +1,60 @@
+import AsyncHTTPClient
+import Foundation
+import JetAPI
+import NIOCore
+import NIOHTTP1
+import JetSandbox
+
+/// A sandbox on a free loopback port, and a client for it.
+package struct SandboxFixture: Sendable {
+    package let server: SandboxServer
+    package let configuration: SandboxConfiguration
+
+    /// The fixed scenario time tests start at: Saturday 28 November 2026, 09:00 UTC.
+    package static let start = Date(timeIntervalSince1970: 1_795_856_400)
+
+    package static func start(_ adjust: (inout SandboxConfiguration) -> Void = { _ in }) async throws -> SandboxFixture {
+        var c = SandboxConfiguration()
+        c.port = 0
+        c.seed = 7
+        c.orders = 5
+        c.returns = 1
+        c.arrivalRate = 0
+        c.returnRate = 0
+        c.directedCancelRate = 0
+        c.frozenClock = start
+        c.user = "test-user"
+        c.secret = "test-secret-\(UInt32.random(in: 0...UInt32.max))"
+        adjust(&c)
+        return SandboxFixture(server: try await SandboxServer.start(c), configuration: c)
+    }
+
+    package var baseURL: String { server.baseURL }
+
+    /// A client with the sandbox's credentials and quick retries.
+    package func client(concurrency: Int = 8, attempts: Int = 5, timeout: Double = 5, trace: HTTPTrace? = nil,
+                        secret: String? = nil) -> JetClient {
+        var c = JetConfiguration(baseURL: baseURL, user: configuration.user, secret: secret ?? configuration.secret, merchantID: "m-1")
+        c.concurrency = concurrency
+        c.requestTimeout = timeout
+        c.retry = .init(maxAttempts: attempts, baseDelay: 0.01, maxDelay: 0.1, maxRetryAfter: 2)
+        return JetClient(configuration: c, trace: trace)
+    }
+
+    package func stop() async { await server.stop() }
+
+    /// Calls a `/sandbox/...` admin route with a JSON body; returns the JSON answer.
+    package func admin(_ method: String, _ path: String, _ body: [String: Any] = [:]) async throws -> Any {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/sandbox/\(path)")
+        request.method = HTTPMethod(rawValue: method)
+        if method != "GET" { request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let data = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+        return data.isEmpty ? [:] : try JSONSerialization.jsonObject(with: data)
+    }
+
+    /// What the merchant sent that changed something, in order.
+    package func appliedLedger() async -> [LedgerEntry] {
+        await server.marketplace.ledger().filter(\.applied)
+    }
+}
