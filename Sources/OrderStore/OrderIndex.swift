@@ -1,0 +1,419 @@
+import Foundation
+import OrderDesk
+
+/// The order index: what lists, filters, `find` and id prefixes read, so that they never open order files.
+///
+/// Two JSON Lines files: `index.jsonl`, a base with one line per order (rewritten now and then), and
+/// `index-log.jsonl`, lines appended since. A line in the log supersedes the base's line for that order.
+/// Before order files change, their ids are logged as pending; if a crash leaves them pending, the index
+/// lines are rebuilt from the order files at the next start. The index is never the truth, only a copy.
+final class OrderIndex {
+    static let format = 1
+
+    struct Entry {
+        var summary: OrderSummary
+        var search: String
+    }
+
+    let basePath: String
+    let logPath: String
+
+    private(set) var base = Data()
+    private var baseStamp = FileIO.Stamp.missing
+    private(set) var baseCount = 0
+    private(set) var generation = 0
+    private var logStamp = FileIO.Stamp.missing
+    private var logOffset = 0
+    /// Log entries by merchant order id: they supersede the base.
+    private(set) var overrides: [String: Entry] = [:]
+    /// Orders the log added that the base does not have.
+    private var added = Set<String>()
+    /// Ids whose order files were being written when the log was last read.
+    private(set) var pending = Set<String>()
+    /// Summaries of orders in actionable stages, built on first use.
+    private var activeCache: [String: OrderSummary]?
+    private var directory: IdDirectory?
+
+    init(basePath: String, logPath: String) {
+        self.basePath = basePath
+        self.logPath = logPath
+    }
+
+    var count: Int { baseCount + added.count }
+
+    // MARK: loading
+
+    /// Loads the base and the log. Throws when the base is missing or damaged (the store then rebuilds it).
+    func load() throws(StoreError) {
+        try loadBase()
+        resetLog()
+        try readLog()
+    }
+
+    private func loadBase() throws(StoreError) {
+        baseStamp = FileIO.stamp(basePath)
+        guard let data = try FileIO.read(basePath) else {
+            throw StoreError("the order index \(basePath) is missing")
+        }
+        guard data.last == UInt8(ascii: "\n"), let headerEnd = data.firstIndex(of: UInt8(ascii: "\n")) else {
+            throw StoreError("the order index \(basePath) is incomplete")
+        }
+        guard let header = try? JSONSerialization.jsonObject(with: data[..<headerEnd]) as? [String: Any],
+              let format = header["jom-index"] as? Int, let count = header["orders"] as? Int else {
+            throw StoreError("the order index \(basePath) has no valid header line")
+        }
+        guard format <= Self.format else {
+            throw StoreError("the order index \(basePath) was written by a newer jom (format \(format))",
+                             remedy: "use the newer jom, or delete \(basePath) to have it rebuilt")
+        }
+        base = data
+        baseCount = count
+        generation = header["generation"] as? Int ?? 0
+        activeCache = nil
+        directory = nil
+    }
+
+    private func resetLog() {
+        overrides = [:]
+        added = []
+        pending = []
+        logOffset = 0
+        logStamp = .missing
+    }
+
+    /// Reads log lines appended since the last read. A last line without its newline (a torn write) is ignored.
+    private func readLog() throws(StoreError) {
+        let stamp = FileIO.stamp(logPath)
+        guard stamp != .missing else { logStamp = stamp; return }
+        if stamp.inode != logStamp.inode || stamp.size < Int64(logOffset) {
+            resetLogKeepingBase()
+        }
+        guard let data = try FileIO.read(logPath) else { return }
+        logStamp = stamp
+        var start = logOffset
+        var fresh: [Entry] = []
+        data.withUnsafeBytes { raw in
+            while start < raw.count {
+                guard let nl = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) else { break }
+                let end = raw.baseAddress!.distance(to: UnsafeRawPointer(nl))
+                defer { start = end + 1 }
+                if end == start { continue }
+                if raw[start] == UInt8(ascii: "[") {
+                    if let (s, search) = IndexLineReader.summary(raw, start: start, end: end) {
+                        fresh.append(Entry(summary: s, search: search))
+                    }
+                } else if let object = try? JSONSerialization.jsonObject(with: Data(raw[start..<end])) as? [String: Any] {
+                    if let g = object["generation"] as? Int, g < generation {
+                        // A log from before the base was last rewritten: already merged.
+                        start = raw.count
+                        fresh = []
+                        return
+                    }
+                    if let ids = object["pending"] as? [String] {
+                        pending.formUnion(ids)
+                        added.formUnion(object["new"] as? [String] ?? [])
+                    }
+                    if let ids = object["done"] as? [String] { pending.subtract(ids) }
+                }
+            }
+        }
+        logOffset = start
+        apply(fresh)
+    }
+
+    private func resetLogKeepingBase() {
+        resetLog()
+        activeCache = nil
+        directory = nil
+    }
+
+    /// Picks up what other sessions wrote. Returns true when anything changed.
+    @discardableResult
+    func refresh() throws(StoreError) -> Bool {
+        let b = FileIO.stamp(basePath)
+        if b != baseStamp {
+            try load()
+            return true
+        }
+        let l = FileIO.stamp(logPath)
+        if l != logStamp {
+            try readLog()
+            return true
+        }
+        return false
+    }
+
+    /// Folds entries into the in-memory view (after they were appended to the log, or in a dry run).
+    func apply(_ entries: [Entry]) {
+        for e in entries {
+            let id = e.summary.merchantOrderID
+            overrides[id] = e
+            if activeCache != nil {
+                if e.summary.stage.isActionable { activeCache?[id] = e.summary } else { activeCache?[id] = nil }
+            }
+            directory?.insert(e.summary)
+        }
+    }
+
+    func markAdded(_ ids: [String]) { added.formUnion(ids) }
+
+    // MARK: scanning the base
+
+    /// Calls `body` with the byte range of every order line of the base (the header is skipped).
+    func forEachBaseLine(_ body: (UnsafeRawBufferPointer, Int, Int) -> Bool) {
+        base.withUnsafeBytes { raw in
+            guard let p = raw.baseAddress, raw.count > 0 else { return }
+            guard let first = memchr(p, 0x0A, raw.count) else { return }
+            var start = p.distance(to: UnsafeRawPointer(first)) + 1
+            while start < raw.count {
+                guard let nl = memchr(p + start, 0x0A, raw.count - start) else { return }
+                let end = p.distance(to: UnsafeRawPointer(nl))
+                if end > start, !body(raw, start, end) { return }
+                start = end + 1
+            }
+        }
+    }
+
+    /// The merchant order id of a base line (field 3), or nil.
+    static func merchantID(_ raw: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String? {
+        guard var r = IndexLineReader(raw, start: start, end: end), r.skip(), r.skip(), r.skip() else { return nil }
+        return r.string()
+    }
+
+    /// Whether the line's stage (field 0) is one of `prefixes` (`["new"` etc.), compared as bytes.
+    static func stage(_ raw: UnsafeRawBufferPointer, _ start: Int, _ end: Int, in prefixes: [[UInt8]]) -> Bool {
+        for p in prefixes where end - start > p.count {
+            if memcmp(raw.baseAddress! + start, p, p.count) == 0 { return true }
+        }
+        return false
+    }
+
+    static func stagePrefixes(_ stages: Set<OrderStage>) -> [[UInt8]] {
+        stages.map { Array("[\"\($0.rawValue)\"".utf8) }
+    }
+
+    // MARK: queries
+
+    /// Summaries of orders in `stages` (every order when nil), in the order they were added to the store.
+    func summaries(in stages: Set<OrderStage>?) -> [OrderSummary] {
+        if let stages, stages.allSatisfy(\.isActionable) {
+            return active().filter { stages.contains($0.stage) }
+        }
+        var out: [OrderSummary] = []
+        let prefixes = stages.map(Self.stagePrefixes)
+        forEachBaseLine { raw, start, end in
+            if let prefixes, !Self.stage(raw, start, end, in: prefixes) { return true }
+            guard let (s, _) = IndexLineReader.summary(raw, start: start, end: end) else { return true }
+            if overrides[s.merchantOrderID] == nil { out.append(s) }
+            return true
+        }
+        for e in overrides.values where stages?.contains(e.summary.stage) ?? true { out.append(e.summary) }
+        return out
+    }
+
+    /// Orders in actionable stages (new, to ship, cancel requested, return requested).
+    func active() -> [OrderSummary] {
+        if let activeCache { return Array(activeCache.values) }
+        var cache: [String: OrderSummary] = [:]
+        let prefixes = Self.stagePrefixes(Set(OrderStage.allCases.filter(\.isActionable)))
+        forEachBaseLine { raw, start, end in
+            guard Self.stage(raw, start, end, in: prefixes), let (s, _) = IndexLineReader.summary(raw, start: start, end: end) else { return true }
+            cache[s.merchantOrderID] = s
+            return true
+        }
+        for (id, e) in overrides {
+            if e.summary.stage.isActionable { cache[id] = e.summary } else { cache[id] = nil }
+        }
+        activeCache = cache
+        return Array(cache.values)
+    }
+
+    /// Orders received at or after `date` (for the cancellation rate): reads only the first fields.
+    func received(since date: Date) -> [OrderSummary] {
+        let cutoff = Int(date.timeIntervalSince1970)
+        var out: [OrderSummary] = []
+        forEachBaseLine { raw, start, end in
+            guard var r = IndexLineReader(raw, start: start, end: end), r.skip(), case .int(let at)? = r.next(), at >= cutoff,
+                  let (s, _) = IndexLineReader.summary(raw, start: start, end: end), overrides[s.merchantOrderID] == nil
+            else { return true }
+            out.append(s)
+            return true
+        }
+        for e in overrides.values where (e.summary.receivedAt.map { $0 >= date } ?? false) { out.append(e.summary) }
+        return out
+    }
+
+    /// Orders where `text` occurs in a searchable field, case-insensitively. Scans the mapped base as bytes
+    /// for the encoded needle, then checks each candidate line's search text field by field.
+    func find(_ text: String) -> [OrderSummary] {
+        let needle = text.lowercased()
+        guard !needle.isEmpty else { return [] }
+        let pattern = IndexLine.escapedNeedle(needle)
+        var out: [OrderSummary] = []
+        base.withUnsafeBytes { raw in
+            guard let p = raw.baseAddress, raw.count > 0, let firstNL = memchr(p, 0x0A, raw.count) else { return }
+            var from = p.distance(to: UnsafeRawPointer(firstNL)) + 1
+            pattern.withUnsafeBytes { pat in
+                while from < raw.count {
+                    guard let hit = FileIO.memmem(p + from, raw.count - from, pat.baseAddress!, pat.count) else { break }
+                    let h = p.distance(to: UnsafeRawPointer(hit))
+                    var start = h
+                    while start > 0, raw[start - 1] != 0x0A { start -= 1 }
+                    let end = memchr(p + h, 0x0A, raw.count - h).map { p.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+                    if let (s, search) = IndexLineReader.summary(raw, start: start, end: end), overrides[s.merchantOrderID] == nil,
+                       Self.matches(search, needle) {
+                        out.append(s)
+                    }
+                    from = end + 1
+                }
+            }
+        }
+        for e in overrides.values where Self.matches(e.search, needle) { out.append(e.summary) }
+        return out
+    }
+
+    static func matches(_ search: String, _ needle: String) -> Bool {
+        search.split(separator: IndexLine.separator, omittingEmptySubsequences: true).contains { $0.contains(needle) }
+    }
+
+    /// The summary of one order, from the log or the base.
+    func summary(of id: String) -> OrderSummary? {
+        if let e = overrides[id] { return e.summary }
+        return ids().summary(of: id)
+    }
+
+    func ids() -> IdDirectory {
+        if let directory { return directory }
+        var d = IdDirectory()
+        forEachBaseLine { raw, start, end in
+            if let (s, _) = IndexLineReader.summary(raw, start: start, end: end) { d.add(s) }
+            return true
+        }
+        for e in overrides.values { d.add(e.summary) }
+        d.sort()
+        directory = d
+        return d
+    }
+
+    var hasIdDirectory: Bool { directory != nil }
+
+    // MARK: writing
+
+    /// Appends `{"pending": ids}` and the new lines in one durable write, before the order files change.
+    func appendPending(_ entries: [Entry], new: [String]) throws(StoreError) {
+        try FileIO.truncateTornTail(logPath)
+        var payload: [String: Any] = ["pending": entries.map(\.summary.merchantOrderID)]
+        if !new.isEmpty { payload["new"] = new }
+        var bytes = (try? JSONSerialization.data(withJSONObject: payload)) ?? Data()
+        bytes.append(0x0A)
+        for e in entries {
+            bytes.append(contentsOf: IndexLine.encode(e.summary, search: e.search.split(separator: IndexLine.separator).map(String.init)))
+        }
+        if FileIO.stamp(logPath) == .missing {
+            var header = (try? JSONSerialization.data(withJSONObject: ["generation": generation])) ?? Data()
+            header.append(0x0A)
+            bytes = header + bytes
+        }
+        try FileIO.append(bytes, to: logPath, sync: true)
+    }
+
+    /// Marks the order files written. Not synced: if it is lost, the next start re-checks those orders.
+    func appendDone(_ ids: [String]) throws(StoreError) {
+        var bytes = (try? JSONSerialization.data(withJSONObject: ["done": ids])) ?? Data()
+        bytes.append(0x0A)
+        try FileIO.append(bytes, to: logPath, sync: false)
+    }
+
+
+    var logSize: Int { Int(max(0, FileIO.stamp(logPath).size)) }
+
+    /// Writes a new base holding every order (the old base with the log folded in), then starts an empty log.
+    func rewriteBase(extra: [Entry] = []) throws(StoreError) {
+        var merged = overrides
+        for e in extra { merged[e.summary.merchantOrderID] = e }
+        var body = Data()
+        body.reserveCapacity(base.count + merged.count * 256)
+        var count = 0
+        forEachBaseLine { raw, start, end in
+            guard let id = Self.merchantID(raw, start, end) else { return true }
+            if let e = merged.removeValue(forKey: id) {
+                body.append(contentsOf: IndexLine.encode(e.summary, search: e.search.split(separator: IndexLine.separator).map(String.init)))
+            } else {
+                body.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start...end]))
+            }
+            count += 1
+            return true
+        }
+        let rest = merged.values.sorted { ($0.summary.receivedAt ?? .distantPast, $0.summary.merchantOrderID) < ($1.summary.receivedAt ?? .distantPast, $1.summary.merchantOrderID) }
+        for e in rest {
+            body.append(contentsOf: IndexLine.encode(e.summary, search: e.search.split(separator: IndexLine.separator).map(String.init)))
+            count += 1
+        }
+        try writeBase(body, count: count, generation: generation + 1)
+    }
+
+    /// Replaces the base with `lines` (already encoded) and an empty log.
+    func writeBase(_ body: Data, count: Int, generation newGeneration: Int) throws(StoreError) {
+        let header = #"{"jom-index":\#(Self.format),"generation":\#(newGeneration),"orders":\#(count)}"# + "\n"
+        try FileIO.atomicWrite(Data(header.utf8) + body, to: basePath)
+        let logHeader = #"{"generation":\#(newGeneration)}"# + "\n"
+        try FileIO.atomicWrite(Data(logHeader.utf8), to: logPath)
+        try load()
+    }
+}
+
+/// Order ids sorted for prefix lookups: reference ids and merchant ids.
+struct IdDirectory {
+    private var byReference: [(key: String, summary: OrderSummary)] = []
+    private var byMerchant: [(key: String, summary: OrderSummary)] = []
+    private var extra: [String: OrderSummary] = [:]
+    private var sorted = false
+
+    mutating func add(_ s: OrderSummary) {
+        byReference.append((s.referenceOrderID.lowercased(), s))
+        byMerchant.append((s.merchantOrderID.lowercased(), s))
+    }
+
+    mutating func sort() {
+        byReference.sort { $0.key < $1.key }
+        byMerchant.sort { $0.key < $1.key }
+        sorted = true
+    }
+
+    /// Newer summaries win over what was sorted in.
+    mutating func insert(_ s: OrderSummary) { extra[s.merchantOrderID] = s }
+
+    func summary(of id: String) -> OrderSummary? {
+        if let s = extra[id] { return s }
+        let key = id.lowercased()
+        let i = lowerBound(byMerchant, key)
+        return i < byMerchant.count && byMerchant[i].key == key ? byMerchant[i].summary : nil
+    }
+
+    /// Orders whose reference id or merchant id starts with `prefix` (case-insensitive), up to `limit`.
+    func matching(_ prefix: String, limit: Int) -> [OrderSummary] {
+        let key = prefix.lowercased()
+        var found: [String: OrderSummary] = [:]
+        for list in [byReference, byMerchant] {
+            var i = lowerBound(list, key)
+            while i < list.count, list[i].key.hasPrefix(key), found.count < limit {
+                let s = extra[list[i].summary.merchantOrderID] ?? list[i].summary
+                found[s.merchantOrderID] = s
+                i += 1
+            }
+        }
+        for s in extra.values where s.referenceOrderID.lowercased().hasPrefix(key) || s.merchantOrderID.lowercased().hasPrefix(key) {
+            found[s.merchantOrderID] = s
+        }
+        return Array(found.values)
+    }
+
+    private func lowerBound(_ list: [(key: String, summary: OrderSummary)], _ key: String) -> Int {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].key < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,408 @@
+import Foundation
+import OrderDesk
+
+/// The JSON store: a directory of files a person can read.
+///
+///     store.json          format marker
+///     settings.json       the operator's settings
+///     downloads.json      when downloads last ran and what they brought
+///     orders/xx/ID.json   one file per order: Jet's view, our actions, notes, history
+///     index.jsonl         one line per order: summary + search text (a copy, rebuilt when in doubt)
+///     index-log.jsonl     index lines appended since index.jsonl was written
+///     outbox.jsonl        actions for Jet: queued, then delivered or refused
+///     history             the shell's command history (libedit's format)
+///     lock                taken briefly by every write, so two sessions can share the store
+///
+/// Every write is atomic and durable. Not thread-safe: one owner per process (the desk).
+public final class OrderStore {
+    public static let format = 1
+
+    public let path: String
+    /// In a dry run every change stays in memory: nothing on disk changes.
+    public let dryRun: Bool
+    let index: OrderIndex
+    let files: OrderFiles
+    let outbox: OutboxJournal
+    let lock: FileLock
+    let sendLock: FileLock
+    private var overlay: [String: OrderRecord] = [:]
+    private var overlayOutbox: [String: OutboxEntry] = [:]
+    private var overlayOrder: [String] = []
+    private var overlaySettings: Settings?
+
+    public var historyPath: String { path + "/history" }
+    public var invoicesPath: String { path + "/invoices" }
+    public var sandboxStatePath: String { path + "/sandbox.json" }
+    var settingsPath: String { path + "/settings.json" }
+    var downloadsPath: String { path + "/downloads.json" }
+
+    /// Opens (creating when new) the store at `path`. Repairs what a crash left behind: pending index lines are
+    /// rebuilt from order files, a missing or damaged index is rebuilt, actions in the outbox that an order file
+    /// does not show yet are written into it. `progress` hears about long repairs.
+    public init(path: String, dryRun: Bool = false, progress: (String) -> Void = { _ in }) throws(StoreError) {
+        var p = path
+        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+        self.path = p
+        self.dryRun = dryRun
+        self.index = OrderIndex(basePath: p + "/index.jsonl", logPath: p + "/index-log.jsonl")
+        self.files = OrderFiles(root: p + "/orders")
+        self.outbox = OutboxJournal(path: p + "/outbox.jsonl")
+        self.lock = FileLock(path: p + "/lock")
+        self.sendLock = FileLock(path: p + "/send.lock")
+        try prepareDirectory()
+        try lock.withLock { () throws(StoreError) in
+            do throws(StoreError) {
+                try index.load()
+            } catch {
+                if FileIO.stamp(index.basePath) != .missing || !files.allPaths().isEmpty {
+                    progress("the order index needs rebuilding (\(error.summary)); reading the order files…")
+                }
+                try rebuildIndex(progress: progress)
+            }
+            try outbox.refresh()
+            if !dryRun {
+                try recoverPending()
+                try reconcileOutbox()
+            }
+        }
+    }
+
+    private func prepareDirectory() throws(StoreError) {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            guard !dryRun else { throw StoreError("there is no store at \(path) to run against", remedy: "run once without --dry-run to create it") }
+            try makeDirectories(path)
+        } else if st.st_mode & 0o077 != 0 && !dryRun {
+            chmod(path, 0o700)
+        }
+        let marker = path + "/store.json"
+        if let data = try FileIO.read(marker) {
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let format = object["jom-store"] as? Int else {
+                throw .damaged(marker, "it is not a store marker")
+            }
+            guard format <= Self.format else {
+                throw StoreError("the store \(path) was written by a newer jom (format \(format); this jom reads \(Self.format))",
+                                 remedy: "use the newer jom for this store")
+            }
+        } else {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" }) else {
+                throw StoreError("\(path) is not a jom store (it has no store.json) and is not empty",
+                                 remedy: "choose an empty or new directory with --store")
+            }
+            guard !dryRun else { return }
+            let stamp = JSONEncoderHelpers.isoString(Date())
+            try FileIO.atomicWrite(Data((#"{"jom-store":\#(Self.format),"created":"\#(stamp)"}"# + "\n").utf8), to: marker)
+        }
+        if !dryRun { try FileIO.makeDirectory(files.root) }
+    }
+
+    private func makeDirectories(_ p: String) throws(StoreError) {
+        let parent = (p as NSString).deletingLastPathComponent
+        if !parent.isEmpty, FileIO.stamp(parent) == .missing { try makeDirectories(parent) }
+        try FileIO.makeDirectory(p, mode: 0o700)
+    }
+
+    // MARK: reading
+
+    /// Picks up changes other sessions made (index, outbox). Cheap: a few `stat` calls when nothing changed.
+    @discardableResult
+    public func refresh() throws(StoreError) -> Bool {
+        let changed = try index.refresh()
+        try outbox.refresh()
+        return changed
+    }
+
+    /// One order, read from its file.
+    public func record(_ id: String) throws(StoreError) -> OrderRecord? {
+        if let r = overlay[id] { return r }
+        return try files.read(id)
+    }
+
+    /// Where an order's file is.
+    public func filePath(for id: String) -> String { files.path(for: id) }
+
+    public var orderCount: Int { index.count }
+
+    public func summaries(_ filter: OrderFilter, now: Date, settings: Settings) -> [OrderSummary] {
+        index.summaries(in: filter.stages).filter { filter.matches($0, now: now, settings: settings) }
+    }
+
+    public func active() -> [OrderSummary] { index.active() }
+
+    public func find(_ text: String) -> [OrderSummary] { index.find(text) }
+
+    public func received(since date: Date) -> [OrderSummary] { index.received(since: date) }
+
+    public func summary(of id: String) -> OrderSummary? { index.summary(of: id) }
+
+    /// Orders whose reference or merchant id starts with `prefix`; an exact id match alone when there is one.
+    public func resolve(_ prefix: String, limit: Int = 20) -> [OrderSummary] {
+        let found = index.ids().matching(prefix, limit: limit)
+        if let exact = found.first(where: { $0.referenceOrderID.lowercased() == prefix.lowercased() || $0.merchantOrderID.lowercased() == prefix.lowercased() }) {
+            return [exact]
+        }
+        return found
+    }
+
+    /// Builds the id directory now (a session does this in the background after its first prompt).
+    public func warmUp() { _ = index.ids() }
+
+    // MARK: writing
+
+    /// Runs `body` holding the store's lock, after picking up other sessions' changes.
+    public func withLock<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try lock.withLock { () throws(StoreError) -> T in
+            try refresh()
+            return try body()
+        }
+    }
+
+    /// Writes these orders (call inside `withLock`). Few orders: each file synced; many: one flush for all.
+    /// `new` lists the ids the store did not have.
+    public func write(_ records: [OrderRecord], new: [String] = []) throws(StoreError) {
+        guard !records.isEmpty else { return }
+        let entries = records.map { OrderIndex.Entry(summary: OrderSummary($0), search: SearchText.fields(of: $0).joined(separator: String(IndexLine.separator))) }
+        if dryRun {
+            for r in records { overlay[r.id] = r }
+            index.markAdded(new)
+            index.apply(entries)
+            return
+        }
+        try index.appendPending(entries, new: new)
+        let encoder = OrderFiles.encoder()
+        if records.count <= 4 {
+            for r in records {
+                let p = files.path(for: r.id)
+                try FileIO.makeDirectory((p as NSString).deletingLastPathComponent)
+                try FileIO.atomicWrite(try files.encode(r, with: encoder), to: p)
+            }
+        } else {
+            try writeMany(records)
+        }
+        try index.appendDone(records.map(\.id))
+        index.markAdded(new)
+        index.apply(entries)
+        if index.logSize > 4 << 20 { try index.rewriteBase() }
+    }
+
+    /// Many order files with one flush: temporary files, flush, renames, flush.
+    private func writeMany(_ records: [OrderRecord]) throws(StoreError) {
+        let files = self.files
+        let shards = Set(records.map { files.shard(for: $0.id) })
+        for s in shards { try FileIO.makeDirectory("\(files.root)/\(s)") }
+        let pid = getpid()
+        // Encoding is the slow part: spread it over the cores.
+        // Each index is written by exactly one iteration, and read only after all iterations end.
+        nonisolated(unsafe) let encoded = UnsafeMutableBufferPointer<Data?>.allocate(capacity: records.count)
+        encoded.initialize(repeating: nil)
+        defer { encoded.deallocate() }
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, records.count / 64 + 1))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let encoder = OrderFiles.encoder()
+            var i = chunk
+            while i < records.count {
+                encoded[i] = try? files.encode(records[i], with: encoder)
+                i += chunks
+            }
+        }
+        for (i, r) in records.enumerated() {
+            guard let data = encoded[i] else { throw StoreError("could not encode order \(r.order.referenceOrderID)") }
+            try FileIO.writeFile(data, to: files.path(for: r.id) + ".tmp-\(pid)", sync: false)
+        }
+        try FileIO.syncFileSystem(containing: path)
+        for r in records {
+            let p = files.path(for: r.id)
+            guard rename(p + ".tmp-\(pid)", p) == 0 else { throw .io("replace", p) }
+        }
+        try FileIO.syncFileSystem(containing: path)
+    }
+
+    /// Re-reads one order, lets `change` modify it, and writes it back, all under the lock.
+    @discardableResult
+    public func update(_ id: String, _ change: (inout OrderRecord) throws(StoreError) -> Void) throws(StoreError) -> OrderRecord {
+        try withLock { () throws(StoreError) -> OrderRecord in
+            guard var r = try record(id) else { throw StoreError("order \(id) is not in the store \(path)", remedy: "run `download`") }
+            let before = r
+            try change(&r)
+            if r != before { try write([r]) }
+            return r
+        }
+    }
+
+    // MARK: outbox
+
+    /// Actions waiting for Jet, oldest first.
+    public var pendingActions: [OutboxEntry] {
+        dryRun ? overlayOrder.compactMap { overlayOutbox[$0] } : outbox.entries
+    }
+
+    /// Actions Jet refused recently.
+    public var refusals: [Refusal] { outbox.refusals }
+
+    /// Records actions for Jet durably (call inside `withLock`, before writing the orders that show them).
+    public func queue(_ actions: [OrderAction]) throws(StoreError) {
+        if dryRun {
+            for a in actions { overlayOutbox[a.id] = OutboxEntry(action: a, attempts: 0); overlayOrder.append(a.id) }
+            return
+        }
+        try outbox.queue(actions)
+    }
+
+    public func markDelivered(_ action: OrderAction, at: Date) throws(StoreError) {
+        if dryRun { overlayOutbox[action.id] = nil; overlayOrder.removeAll { $0 == action.id }; return }
+        try outbox.delivered(action.id, at: at)
+        try outbox.compactIfLarge(now: at)
+    }
+
+    public func markRefused(_ action: OrderAction, at: Date, reason: String) throws(StoreError) {
+        if dryRun { overlayOutbox[action.id] = nil; overlayOrder.removeAll { $0 == action.id }; return }
+        try outbox.refused(action, at: at, reason: reason)
+    }
+
+    public func noteAttempt(_ action: OrderAction, at: Date, error: String, next: Date) throws(StoreError) {
+        if dryRun { return }
+        try outbox.attempt(action.id, at: at, error: error, next: next)
+    }
+
+    /// Takes the right to deliver this store's outbox; false when another process is delivering it now.
+    public func beginSending() -> Bool {
+        dryRun || (try? sendLock.tryLock()) == true
+    }
+
+    public func endSending() {
+        if !dryRun { sendLock.unlock() }
+    }
+
+    // MARK: repair
+
+    /// Rebuilds the index from the order files. Damaged files are reported and left out (not deleted).
+    public func rebuildIndex(progress: (String) -> Void) throws(StoreError) {
+        let paths = files.allPaths()
+        var body = Data()
+        var count = 0
+        var damaged: [String] = []
+        let decoder = OrderFiles.decoder()
+        for (n, p) in paths.enumerated() {
+            if n > 0, n % 10_000 == 0 { progress("… \(n) of \(paths.count) order files read") }
+            guard let data = try FileIO.read(p), let stored = try? decoder.decode(OrderFiles.Stored.self, from: data) else {
+                damaged.append(p)
+                continue
+            }
+            let r = stored.record
+            body.append(contentsOf: IndexLine.encode(OrderSummary(r), search: SearchText.fields(of: r)))
+            count += 1
+        }
+        for p in damaged { progress("warning: \(p) could not be read and is not in the index; move it aside or restore it") }
+        if dryRun {
+            throw StoreError("the order index of \(path) needs rebuilding", remedy: "run jom once without --dry-run")
+        }
+        try index.writeBase(body, count: count, generation: index.generation + 1)
+    }
+
+    /// Re-indexes orders whose writes a crash interrupted.
+    private func recoverPending() throws(StoreError) {
+        let ids = Array(index.pending)
+        guard !ids.isEmpty else { return }
+        var records: [OrderRecord] = []
+        for id in ids {
+            files.removeLeftovers(for: id)
+            if let r = try files.read(id) { records.append(r) }
+        }
+        if records.isEmpty {
+            try index.appendDone(ids)
+        } else {
+            try write(records)
+            try index.appendDone(ids)
+        }
+        try index.refresh()
+    }
+
+    /// Makes every order file show the actions the outbox holds for it (a crash between the two writes).
+    private func reconcileOutbox() throws(StoreError) {
+        var changed: [OrderRecord] = []
+        for e in outbox.entries {
+            guard var r = try files.read(e.action.merchantOrderID) else { continue }
+            if !r.actions.contains(where: { $0.id == e.action.id }) {
+                r.actions.append(e.action)
+                r.history.append(HistoryEvent(at: e.action.createdAt, by: e.action.by,
+                                              event: "\(e.action.kind.rawValue) recorded (restored from the outbox after an interruption)",
+                                              actionID: e.action.id))
+                changed.append(r)
+            }
+        }
+        // Outcomes recorded in the outbox but not yet in the order file: only the latest few can be affected.
+        for outcome in outbox.recentOutcomes.suffix(32) {
+            let id = outcome.action.merchantOrderID
+            var current = changed.first(where: { $0.id == id })
+            if current == nil { current = try files.read(id) }
+            guard var rec = current, rec.actions.contains(where: { $0.id == outcome.action.id && $0.isQueued }) else { continue }
+            rec.setState(outcome.state, ofAction: outcome.action.id)
+            changed.removeAll { $0.id == id }
+            changed.append(rec)
+        }
+        if !changed.isEmpty { try write(changed) }
+    }
+
+    // MARK: settings and download status
+
+    public func loadSettings() throws(StoreError) -> Settings {
+        if let overlaySettings { return overlaySettings }
+        guard let data = try FileIO.read(settingsPath) else { return Settings() }
+        do {
+            return try JSONDecoder().decode(Settings.self, from: data)
+        } catch {
+            throw StoreError("the settings file \(settingsPath) cannot be read (\(error.localizedDescription))",
+                             remedy: "fix it, or delete it to go back to the default settings")
+        }
+    }
+
+    public func saveSettings(_ settings: Settings) throws(StoreError) {
+        if dryRun { overlaySettings = settings; return }
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? e.encode(settings) else { return }
+        var bytes = data
+        bytes.append(0x0A)
+        try withLock { () throws(StoreError) in try FileIO.atomicWrite(bytes, to: settingsPath) }
+    }
+
+    public func loadDownloadStatus() -> DownloadStatus {
+        guard let data = try? FileIO.read(downloadsPath) else { return DownloadStatus() }
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return (try? d.decode(DownloadStatus.self, from: data)) ?? DownloadStatus()
+    }
+
+    public func saveDownloadStatus(_ status: DownloadStatus) throws(StoreError) {
+        if dryRun { return }
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.dateEncodingStrategy = .iso8601
+        guard var data = try? e.encode(status) else { return }
+        data.append(0x0A)
+        try FileIO.atomicWrite(data, to: downloadsPath)
+    }
+}
+
+/// When downloads last ran, and how the last one went.
+public struct DownloadStatus: Codable, Sendable, Hashable {
+    public var lastAttempt: Date?
+    public var lastSuccess: Date?
+    public var lastError: String?
+    public var lastSummary: String?
+
+    public init(lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil, lastSummary: String? = nil) {
+        self.lastAttempt = lastAttempt
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.lastSummary = lastSummary
+    }
+}
+
+enum JSONEncoderHelpers {
+    static func isoString(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        return f.string(from: d)
+    }
+}
