@@ -1,0 +1,59 @@
+import Foundation
+import OrderDesk
+
+/// How one action's delivery to Jet went.
+public struct DeliveryOutcome: Sendable {
+    public enum Result: Sendable, Equatable {
+        case delivered
+        /// Still in the outbox; will be retried.
+        case queued(reason: String)
+        /// Jet said no; it left the outbox.
+        case refused(reason: String)
+        /// Dry run: this is the call that would have been made.
+        case wouldSend(call: String)
+    }
+
+    public var action: OrderAction
+    public var reference: String
+    public var result: Result
+}
+
+/// What a download brought.
+public struct DownloadReport: Sendable {
+    public var newOrders = 0
+    public var cancelRequests = 0
+    public var returnRequests = 0
+    public var statusChanges = 0
+    public var failures: [String] = []
+    /// Orders that changed (new or updated).
+    public var changedOrders = 0
+    /// Queued actions delivered while downloading.
+    public var delivered: [DeliveryOutcome] = []
+
+    public init() {}
+
+    /// `3 new orders, 1 return request`; `nothing new`.
+    public var sentence: String {
+        var parts: [String] = []
+        func n(_ count: Int, _ one: String, _ many: String) { if count > 0 { parts.append("\(count) \(count == 1 ? one : many)") } }
+        n(newOrders, "new order", "new orders")
+        n(cancelRequests, "cancel request from Jet", "cancel requests from Jet")
+        n(returnRequests, "return request", "return requests")
+        n(statusChanges, "status change", "status changes")
+        return parts.isEmpty ? "nothing new" : parts.joined(separator: ", ")
+    }
+
+    public var isInteresting: Bool { newOrders + cancelRequests + returnRequests > 0 || !failures.isEmpty }
+}
+
+/// What needs attention now: the prompt's counts.
+public struct Urgency: Sendable, Equatable {
+    public var dueSoon = 0
+    public var late = 0
+    public var unsent = 0
+    /// The last good download is older than twice the interval (or there never was one).
+    public var staleDownload = false
+    public var lastGoodDownload: Date?
+
+    public init() {}
+}
