@@ -1,0 +1,69 @@
+import DeskEngine
+import Foundation
+import OrderDesk
+import OrderStore
+
+/// `approve [ID | all]`
+enum ApproveCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "approve", aliases: ["ack", "accept"],
+        summary: "accept new orders at Jet (acknowledge them)",
+        usage: "approve [ID | all]",
+        details: """
+            Acknowledges the order to Jet as accepted; after that it can be shipped but no longer cancelled by
+            you. `approve all` approves every new order in the current filter, after one confirmation.
+            Without an id, approves the selected order.
+            """,
+        examples: ["approve 8012", "approve", "show new", "approve all"],
+        arguments: [.orderID])
+
+    static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
+        guard inv.positionals.count <= 1 else { throw ShellError.usage(spec, "approve takes one order id, or all") }
+        if inv.positionals.first?.lowercased() == "all" {
+            try await approveAll(ctx)
+            return
+        }
+        let s = try await ctx.order(inv.positionals.first)
+        _ = try await ctx.desk.preview(s.merchantOrderID) { r, c throws(DeskError) in try Rules.approve(r, c) }
+        guard try await ctx.confirm("Approve order \(s.referenceOrderID) (\(s.buyer), \(s.units) unit\(s.units == 1 ? "" : "s"), \(s.total))?") else {
+            ctx.out.line("Not approved.")
+            return
+        }
+        let actions = try await ctx.desk.commit([s.merchantOrderID]) { r, c throws(DeskError) in try Rules.approve(r, c) }
+        ctx.select(s)
+        ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+    }
+
+    static func approveAll(_ ctx: ShellContext) async throws {
+        let view = ctx.session.view
+        let list: [OrderSummary]
+        switch view {
+        case .filter(let f): list = await ctx.desk.list(f)
+        case .find(let t): list = await ctx.desk.find(t)
+        }
+        let new = list.filter { $0.stage == .new }
+        guard !new.isEmpty else {
+            ctx.out.line("Nothing to approve: no new orders in the current filter (\(view.label)). `show new` lists new orders.")
+            return
+        }
+        let total = new.reduce(Cents.zero) { $0 + $1.total }
+        guard try await ctx.confirm("Approve \(new.count) new order\(new.count == 1 ? "" : "s") (\(total)) in \(view.label)?") else {
+            ctx.out.line("Nothing approved.")
+            return
+        }
+        let actions = try await ctx.desk.commit(new.map(\.merchantOrderID)) { r, c throws(DeskError) in try Rules.approve(r, c) }
+        let out = ctx.out
+        let outcomes = await ctx.desk.deliver(Set(actions.map(\.id))) { done, all in out.progress("approving… \(done)/\(all)") }
+        ctx.out.endProgress()
+        let sent = outcomes.filter { $0.result == .delivered }.count
+        let refused = outcomes.filter { if case .refused = $0.result { return true }; return false }
+        let queued = outcomes.filter { if case .queued = $0.result { return true }; return false }
+        let dry = outcomes.filter { if case .wouldSend = $0.result { return true }; return false }
+        for o in refused + dry { ctx.report([o]) }
+        var parts: [String] = []
+        if sent > 0 { parts.append("\(sent) sent to Jet") }
+        if !queued.isEmpty { parts.append("\(queued.count) queued (Jet unreachable, will retry; `status` shows them)") }
+        if !refused.isEmpty { parts.append("\(refused.count) refused by Jet") }
+        ctx.out.line("\(actions.count) approved" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")))
+    }
+}

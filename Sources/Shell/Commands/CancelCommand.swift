@@ -1,0 +1,78 @@
+import DeskEngine
+import Foundation
+import OrderDesk
+import OrderStore
+
+/// `cancel [ID] [REASON]`
+enum CancelCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "cancel",
+        summary: "cancel a new order, or the units Jet asks you to cancel",
+        usage: "cancel [ID] [REASON]",
+        details: """
+            A new (not yet approved) order is cancelled by rejecting it at Jet with the reason's status.
+            REASON is one of:
+            """ + "\n" + CancelReason.allCases.map { "  \($0.rawValue.fitted(33)) \($0.explanation) → Jet: \($0.acknowledgementStatus)" }.joined(separator: "\n") + """
+
+            An approved order can no longer be cancelled by you, except when Jet asks for it (a directed cancel,
+            shown as `cancel req`): then `cancel` cancels exactly the units Jet asked for, and needs no reason.
+            Before a cancel counts against you, jom shows what it does to your 7-day cancellation rate.
+            """,
+        examples: ["cancel 8012 no-inventory", "cancel 8012", "cancel fraud"],
+        arguments: [.orderID, .cancelReason])
+
+    static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
+        var words = inv.positionals
+        guard words.count <= 2 else { throw ShellError.usage(spec, "cancel takes an order id and one reason") }
+        var order: OrderSummary?
+        if words.count == 2 {
+            order = try await ctx.desk.resolve(words.removeFirst())
+        } else if let first = words.first, CancelReason.parse(first) == nil || Int(first) == nil {
+            let (o, used) = try await ctx.leadingOrder(words)
+            order = o
+            words.removeFirst(used)
+        }
+        let s = try await ctx.order(order?.merchantOrderID)
+        let record = try await ctx.desk.record(s.merchantOrderID)
+        guard Rules.allowed(in: record.stage).contains(.cancel) else { throw Rules.refusal(.cancel, record) }
+        let directed = record.stage == .cancelRequested && OrderStage.isAccepted(record)
+        var reason: CancelReason?
+        if let word = words.first {
+            guard let r = CancelReason.parse(word) else {
+                throw ShellError.usage(spec, "\"\(word)\" is not a cancel reason; reasons are " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            reason = r
+        } else if record.stage == .new {
+            let i = try await ctx.choose("Why cancel order \(s.referenceOrderID)?",
+                                         CancelReason.allCases.map { ($0.rawValue, $0.explanation) },
+                                         missing: "cancel \(s.referenceOrderID) needs a reason",
+                                         remedy: "cancel \(s.referenceOrderID) <reason>, reason one of: " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+            reason = CancelReason.allCases[i]
+        }
+        let chosen = reason
+        let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
+            try Rules.cancel(r, reason: chosen, c)
+        }
+        let preview = try await ctx.desk.preview(s.merchantOrderID, build)
+        let question: String
+        if directed {
+            let units: Int = if case .ship(let report) = preview.request { report.items.reduce(0) { $0 + $1.cancelQuantity } } else { 0 }
+            question = "Cancel \(units) unit\(units == 1 ? "" : "s") of order \(s.referenceOrderID) as Jet asked? (a directed cancel does not count against your cancellation rate)"
+        } else {
+            let rates = await ctx.desk.cancellationRates()
+            let limit = await ctx.desk.settings.cancelRateLimit
+            let after = rates.week.afterOneMoreCancel(receivedAt: s.receivedAt, now: await ctx.desk.now)
+            let over = after.percent > limit ? ", over \(formatPercent(limit))" : ""
+            let status: String = if case .acknowledge(let a) = preview.request { a.status } else { "" }
+            question = "Cancel order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.rawValue ?? "other") (Jet: \(status))? "
+                + "7-day cancellation rate \(rates.week.formatted) → \(after.formatted)\(over)."
+        }
+        guard try await ctx.confirm(question) else {
+            ctx.out.line("Not cancelled.")
+            return
+        }
+        let actions = try await ctx.desk.commit([s.merchantOrderID], build)
+        ctx.select(s)
+        ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+    }
+}

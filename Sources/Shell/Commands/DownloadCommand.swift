@@ -1,0 +1,43 @@
+import DeskEngine
+import Foundation
+import OrderDesk
+import OrderStore
+
+/// `download`
+enum DownloadCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "download", aliases: ["dl", "sync"],
+        summary: "download from Jet now: new orders, cancel requests, return requests",
+        usage: "download",
+        details: """
+            Sends whatever waits in the outbox first, then fetches ready orders, Jet's cancel requests, open
+            return requests, and the current state of orders waiting to ship. Notes and actions not yet
+            sent are never overwritten. In a session this also runs by itself every download-interval.
+            """,
+        examples: ["download"])
+
+    static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
+        guard inv.positionals.isEmpty else { throw ShellError.usage(spec, "download takes no arguments") }
+        if await ctx.desk.isDryRun {
+            ctx.out.line("dry run: would download (GET /orders/ready, /orders/directedCancel, /returns/created, /returns/inprogress and order details); nothing fetched")
+            return
+        }
+        ctx.out.progress("downloading from Jet…")
+        let report: DownloadReport
+        do {
+            report = try await ctx.desk.download()
+        } catch {
+            ctx.out.endProgress()
+            throw error
+        }
+        ctx.out.endProgress()
+        let sent = report.delivered.filter { $0.result == .delivered }.count
+        if sent > 0 { ctx.out.line("sent \(sent) queued action\(sent == 1 ? "" : "s") to Jet") }
+        for o in report.delivered where o.result != .delivered { ctx.report([o]) }
+        ctx.out.line("downloaded: \(report.sentence)")
+        for f in report.failures { ctx.out.error("warning: could not download \(f)") }
+        if !report.failures.isEmpty {
+            ctx.out.error("hint: the rest was downloaded; the next download tries those again")
+        }
+    }
+}

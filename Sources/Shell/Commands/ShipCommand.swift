@@ -1,0 +1,72 @@
+import DeskEngine
+import Foundation
+import OrderDesk
+import OrderStore
+
+/// `ship [ID] [TRACKING] [--carrier C] [--method M]`
+enum ShipCommand: ShellCommand {
+    static let spec = CommandSpec(
+        name: "ship",
+        summary: "report an approved order as shipped, with its tracking number",
+        usage: "ship [ID] [TRACKING] [--carrier C] [--method M]",
+        details: """
+            Ships every unit still open on the order, with one tracking number. The carrier defaults to the one
+            the customer chose; the method to the order's requested method (or the carrier's usual one).
+            The number is checked against the carrier's format and check digit before anything is sent:
+            UPS (1Z…), USPS (20/22 digits, or S10 like EA123456785US), FedEx (12/15/20/22 digits); other
+            carriers: no spaces or odd characters. In a session, a missing tracking number is asked for.
+            """,
+        examples: ["ship 8012 1Z999AA10123456784", "ship 8012 9400111201080805483016 --carrier USPS",
+                   "ship 1Z999AA10123456784", "ship --carrier fedex"],
+        options: [
+            OptionSpec(name: "--carrier", value: "C", help: "Jet's carrier name (TAB lists them)", completion: .carrier),
+            OptionSpec(name: "--method", value: "M", help: "shipment method, e.g. \"UPS Ground\"", completion: .method),
+        ],
+        arguments: [.orderID, .text])
+
+    static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
+        var words = inv.positionals
+        guard words.count <= 2 else { throw ShellError.usage(spec, "ship takes an order id and one tracking number") }
+        var order: OrderSummary?
+        if words.count == 2 {
+            order = try await ctx.desk.resolve(words.removeFirst())
+        } else {
+            let (o, used) = try await ctx.leadingOrder(words)
+            order = o
+            words.removeFirst(used)
+        }
+        let s = try await ctx.order(order?.merchantOrderID)
+        let record = try await ctx.desk.record(s.merchantOrderID)
+        // Refuse early (before asking anything) when the order cannot be shipped.
+        guard Rules.allowed(in: record.stage).contains(.ship) else { throw Rules.refusal(.ship, record) }
+        let requested = record.order.requestedCarrier.flatMap(Carriers.canonical)
+        var carrier = inv.options["--carrier"] ?? requested
+        var tracking = words.first
+        if tracking == nil {
+            if carrier == nil {
+                let answer = try await ctx.ask("Carrier for order \(s.referenceOrderID) (TAB lists Jet's carriers): ",
+                                               missing: "ship \(s.referenceOrderID) needs a carrier (the order names none)",
+                                               remedy: "ship \(s.referenceOrderID) <tracking> --carrier UPS",
+                                               completions: { _ in Carriers.all.map { $0.replacingOccurrences(of: " ", with: "-") } })
+                carrier = answer.isEmpty ? nil : answer
+            }
+            tracking = try await ctx.ask("Tracking number for order \(s.referenceOrderID) (\(carrier ?? "?")): ",
+                                         missing: "ship \(s.referenceOrderID) needs a tracking number",
+                                         remedy: "ship \(s.referenceOrderID) <tracking number>" + (carrier.map { " --carrier \($0)" } ?? ""))
+        }
+        guard let carrier, !carrier.isEmpty else {
+            throw ShellError.other("order \(s.referenceOrderID) names no carrier", remedy: "ship \(s.referenceOrderID) \(tracking ?? "<tracking>") --carrier UPS")
+        }
+        guard let number = tracking, !number.isEmpty else {
+            throw ShellError.other("no tracking number given; nothing was sent", remedy: "ship \(s.referenceOrderID) <tracking number>")
+        }
+        let method = inv.options["--method"].map { $0.replacingOccurrences(of: "-", with: " ") }
+        let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
+            try Rules.ship(r, tracking: number, carrier: carrier, method: method, c)
+        }
+        _ = try await ctx.desk.preview(s.merchantOrderID, build)
+        let actions = try await ctx.desk.commit([s.merchantOrderID], build)
+        ctx.select(s)
+        ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+    }
+}

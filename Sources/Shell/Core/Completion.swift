@@ -1,0 +1,135 @@
+import DeskEngine
+import Foundation
+import OrderDesk
+import OrderStore
+
+/// TAB completion, driven by each command's ``CommandSpec``: command names, filters, order ids, reasons,
+/// carriers, methods, setting names and values, formats and file paths.
+struct Completer: Sendable {
+    let desk: Desk
+
+    /// Candidates for the word before the cursor, and that word's length in characters.
+    func complete(_ before: String) -> (candidates: [String], wordLength: Int) {
+        let tokens = Tokenizer.split(before)
+        let endsWithSpace = before.last == " " || before.isEmpty
+        let word = endsWithSpace ? "" : (tokens.last?.text ?? "")
+        let wordLength = endsWithSpace ? 0 : before.distance(from: tokens.last?.start ?? before.endIndex, to: before.endIndex)
+        let previous = endsWithSpace ? tokens : Array(tokens.dropLast())
+        guard let first = previous.first else {
+            return (filter(CommandRegistry.names, word), wordLength)
+        }
+        guard let command = CommandRegistry.command(named: first.text) else { return ([], wordLength) }
+        let spec = command.spec
+        let args = Array(previous.dropFirst())
+        if word.hasPrefix("-") {
+            return (filter(spec.options.map(\.name), word), wordLength)
+        }
+        // The value of an option?
+        if let last = args.last, let opt = spec.option(last.text), opt.value != nil {
+            let carrier = optionValue("--carrier", in: args)
+            return (candidates(opt.completion, word, previousWords: args.map(\.text), carrier: carrier), wordLength)
+        }
+        var position = 0
+        var i = 0
+        while i < args.count {
+            if let opt = spec.option(args[i].text) { i += opt.value != nil ? 2 : 1; continue }
+            position += 1
+            i += 1
+        }
+        guard !spec.arguments.isEmpty else { return ([], wordLength) }
+        var kind = spec.arguments[min(position, spec.arguments.count - 1)]
+        // After an order id, the next word is what follows it (a reason for cancel/deny).
+        if kind == .orderID, position == 0, spec.arguments.count > 1, !word.isEmpty {
+            let ids = candidates(.orderID, word, previousWords: [], carrier: nil)
+            if ids.isEmpty { kind = spec.arguments[1] } else { return (ids, wordLength) }
+        }
+        if kind == .orderID, position == 0, word.isEmpty, spec.arguments.count > 1 {
+            // Offer the next argument's words too (reasons), so `cancel <TAB>` shows reasons for the selected order.
+            let ids = candidates(.orderID, "", previousWords: [], carrier: nil)
+            return (ids.count <= 50 ? ids + candidates(spec.arguments[1], "", previousWords: [], carrier: nil) : ids, wordLength)
+        }
+        if spec.name == "approve", position == 0, "all".hasPrefix(word.lowercased()) {
+            return (["all"] + candidates(kind, word, previousWords: [], carrier: nil), wordLength)
+        }
+        return (candidates(kind, word, previousWords: args.map(\.text), carrier: optionValue("--carrier", in: args)), wordLength)
+    }
+
+    private func optionValue(_ name: String, in args: [Token]) -> String? {
+        guard let i = args.firstIndex(where: { $0.text == name }), i + 1 < args.count else { return nil }
+        return args[i + 1].text
+    }
+
+    func candidates(_ kind: CompletionKind, _ word: String, previousWords: [String], carrier: String?) -> [String] {
+        switch kind {
+        case .none, .text: return []
+        case .command: return filter(CommandRegistry.names, word)
+        case .filter: return filter(OrderFilter.allCases.map(\.rawValue), word)
+        case .cancelReason: return filter(CancelReason.allCases.map(\.rawValue), word)
+        case .refundFeedback: return filter(RefundFeedback.allCases.map(\.rawValue), word)
+        case .carrier: return filter(Carriers.all.map(dashed), word)
+        case .method:
+            let methods = carrier.flatMap(Carriers.canonical).flatMap { Carriers.methods[$0] } ?? Carriers.methods.values.flatMap { $0 }
+            return filter(Array(Set(methods)).sorted().map(dashed), word)
+        case .format: return filter(["csv", "json"], word)
+        case .settingName: return filter(Settings.definitions.map(\.name), word)
+        case .settingValue:
+            guard let name = previousWords.last, let def = Settings.definition(named: name) else { return [] }
+            return filter(def.values, word)
+        case .file: return files(word)
+        case .orderID: return orderIDs(word)
+        }
+    }
+
+    private func dashed(_ s: String) -> String { s.replacingOccurrences(of: " ", with: "-") }
+
+    private func filter(_ list: [String], _ word: String) -> [String] {
+        let w = word.lowercased()
+        return list.filter { $0.lowercased().hasPrefix(w) }
+    }
+
+    /// Asks the desk, waiting at most half a second (completion runs on the editor's thread).
+    private func orderIDs(_ word: String) -> [String] {
+        let box = ResultBox()
+        let semaphore = DispatchSemaphore(value: 0)
+        let desk = self.desk
+        Task {
+            box.value = await desk.completeIDs(word)
+            semaphore.signal()
+        }
+        _ = semaphore.wait(timeout: .now() + .milliseconds(500))
+        return box.value
+    }
+
+    private final class ResultBox: @unchecked Sendable {
+        // Written once by the task before it signals; read after the wait.
+        var value: [String] = []
+    }
+
+    private func files(_ word: String) -> [String] {
+        let expanded = (word as NSString).expandingTildeInPath
+        let dirPart: String
+        let namePart: String
+        if word.hasSuffix("/") {
+            dirPart = expanded
+            namePart = ""
+        } else {
+            dirPart = (expanded as NSString).deletingLastPathComponent
+            namePart = (expanded as NSString).lastPathComponent
+        }
+        let dir = dirPart.isEmpty ? "." : dirPart
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        let typedDir: String
+        if word.hasSuffix("/") {
+            typedDir = word
+        } else if let slash = word.lastIndex(of: "/") {
+            typedDir = String(word[...slash])
+        } else {
+            typedDir = ""
+        }
+        return names.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
+            var isDir: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &isDir)
+            return typedDir + name.replacingOccurrences(of: " ", with: "\\ ") + (isDir.boolValue ? "/" : "")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import CEditLine
+import Foundation
+import OrderDesk
+import OrderStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a command's output goes: standard output (buffered per command), with colour only on a terminal
+/// and never with `NO_COLOR`, long lists through `$PAGER` in an interactive session.
+final class Output: @unchecked Sendable {
+    // Used only by the command runner, one command at a time.
+    private var buffer: [UInt8] = []
+    let isTerminal: Bool
+    var colorMode: Settings.ColorMode = .auto
+    let noColorEnv: Bool
+    var usePager = false
+
+    init() {
+        isTerminal = isatty(1) == 1
+        noColorEnv = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    }
+
+    var colors: Bool {
+        switch colorMode {
+        case .on: return !noColorEnv
+        case .off: return false
+        case .auto: return isTerminal && !noColorEnv
+        }
+    }
+
+    /// Terminal columns (`$COLUMNS`, else 120, when not a terminal).
+    var width: Int {
+        let c = Int(jom_terminal_columns(1))
+        return c > 20 ? c : (Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 120)
+    }
+
+    var height: Int { Int(jom_terminal_rows(1)) }
+
+    func line(_ s: String = "") {
+        buffer.append(contentsOf: s.utf8)
+        buffer.append(0x0A)
+    }
+
+    func text(_ s: String) { buffer.append(contentsOf: s.utf8) }
+
+    /// Writes what was buffered; through the pager when it is taller than the terminal.
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        let bytes = buffer
+        buffer.removeAll(keepingCapacity: true)
+        if usePager, isTerminal, height > 0, bytes.lazy.filter({ $0 == 0x0A }).count > height - 2, page(bytes) { return }
+        Self.write(1, bytes)
+    }
+
+    /// Writes to standard error at once (errors, progress).
+    func error(_ s: String) {
+        flush()
+        Self.write(2, Array((s + "\n").utf8))
+    }
+
+    /// `\r`-overwritten progress on a terminal; nothing otherwise.
+    func progress(_ s: String) {
+        guard isatty(2) == 1 else { return }
+        Self.write(2, Array(("\r\u{1B}[K" + s).utf8))
+    }
+
+    func endProgress() {
+        guard isatty(2) == 1 else { return }
+        Self.write(2, Array("\r\u{1B}[K".utf8))
+    }
+
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        var off = 0
+        bytes.withUnsafeBytes { raw in
+            while off < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
+                if n <= 0 { if errno == EINTR { continue }; return }
+                off += n
+            }
+        }
+    }
+
+    private func page(_ bytes: [UInt8]) -> Bool {
+        let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", pager]
+        let pipe = Pipe()
+        p.standardInput = pipe
+        do { try p.run() } catch { return false }
+        try? pipe.fileHandleForWriting.write(contentsOf: Data(bytes))
+        try? pipe.fileHandleForWriting.close()
+        p.waitUntilExit()
+        return true
+    }
+
+    // MARK: style
+
+    enum Style: String {
+        case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", blue = "34", magenta = "35", cyan = "36", boldRed = "1;31"
+    }
+
+    func styled(_ s: String, _ style: Style) -> String {
+        colors ? "\u{1B}[\(style.rawValue)m\(s)\u{1B}[0m" : s
+    }
+}
+
+/// Dates and times as operators read them, in the machine's time zone.
+enum TimeText {
+    static func formatter(_ pattern: String) -> DateFormatter {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone.current
+        f.dateFormat = pattern
+        return f
+    }
+
+    static let minute = formatter("yyyy-MM-dd HH:mm")
+    static let day = formatter("yyyy-MM-dd")
+    static let long = formatter("EEEE d MMMM yyyy")
+
+    static func at(_ d: Date?) -> String { d.map { minute.string(from: $0) } ?? "—" }
+    static func date(_ d: Date?) -> String { d.map { day.string(from: $0) } ?? "—" }
+
+    /// `in 3h`, `12m late`.
+    static func relative(_ d: Date, now: Date) -> String {
+        let s = d.timeIntervalSince(now)
+        return s >= 0 ? "in \(DurationText.short(s))" : "\(DurationText.short(-s)) late"
+    }
+}
+
+extension String {
+    /// Cut to `width` display columns, with `…` when cut; padded with spaces to exactly `width` when `pad`.
+    func fitted(_ width: Int, pad: Bool = true) -> String {
+        guard width > 0 else { return "" }
+        let total = LineEditor.displayWidth(self)
+        if total <= width { return pad ? self + String(repeating: " ", count: width - total) : self }
+        var out = ""
+        var w = 0
+        for ch in self {
+            let cw = LineEditor.displayWidth(String(ch))
+            if w + cw > width - 1 { break }
+            out.append(ch)
+            w += cw
+        }
+        out += "…"
+        w += 1
+        return pad ? out + String(repeating: " ", count: max(0, width - w)) : out
+    }
+
+    /// Right-aligned in `width` columns.
+    func right(_ width: Int) -> String {
+        let w = LineEditor.displayWidth(self)
+        return w >= width ? self : String(repeating: " ", count: width - w) + self
+    }
+}

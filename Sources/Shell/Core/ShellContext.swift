@@ -1,0 +1,148 @@
+import DeskEngine
+import Foundation
+import OrderDesk
+import OrderStore
+
+/// What `show` lists now: a filter, or the text of the last `find`.
+enum SessionView: Equatable {
+    case filter(OrderFilter)
+    case find(String)
+
+    var label: String {
+        switch self {
+        case .filter(let f): f.rawValue
+        case .find(let t): "find \"\(t)\""
+        }
+    }
+}
+
+/// The session: the current view and the selected order.
+final class Session {
+    var view: SessionView = .filter(.actionable)
+    /// Merchant order id of the selected order (`open` sets it).
+    var selected: String?
+    var selectedReference: String?
+}
+
+/// Everything a command needs: the desk, the session, output, and a way to ask the operator (only when a
+/// person is at the terminal: scripts never ask).
+final class ShellContext: @unchecked Sendable {
+    // Used by one command at a time, from the command runner.
+    let desk: Desk
+    let out: Output
+    let session: Session
+    let editor: LineEditor?
+    let runner: ShellRunner
+    /// Script files being run, innermost last (for `run` depth and relative paths).
+    var scripts: [String] = []
+
+    init(desk: Desk, out: Output, session: Session, editor: LineEditor?, runner: ShellRunner) {
+        self.desk = desk
+        self.out = out
+        self.session = session
+        self.editor = editor
+        self.runner = runner
+    }
+
+    /// True when a person can answer questions: an interactive session, not inside a script.
+    var canAsk: Bool { editor != nil && scripts.isEmpty }
+
+    // MARK: questions
+
+    /// Asks for a line of text. In a script this is an error that says what to put on the line.
+    func ask(_ question: String, missing: String, remedy: String,
+             completions: (@Sendable (String) -> [String])? = nil) async throws -> String {
+        guard let editor, canAsk else { throw ShellError.needsAnswer(missing, remedy: remedy) }
+        let saved = editor.completer
+        if let completions {
+            editor.completer = { before in
+                let word = before.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+                return (completions(word).filter { $0.lowercased().hasPrefix(word.lowercased()) }, word.count)
+            }
+        } else {
+            editor.completer = { _ in ([], 0) }
+        }
+        defer { editor.completer = saved }
+        out.flush()
+        switch await editor.readLine(prompt: question, remember: false, question: true) {
+        case .line(let s): return s.trimmingCharacters(in: .whitespaces)
+        case .interrupted, .endOfInput, .terminated: throw ShellError.abandoned("abandoned; nothing was changed")
+        }
+    }
+
+    /// Asks yes or no (default no). Scripts do not ask: a script line is its own confirmation.
+    func confirm(_ question: String) async throws -> Bool {
+        guard canAsk, await desk.settings.confirm else { return true }
+        let answer = try await ask(question + " [y/N] ", missing: "", remedy: "")
+        return ["y", "yes"].contains(answer.lowercased())
+    }
+
+    /// Offers a numbered menu and returns the chosen index.
+    func choose(_ title: String, _ options: [(String, String)], missing: String, remedy: String) async throws -> Int {
+        guard canAsk else { throw ShellError.needsAnswer(missing, remedy: remedy) }
+        out.line(title)
+        for (i, (name, explanation)) in options.enumerated() {
+            out.line("  \(String(i + 1).right(2)). \(name.fitted(34)) \(out.styled(explanation, .dim))")
+        }
+        let names = options.map(\.0)
+        while true {
+            let answer = try await ask("choose 1-\(options.count) or a name (Ctrl-C to abandon): ", missing: missing, remedy: remedy,
+                                       completions: { _ in names })
+            if let n = Int(answer), (1...options.count).contains(n) { return n - 1 }
+            let matches = names.indices.filter { names[$0].lowercased().hasPrefix(answer.lowercased()) && !answer.isEmpty }
+            if matches.count == 1 { return matches[0] }
+            out.line("\"\(answer)\" is not one of them.")
+        }
+    }
+
+    // MARK: orders
+
+    /// The order a command acts on: the one `word` names, or the selected one.
+    func order(_ word: String?) async throws -> OrderSummary {
+        if let word { return try await desk.resolve(word) }
+        guard let id = session.selected else {
+            throw ShellError.other("no order given and none selected", remedy: "give an order id, or `open <id>` first")
+        }
+        guard let s = try await desk.resolveExact(id) else {
+            throw ShellError.other("the selected order \(session.selectedReference ?? id) is no longer in the store", remedy: "`open` another order")
+        }
+        return s
+    }
+
+    /// When a command's first word may be an order id or something else (a tracking number, a reason, a
+    /// note): it is the order when it names exactly one; an ambiguous id is an error. `minimumLength` keeps
+    /// short words of free text from being read as ids.
+    func leadingOrder(_ words: [String], minimumLength: Int = 1) async throws -> (OrderSummary?, Int) {
+        guard let first = words.first, first.count >= minimumLength else { return (nil, 0) }
+        do {
+            return (try await desk.resolve(first), 1)
+        } catch let e as DeskError where e.summary.hasPrefix("no order matches") {
+            return (nil, 0)
+        } catch let e as DeskError where first.allSatisfy({ $0.isHexDigit }) && minimumLength <= 1 {
+            throw e
+        } catch {
+            return (nil, 0)
+        }
+    }
+
+    func select(_ s: OrderSummary) {
+        session.selected = s.merchantOrderID
+        session.selectedReference = s.referenceOrderID
+    }
+
+    /// Prints an outcome line per delivery; returns a one-line summary.
+    func report(_ outcomes: [DeliveryOutcome]) {
+        for o in outcomes {
+            switch o.result {
+            case .delivered: out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("sent", .green)) to Jet")
+            case .queued(let reason):
+                out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("queued", .yellow)) (Jet unreachable, will retry): \(reason)")
+            case .refused(let reason):
+                out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("refused by Jet", .red)): \(reason)")
+            case .wouldSend(let call):
+                out.line("dry run: would send \(call)")
+            }
+        }
+    }
+}
+

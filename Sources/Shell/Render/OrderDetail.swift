@@ -1,0 +1,127 @@
+import Foundation
+import OrderDesk
+
+/// `open`: an order laid out like an invoice, then deadlines, shipments, the return, and one timeline of
+/// notes and actions.
+enum OrderDetail {
+    static func render(_ r: OrderRecord, settings: Settings, now: Date, out: Output) {
+        let o = r.order
+        let summary = OrderSummary(r)
+        let stage = r.stage
+        var head = "Order \(out.styled(o.referenceOrderID, .bold)) · \(out.styled(stage.label, OrderTable.stageStyle(stage)))"
+        if let d = Deadline.next(for: summary, settings: settings) {
+            let text = "\(d.kind.rawValue) \(TimeText.at(d.due)) (\(TimeText.relative(d.due, now: now)))"
+            switch d.urgency(now: now, dueSoon: settings.dueSoon) {
+            case .late: head += " · " + out.styled(text, .boldRed)
+            case .dueSoon: head += " · " + out.styled(text, .yellow)
+            case .onTime: head += " · " + text
+            }
+        }
+        out.line(head)
+        var ids = "Jet id \(o.merchantOrderID) · Jet status \(o.status)"
+        if let a = o.acknowledgementStatus { ids += " (\(a))" }
+        if let e = o.exceptionState { ids += " · \(e)" }
+        out.line(out.styled(ids, .dim))
+        out.line(out.styled("placed \(TimeText.at(o.placedAt)) · ready \(TimeText.at(o.readyAt))"
+            + (o.customerReferenceOrderID.map { $0 != o.referenceOrderID ? " · customer order \($0)" : "" } ?? "")
+            + (o.altOrderID.map { " · our id \($0)" } ?? ""), .dim))
+        if let bad = o.unreadableDates, !bad.isEmpty {
+            out.line(out.styled("dates Jet sent that could not be read: " + bad.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), .yellow))
+        }
+        if o.directedCancel || o.lines.contains(where: { $0.cancelRequested > 0 }) {
+            let units = o.lines.reduce(0) { $0 + $1.cancelRequested }
+            out.line(out.styled("Jet asks you to cancel \(units > 0 ? "\(units) unit(s)" : "this order") (directed cancel)", .magenta))
+        }
+        out.line()
+        out.line("Buyer     \(o.buyer.name)\(o.buyer.phone.map { "  \($0)" } ?? "")\(o.hashEmail.map { "  \($0)" } ?? "")")
+        out.line("Ship to   \(o.recipient.name)\(o.recipient.phone.map { o.recipient.phone != o.buyer.phone ? "  \($0)" : "" } ?? "")")
+        out.line("          \(o.address.line1)\(o.address.line2.map { ", \($0)" } ?? "")")
+        out.line("          \(o.address.cityLine)")
+        var shipping = [o.requestedCarrier, o.requestedMethod, o.serviceLevel].compactMap { $0 }.joined(separator: " · ")
+        if let by = o.shipBy { shipping += " · ship by \(TimeText.at(by))" }
+        if let by = o.deliverBy { shipping += " · deliver by \(TimeText.date(by))" }
+        if !shipping.isEmpty { out.line("Shipping  \(shipping)") }
+        out.line()
+        lines(o, out: out)
+
+        let progress = OrderProgress(r)
+        if !o.shipments.isEmpty || r.effectiveActions.contains(where: { if case .ship = $0.request { return true }; return false }) {
+            out.line()
+            out.line(out.styled("Shipments", .bold))
+            let known = Set(o.shipments.compactMap(\.altShipmentID))
+            for s in o.shipments {
+                out.line("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at Jet"))
+            }
+            for a in r.effectiveActions {
+                guard case .ship(let s) = a.request, !known.contains(s.altShipmentID) else { continue }
+                out.line("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) },
+                                             note: a.isQueued ? "not yet sent" : "sent"))
+            }
+            if progress.openUnits > 0 && progress.shippedUnits + progress.cancelledUnits > 0 {
+                out.line("  \(progress.openUnits) unit(s) still to ship")
+            }
+        }
+        for ret in o.returns.sorted(by: { ($0.requestedAt ?? .distantPast) < ($1.requestedAt ?? .distantPast) }) {
+            out.line()
+            var title = "Return \(ret.reference ?? ret.id) · Jet status \(ret.status) · requested \(TimeText.at(ret.requestedAt))"
+            if ret.refundWithoutReturn { title += " · refund without return" }
+            out.line(out.styled(title, .bold))
+            for l in ret.lines {
+                out.line("  \(l.quantity) × \(l.sku.fitted(16)) \(l.reason.fitted(40)) requested \(l.requested.total)")
+            }
+            out.line("  requested in all: \(ret.requestedTotal.total)" + (ret.refunded.map { " · refunded: \($0.total)" } ?? ""))
+        }
+        out.line()
+        out.line(out.styled("Timeline", .bold))
+        timeline(r, out: out)
+    }
+
+    static func lines(_ o: Order, out: Output) {
+        let titleW = max(16, min(40, out.width - 62))
+        out.line(out.styled("  " + "QTY".right(3) + "  " + "SKU".fitted(16) + "  " + "TITLE".fitted(titleW) + "  " + "PRICE".right(10)
+            + "  " + "TAX".right(8) + "  " + "SHIPPING".right(9), .bold))
+        for l in o.lines {
+            var row = "  " + String(l.quantity).right(3) + "  " + l.sku.fitted(16) + "  " + l.title.fitted(titleW) + "  "
+                + l.price.principal.description.right(10) + "  " + l.price.tax.description.right(8) + "  "
+                + (l.price.shipping + l.price.shippingTax).description.right(9)
+            if l.cancelRequested > 0 { row += out.styled("  cancel \(l.cancelRequested) requested", .magenta) }
+            out.line(row)
+        }
+        let t = o.totals
+        let pad = String(repeating: " ", count: 2 + 3 + 2 + 16 + 2 + titleW - 10)
+        out.line(pad + "Subtotal".fitted(10) + "  " + t.principal.description.right(10))
+        out.line(pad + "Tax".fitted(10) + "  " + t.tax.description.right(10))
+        out.line(pad + "Shipping".fitted(10) + "  " + (t.shipping + t.shippingTax).description.right(10))
+        out.line(pad + out.styled("Total".fitted(10) + "  " + t.total.description.right(10), .bold))
+    }
+
+    static func shipmentLine(_ at: Date?, _ carrier: String?, _ tracking: String?, _ items: [(String, Int, Int)], note: String) -> String {
+        let shipped = items.reduce(0) { $0 + $1.1 }, cancelled = items.reduce(0) { $0 + $1.2 }
+        var parts: [String] = [TimeText.at(at)]
+        if shipped > 0 { parts.append("\(carrier ?? "?") \(tracking ?? "")".trimmingCharacters(in: .whitespaces)); parts.append("\(shipped) unit(s) shipped") }
+        if cancelled > 0 { parts.append("\(cancelled) unit(s) cancelled") }
+        parts.append("(\(note))")
+        return parts.joined(separator: "  ")
+    }
+
+    /// Notes and history in one list, oldest first.
+    static func timeline(_ r: OrderRecord, out: Output) {
+        var entries: [(Date, String, String)] = r.history.map { e in
+            var text = e.event
+            if let id = e.actionID, let a = r.actions.first(where: { $0.id == id }), e.by != "jet" {
+                switch a.state {
+                case .queued: text += out.styled("  [not yet sent to Jet]", .yellow)
+                case .delivered: text += out.styled("  [sent]", .green)
+                case .refused(_, let reason): text += out.styled("  [refused by Jet: \(reason)]", .red)
+                }
+            }
+            return (e.at, e.by, text)
+        }
+        entries += r.notes.map { ($0.at, $0.by, "note: " + $0.text) }
+        entries.sort { $0.0 < $1.0 }
+        if entries.isEmpty { out.line("  (nothing yet)") }
+        for (at, by, text) in entries {
+            out.line("  \(TimeText.at(at))  \(by.fitted(10))  \(text)")
+        }
+    }
+}

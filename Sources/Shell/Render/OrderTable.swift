@@ -1,0 +1,119 @@
+import Foundation
+import OrderDesk
+
+/// Lists of orders: aligned columns fitted to the terminal, or CSV / JSON for other tools.
+enum OrderTable {
+    struct Row {
+        var summary: OrderSummary
+        var deadline: Deadline?
+        var urgency: Deadline.Urgency?
+        var unsent: Bool
+    }
+
+    static func rows(_ list: [OrderSummary], settings: Settings, now: Date, unsent: Set<String>) -> [Row] {
+        list.map { s in
+            let d = Deadline.next(for: s, settings: settings)
+            return Row(summary: s, deadline: d, urgency: d?.urgency(now: now, dueSoon: settings.dueSoon),
+                       unsent: unsent.contains(s.merchantOrderID))
+        }
+    }
+
+    static func render(_ rows: [Row], now: Date, out: Output) {
+        let width = max(80, out.width)
+        // ORDER, STAGE, DUE, UNITS, TOTAL are fixed; buyer, destination and items share the rest.
+        let fixed = 12 + 2 + 10 + 2 + 16 + 2 + 5 + 2 + 10 + 2 * 3
+        let flexible = max(24, width - fixed - 1)
+        let buyerW = min(22, max(12, flexible * 3 / 10))
+        let placeW = min(20, max(10, flexible * 3 / 10))
+        let titleW = flexible - buyerW - placeW - 4
+        let showTitle = titleW >= 10
+        var header = "ORDER".fitted(12) + "  " + "STAGE".fitted(10) + "  " + "DUE".fitted(16) + "  " + "BUYER".fitted(buyerW) + "  "
+            + "SHIP TO".fitted(placeW) + "  " + "UNITS".right(5) + "  " + "TOTAL".right(10)
+        if showTitle { header += "  ITEMS" }
+        out.line(out.styled(header, .bold))
+        for r in rows {
+            let s = r.summary
+            var stage = (s.stage.label + (r.unsent ? "*" : "")).fitted(10)
+            stage = out.styled(stage, stageStyle(s.stage))
+            var due = "".fitted(16)
+            if let d = r.deadline {
+                let text = TimeText.relative(d.due, now: now)
+                let verb = d.kind == .approve ? "approve" : d.kind == .ship ? "ship" : "answer"
+                due = "\(verb) \(text)".fitted(16)
+                switch r.urgency {
+                case .late?: due = out.styled(due, .boldRed)
+                case .dueSoon?: due = out.styled(due, .yellow)
+                default: break
+                }
+            }
+            var line = s.referenceOrderID.fitted(12) + "  " + stage + "  " + due + "  " + s.buyer.fitted(buyerW) + "  "
+                + s.destination.fitted(placeW) + "  " + String(s.units).right(5) + "  " + s.total.description.right(10)
+            if showTitle { line += "  " + s.title.fitted(titleW, pad: false) }
+            out.line(line)
+        }
+    }
+
+    static func stageStyle(_ stage: OrderStage) -> Output.Style {
+        switch stage {
+        case .new: .cyan
+        case .approved: .blue
+        case .cancelRequested, .returnRequested: .magenta
+        case .cancelled, .refundDenied: .dim
+        case .shipped, .refunded: .green
+        case .held: .dim
+        }
+    }
+
+    /// A line under the list: how many, and how many are due soon or late.
+    static func footer(_ rows: [Row], label: String, out: Output) {
+        let late = rows.filter { $0.urgency == .late }.count
+        let soon = rows.filter { $0.urgency == .dueSoon }.count
+        let unsent = rows.filter(\.unsent).count
+        var parts = ["\(rows.count) order\(rows.count == 1 ? "" : "s") (\(label))"]
+        if late > 0 { parts.append(out.styled("\(late) late", .boldRed)) }
+        if soon > 0 { parts.append(out.styled("\(soon) due soon", .yellow)) }
+        if unsent > 0 { parts.append("\(unsent) with an action not yet sent (*)") }
+        out.line(parts.joined(separator: " · "))
+    }
+
+    // MARK: for other tools
+
+    static let csvHeader = ["merchant_order_id", "reference_order_id", "stage", "received", "deadline", "due", "buyer", "ship_to",
+                            "units", "total", "items", "unsent"]
+
+    static func fields(_ r: Row) -> [String] {
+        let s = r.summary
+        return [s.merchantOrderID, s.referenceOrderID, s.stage.rawValue, s.receivedAt.map(iso) ?? "",
+                r.deadline?.kind.rawValue ?? "", r.deadline.map { iso($0.due) } ?? "", s.buyer, s.destination, String(s.units),
+                s.total.plain, s.title, r.unsent ? "yes" : "no"]
+    }
+
+    static func csv(_ rows: [Row], out: Output) {
+        out.line(csvHeader.joined(separator: ","))
+        for r in rows { out.line(fields(r).map(csvField).joined(separator: ",")) }
+    }
+
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func json(_ rows: [Row], out: Output) {
+        let objects: [[String: Any]] = rows.map { r in
+            var o: [String: Any] = [:]
+            for (k, v) in zip(csvHeader, fields(r)) { o[k] = v }
+            o["units"] = r.summary.units
+            o["total"] = Double(r.summary.total.value) / 100
+            o["unsent"] = r.unsent
+            for k in ["received", "deadline", "due"] where (o[k] as? String) == "" { o[k] = NSNull() }
+            return o
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        out.line(String(decoding: data, as: UTF8.self))
+    }
+
+    static func iso(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        return f.string(from: d)
+    }
+}

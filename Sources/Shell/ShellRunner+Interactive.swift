@@ -1,0 +1,139 @@
+import DeskEngine
+import Foundation
+import OrderDesk
+import OrderStore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ShellRunner {
+    /// The interactive session: banner, jomrc, then prompt after prompt until `quit`, Ctrl-D or SIGTERM.
+    /// Downloads run in the background every download-interval; what they bring appears above the prompt.
+    public func runInteractive() async -> Int32 {
+        setlocale(LC_ALL, "")
+        if jom_codeset_is_utf8_check() == false { setlocale(LC_ALL, "C.UTF-8") }
+        await applyColorSetting()
+        out.usePager = await desk.settings.pager
+        let editor = LineEditor(program: "jom", historyPath: options.historyPath)
+        self.editor = editor
+        let ctx = context()
+        editor.completer = { [desk] before in Completer(desk: desk).complete(before) }
+        for line in options.banner { out.line(line) }
+        out.flush()
+        if let rc = options.rcFile, FileManager.default.fileExists(atPath: rc) {
+            let runner = self
+            let rcContext = ShellContext(desk: desk, out: out, session: session, editor: nil, runner: runner)
+            _ = try? await runScript(path: rc, ctx: rcContext)
+            out.flush()
+        }
+        let background = Task { [desk] in await Self.backgroundWork(desk: desk, editor: editor) }
+        let warm = Task.detached { [desk] in await desk.warmUp() }
+        defer {
+            background.cancel()
+            warm.cancel()
+        }
+        while true {
+            _ = try? await desk.refresh()
+            out.usePager = await desk.settings.pager
+            let prompt = await promptText()
+            switch await editor.readLine(prompt: prompt, remember: true) {
+            case .line(let line):
+                let finished = await runInteractively(line, ctx: ctx)
+                if !finished { return 0 }
+                if Signals.terminationRequested { return 0 }
+            case .endOfInput, .terminated:
+                out.line()
+                out.flush()
+                return 0
+            case .interrupted:
+                continue
+            }
+        }
+    }
+
+    /// Runs a line as a cancellable task: Ctrl-C cancels it. Returns false after `quit`.
+    private func runInteractively(_ line: String, ctx: ShellContext) async -> Bool {
+        let before = Signals.interrupts.load(ordering: .sequentiallyConsistent)
+        let task = Task { await self.runLine(line, ctx: ctx, location: nil) }
+        let watcher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(50))
+                if Signals.interrupts.load(ordering: .sequentiallyConsistent) != before {
+                    task.cancel()
+                    return
+                }
+            }
+        }
+        let result = await task.value
+        watcher.cancel()
+        return result != .quit
+    }
+
+    /// `jom [actionable · 801234567890 · 2 due <1h · 1 unsent]> `
+    func promptText() async -> String {
+        let u = await desk.urgency()
+        let settings = await desk.settings
+        var parts = [session.view.label]
+        if let ref = session.selectedReference { parts.append(ref) }
+        func colored(_ s: String, _ style: Output.Style) -> String {
+            out.colors ? "\u{1}\u{1B}[\(style.rawValue)m\u{1}\(s)\u{1}\u{1B}[0m\u{1}" : s
+        }
+        if u.late > 0 { parts.append(colored("\(u.late) late", .boldRed)) }
+        if u.dueSoon > 0 { parts.append(colored("\(u.dueSoon) due <\(DurationText.format(settings.dueSoon))", .yellow)) }
+        if u.unsent > 0 { parts.append(colored("\(u.unsent) unsent", .yellow)) }
+        if u.staleDownload {
+            let now = await desk.now
+            let age = u.lastGoodDownload.map { "last download \(DurationText.short(now.timeIntervalSince($0))) ago" } ?? "never downloaded"
+            parts.append(colored("STALE: \(age)", .boldRed))
+        }
+        if await desk.isDryRun { parts.append("dry run") }
+        return "jom [\(parts.joined(separator: " · "))]> "
+    }
+
+    /// Sends what the outbox holds, then downloads when due, again and again; posts what happened.
+    static func backgroundWork(desk: Desk, editor: LineEditor) async {
+        func stamp() -> String { TimeText.formatter("HH:mm").string(from: Date()) }
+        let first = await desk.deliver(force: true)
+        post(first, editor: editor, stamp: stamp())
+        while !Task.isCancelled {
+            let settings = await desk.settings
+            let status = await desk.downloadStatus
+            let now = await desk.now
+            let last = max(status.lastAttempt ?? .distantPast, status.lastSuccess ?? .distantPast)
+            if settings.downloadInterval > 0, now.timeIntervalSince(last) >= settings.downloadInterval, !(await desk.isDryRun) {
+                do {
+                    let report = try await desk.download()
+                    post(report.delivered, editor: editor, stamp: stamp())
+                    if report.isInteresting {
+                        editor.post("[\(stamp())] downloaded: \(report.sentence)")
+                    }
+                    for f in report.failures { editor.post("[\(stamp())] could not download \(f)") }
+                } catch {
+                    editor.post("[\(stamp())] download failed: \(error.summary) (retrying in \(DurationText.format(settings.downloadInterval)))")
+                }
+            } else {
+                post(await desk.retryDue(), editor: editor, stamp: stamp())
+            }
+            try? await Task.sleep(for: .seconds(min(30, max(1, settings.downloadInterval > 0 ? settings.downloadInterval : 30))))
+        }
+    }
+
+    static func post(_ outcomes: [DeliveryOutcome], editor: LineEditor, stamp: String) {
+        let sent = outcomes.filter { $0.result == .delivered }
+        if !sent.isEmpty {
+            editor.post("[\(stamp)] sent \(sent.count) queued action\(sent.count == 1 ? "" : "s") to Jet: "
+                + sent.prefix(5).map { "\($0.action.kind.rawValue) \($0.reference)" }.joined(separator: ", "))
+        }
+        for o in outcomes {
+            if case .refused(let reason) = o.result {
+                editor.post("[\(stamp)] Jet refused \(o.action.kind.rawValue) \(o.reference): \(reason) (`open \(o.reference)`)")
+            }
+        }
+    }
+}
+
+import CEditLine
+
+func jom_codeset_is_utf8_check() -> Bool { jom_codeset_is_utf8() != 0 }

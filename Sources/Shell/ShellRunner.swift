@@ -1,0 +1,198 @@
+import DeskEngine
+import Foundation
+import OrderDesk
+import OrderStore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a shell runs.
+public struct ShellOptions: Sendable {
+    /// A person at a terminal: prompt, questions, notices, background downloads.
+    public var interactive = false
+    /// Run on after a failing script line (still exit non-zero).
+    public var keepGoing = false
+    /// `status` shows this for the Jet line, e.g. `Jet sandbox at … (embedded; not Jet)`.
+    public var marketplaceDescription = "Jet"
+    /// Lines printed when an interactive session starts.
+    public var banner: [String] = []
+    /// Commands run at the start of an interactive session.
+    public var rcFile: String?
+    /// The store's libedit history file.
+    public var historyPath: String?
+    /// Deepest `run` nesting.
+    public var maxScriptDepth = 16
+
+    public init() {}
+}
+
+/// Runs commands: an interactive session, `-c` commands, script files, or standard input.
+public final class ShellRunner: @unchecked Sendable {
+    // The runner drives one command at a time; the background task only talks to the desk and the editor.
+    public let options: ShellOptions
+    let desk: Desk
+    let out = Output()
+    let session = Session()
+    var editor: LineEditor?
+    private var failures = 0
+
+    public init(desk: Desk, options: ShellOptions) {
+        self.desk = desk
+        self.options = options
+    }
+
+    func context() -> ShellContext {
+        ShellContext(desk: desk, out: out, session: session, editor: editor, runner: self)
+    }
+
+    // MARK: entry points
+
+    /// Runs `-c` commands in order. Stops at the first failure unless `keepGoing`. Returns the exit status.
+    public func runCommands(_ commands: [String]) async -> Int32 {
+        await applyColorSetting()
+        let ctx = context()
+        for (i, line) in commands.enumerated() {
+            let ok = await runLine(line, ctx: ctx, location: commands.count > 1 ? "-c \(i + 1)" : nil)
+            if ok == .quit { break }
+            if ok == .failed && !options.keepGoing { break }
+        }
+        out.flush()
+        return failures > 0 ? 1 : 0
+    }
+
+    /// Runs a script file at the top level. Returns the exit status.
+    public func runScriptFile(_ path: String) async -> Int32 {
+        await applyColorSetting()
+        let ctx = context()
+        do {
+            _ = try await runScript(path: path, ctx: ctx)
+        } catch {
+            report(error, location: nil)
+            failures += 1
+        }
+        out.flush()
+        return failures > 0 ? 1 : 0
+    }
+
+    /// Reads commands from standard input (not a terminal) like a script named `stdin`.
+    public func runStandardInput() async -> Int32 {
+        await applyColorSetting()
+        let ctx = context()
+        var n = 0
+        while let line = readLine(strippingNewline: true) {
+            n += 1
+            let r = await runLine(line, ctx: ctx, location: "stdin:\(n)")
+            if r == .quit { break }
+            if r == .failed && !options.keepGoing { break }
+        }
+        out.flush()
+        return failures > 0 ? 1 : 0
+    }
+
+    /// Runs a script; returns how many lines failed. Used by `run` too (nested).
+    func runScript(path: String, ctx: ShellContext) async throws -> Int {
+        guard ctx.scripts.count < options.maxScriptDepth else {
+            throw ShellError.other("scripts nested more than \(options.maxScriptDepth) deep at \(path)",
+                                   remedy: "a script that runs itself (directly or through others) never ends; check its `run` lines")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ShellError.other(exists ? "cannot read the script \(path)" : "there is no script \(path)",
+                                   remedy: exists ? "check its permissions" : "check the name; a relative name is looked up from \(FileManager.default.currentDirectoryPath)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        ctx.scripts.append(path)
+        defer { ctx.scripts.removeLast() }
+        var failed = 0
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let r = await runLine(String(line), ctx: ctx, location: "\(path):\(i + 1)")
+            if r == .quit { break }
+            if r == .failed {
+                failed += 1
+                if !options.keepGoing { break }
+            }
+        }
+        return failed
+    }
+
+    enum LineResult { case ok, failed, quit }
+
+    /// Runs one line and reports its error with `location` (`FILE:LINE`).
+    @discardableResult
+    func runLine(_ raw: String, ctx: ShellContext, location: String?) async -> LineResult {
+        var line = raw
+        if line.hasSuffix("\r") { line.removeLast() }
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.hasPrefix("#") { return .ok }
+        do {
+            try await execute(trimmed, ctx: ctx)
+            out.flush()
+            return .ok
+        } catch is QuitRequested {
+            out.flush()
+            return .quit
+        } catch let e as ScriptFailed {
+            out.flush()
+            // Its failing lines were reported where they happened; this line failed because of them.
+            if location != nil, ctx.scripts.count > 0 {
+                out.error("\(location!): error: the script \(e.path) had \(e.failures) failing line\(e.failures == 1 ? "" : "s")")
+            }
+            failures += 1
+            return .failed
+        } catch ShellError.abandoned(let message) {
+            out.flush()
+            out.line(message)
+            out.flush()
+            return .ok
+        } catch {
+            out.flush()
+            report(error, location: location)
+            failures += 1
+            return .failed
+        }
+    }
+
+    /// Parses and runs one command line.
+    func execute(_ line: String, ctx: ShellContext) async throws {
+        let tokens = Tokenizer.split(line)
+        guard let first = tokens.first else { return }
+        guard let command = CommandRegistry.command(named: first.text) else {
+            throw ShellError.unknownCommand(first.text, suggestion: CommandRegistry.suggestion(for: first.text))
+        }
+        let inv = try Invocation.parse(line, name: command.spec.name, tokens: Array(tokens.dropFirst()), spec: command.spec)
+        try await command.run(inv, ctx)
+    }
+
+    /// `error: what happened` and `hint: what to do`, on standard error; `FILE:LINE:` first in scripts.
+    func report(_ error: any Error, location: String?) {
+        let (summary, remedy) = Self.describe(error)
+        let prefix = location.map { "\($0): " } ?? ""
+        out.error(prefix + out.styledError("error: ") + summary)
+        if let remedy { out.error(String(repeating: " ", count: min(prefix.count, 2)) + "  hint: " + remedy) }
+    }
+
+    static func describe(_ error: any Error) -> (String, String?) {
+        switch error {
+        case let e as any OperatorFacingError: return (e.summary, e.remedy)
+        case let e as ShellError: return (e.description, e.remedy)
+        case is CancellationError: return ("interrupted", "anything already recorded stays in the outbox; `status` shows it")
+        default:
+            return ("internal error: \(error)", "please report this with the command you typed (jom \(jomVersion))")
+        }
+    }
+
+    func applyColorSetting() async {
+        out.colorMode = await desk.settings.color
+    }
+}
+
+/// jom's version, for reports.
+public let jomVersion = "0.1.0"
+
+extension Output {
+    func styledError(_ s: String) -> String {
+        isatty(2) == 1 && colors ? "\u{1B}[1;31m\(s)\u{1B}[0m" : s
+    }
+}
