@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import OrderDesk
+import OrderStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `jom import FILE`
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import Jet order details (a JSON array, or JSON Lines) into the store.",
+        discussion: """
+            Each element is an order as Jet's GET /orders/withoutShipmentDetail/{id} returns it. Importing the
+            same file again changes nothing; notes and actions already in the store are kept. A bad element
+            is reported as FILE:LINE and skipped; the rest is imported (the exit status is then 1).
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The store directory (default: $JOM_STORE, else $XDG_DATA_HOME/jom).", valueName: "DIR"))
+    var store: String?
+
+    @Argument(help: ArgumentHelp("The file to import.", valueName: "FILE"))
+    var file: String
+
+    func run() throws {
+        let path = (file as NSString).expandingTildeInPath
+        guard let data = FileManager.default.contents(atPath: path) else {
+            printError("jom import: error: cannot read \(path)")
+            printError("  hint: check the file name and its permissions")
+            throw ExitCode(1)
+        }
+        let storePath = Paths.store(store)
+        do {
+            let orderStore = try OrderStore(path: storePath) { printError("jom: \($0)") }
+            let started = Date()
+            let terminal = isatty(2) == 1
+            let report = try Importer(store: orderStore).run(data: data, name: (path as NSString).lastPathComponent, now: Paths.fixedNow ?? Date()) { done, all in
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[Kimporting… \(done)/\(all)".utf8)) }
+            }
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            for s in report.skipped { printError("\(path):\(s.line): error: \(s.message); skipped") }
+            let seconds = Date().timeIntervalSince(started)
+            print("imported \(report.added + report.updated + report.unchanged) orders from \(path) into \(storePath) in \(String(format: "%.1f", seconds))s: "
+                + "\(report.added) new, \(report.updated) updated, \(report.unchanged) unchanged"
+                + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) skipped (see above)"))
+            if !report.skipped.isEmpty { throw ExitCode(1) }
+        } catch let e as StoreError {
+            printError("jom import: error: \(e.summary)")
+            if let r = e.remedy { printError("  hint: \(r)") }
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import JetAPI
+import OrderDesk
+import OrderStore
+
+/// Brings Jet order details from a file into the store: a JSON array, or JSON Lines, each element an order as
+/// `GET /orders/withoutShipmentDetail/{id}` returns it. Idempotent; a bad element is reported by line and skipped.
+struct Importer {
+    struct Report {
+        var added = 0
+        var updated = 0
+        var unchanged = 0
+        var skipped: [(line: Int, message: String)] = []
+    }
+
+    let store: OrderStore
+    let chunkSize = 10_000
+
+    /// The elements of the file with the line each starts on.
+    static func elements(_ data: Data) -> [(line: Int, range: Range<Int>)] {
+        var out: [(Int, Range<Int>)] = []
+        data.withUnsafeBytes { raw in
+            let n = raw.count
+            var i = 0
+            var line = 1
+            while i < n, raw[i] == 0x20 || raw[i] == 0x0A || raw[i] == 0x0D || raw[i] == 0x09 || raw[i] == 0xEF || raw[i] == 0xBB || raw[i] == 0xBF {
+                if raw[i] == 0x0A { line += 1 }
+                i += 1
+            }
+            if i < n, raw[i] == UInt8(ascii: "[") {
+                // A JSON array: split its top-level elements, counting lines.
+                i += 1
+                var depth = 0
+                var inString = false
+                var start: Int?
+                var startLine = line
+                while i < n {
+                    let b = raw[i]
+                    if b == 0x0A { line += 1 }
+                    if inString {
+                        if b == UInt8(ascii: "\\") { i += 2; continue }
+                        if b == UInt8(ascii: "\"") { inString = false }
+                    } else {
+                        switch b {
+                        case UInt8(ascii: "\""):
+                            inString = true
+                            if start == nil { start = i; startLine = line }
+                        case UInt8(ascii: "{"), UInt8(ascii: "["):
+                            if start == nil { start = i; startLine = line }
+                            depth += 1
+                        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                            if depth == 0 {
+                                if let s = start { out.append((startLine, s..<i)) }
+                                return
+                            }
+                            depth -= 1
+                        case UInt8(ascii: ","):
+                            if depth == 0, let s = start {
+                                out.append((startLine, s..<i))
+                                start = nil
+                            }
+                        case 0x20, 0x0A, 0x0D, 0x09: break
+                        default:
+                            if start == nil { start = i; startLine = line }
+                        }
+                    }
+                    i += 1
+                }
+                if let s = start { out.append((startLine, s..<n)) }
+                return
+            }
+            // JSON Lines.
+            var lineStart = 0
+            line = 1
+            for k in 0...n where k == n || raw[k] == 0x0A {
+                let r = lineStart..<k
+                if raw[r].contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) { out.append((line, r)) }
+                line += 1
+                lineStart = k + 1
+            }
+        }
+        return out
+    }
+
+    func run(data: Data, name: String, now: Date, progress: (Int, Int) -> Void) throws -> Report {
+        var report = Report()
+        let items = Self.elements(data)
+        var offset = 0
+        while offset < items.count {
+            let chunk = Array(items[offset..<min(items.count, offset + chunkSize)])
+            offset += chunk.count
+            // Decoding is the slow part: spread it over the cores.
+            nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<Order, ImportLineError>?>.allocate(capacity: chunk.count)
+            results.initialize(repeating: nil)
+            defer { results.deallocate() }
+            let ways = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            DispatchQueue.concurrentPerform(iterations: ways) { w in
+                let decoder = JSONDecoder()
+                var i = w
+                while i < chunk.count {
+                    let slice = data[chunk[i].range]
+                    do {
+                        let j = try decoder.decode(JetOrder.self, from: slice)
+                        results[i] = .success(JetMapping.order(j))
+                    } catch {
+                        results[i] = .failure(ImportLineError(message: Self.describe(error)))
+                    }
+                    i += ways
+                }
+            }
+            var records: [OrderRecord] = []
+            var new: [String] = []
+            var seen = Set<String>()
+            try store.withLock { () throws(StoreError) in
+                for (i, item) in chunk.enumerated() {
+                    switch results[i] {
+                    case .success(let order)?:
+                        guard seen.insert(order.merchantOrderID).inserted else { report.unchanged += 1; continue }
+                        let existing = try store.record(order.merchantOrderID)
+                        if var (record, _) = Merge.merge(order, returns: [], into: existing, at: now) {
+                            if existing == nil {
+                                record.history = [HistoryEvent(at: now, by: Paths.operatorName, event: "imported from \(name) (Jet status \(order.status))")]
+                                new.append(record.id)
+                                report.added += 1
+                            } else {
+                                report.updated += 1
+                            }
+                            records.append(record)
+                        } else {
+                            report.unchanged += 1
+                        }
+                    case .failure(let e)?:
+                        report.skipped.append((item.line, e.message))
+                    case nil:
+                        report.skipped.append((item.line, "could not be read"))
+                    }
+                }
+                try store.write(records, new: new)
+            }
+            progress(offset, items.count)
+        }
+        return report
+    }
+
+    struct ImportLineError: Error { var message: String }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let ctx):
+            return "not a Jet order: \((ctx.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing"
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            return "not a Jet order: \(ctx.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
+        default:
+            return "not valid JSON"
+        }
+    }
+}

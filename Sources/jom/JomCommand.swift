@@ -1,0 +1,127 @@
+import ArgumentParser
+import DeskEngine
+import Foundation
+import JetAPI
+import OrderDesk
+import OrderStore
+import Shell
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `jom [options] [FILE.jom]`: the shell, a script, or `-c` commands.
+struct JomCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jom",
+        abstract: "jom, the Jet Order Manager shell.",
+        discussion: """
+            Without arguments on a terminal, opens an interactive session. With -c, runs those commands and
+            exits; with a FILE (or -f FILE), runs it as a script; when standard input is not a terminal,
+            reads commands from it. Other entry points: `jom sandbox` (a Jet sandbox on its own) and
+            `jom import FILE` (bring order history in). Inside a session, `help` lists every command.
+            """,
+        version: jomVersion)
+
+    @Option(name: .long, help: ArgumentHelp("The store directory (default: $JOM_STORE, else $XDG_DATA_HOME/jom).", valueName: "DIR"))
+    var store: String?
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run this command, then exit (repeatable).", valueName: "COMMAND"))
+    var command: [String] = []
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("Run this script, then exit.", valueName: "FILE"))
+    var file: String?
+
+    @Flag(name: .long, help: "Run on after a failing line (the exit status is still non-zero).")
+    var keepGoing = false
+
+    @Flag(name: .long, help: "Send nothing to Jet and change nothing in the store; print each call that would be made.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Log every HTTP request and response to standard error, with credentials and tokens masked.")
+    var debugHTTP = false
+
+    @Flag(name: [.customShort("X"), .long], help: "Do not run $XDG_CONFIG_HOME/jom/jomrc.")
+    var noRC = false
+
+    @Argument(help: ArgumentHelp("A script to run (a .jom file).", valueName: "FILE"))
+    var script: String?
+
+    mutating func run() async throws {
+        let scriptPath = file ?? script
+        if file != nil && script != nil {
+            throw ValidationError("give the script either with -f or as an argument, not both")
+        }
+        if scriptPath != nil && !command.isEmpty {
+            throw ValidationError("give either -c commands or a script, not both")
+        }
+        let storePath = Paths.store(store)
+        let credentials: JetConfiguration?
+        do {
+            credentials = try JetConfiguration.fromEnvironment(Paths.environment)
+        } catch {
+            printError("jom: error: \(error.summary)")
+            if let r = error.remedy { printError("  hint: \(r)") }
+            throw ExitCode(1)
+        }
+        let progress: (String) -> Void = { printError("jom: \($0)") }
+        let orderStore: OrderStore
+        let isNew = !FileManager.default.fileExists(atPath: storePath + "/store.json")
+        do {
+            orderStore = try OrderStore(path: storePath, dryRun: dryRun, progress: progress)
+        } catch {
+            printError("jom: error: \(error.summary)")
+            if let r = error.remedy { printError("  hint: \(r)") }
+            throw ExitCode(1)
+        }
+        if isNew, credentials == nil, !dryRun {
+            // A demo store on the sandbox ships from the sandbox's warehouse ZIP.
+            var s = (try? orderStore.loadSettings()) ?? Settings()
+            s.shipFromZip = "07030"
+            try? orderStore.saveSettings(s)
+        }
+        let historyPath = orderStore.historyPath
+        let count = orderStore.orderCount
+        let factory = MarketplaceFactory(configuration: credentials, sandboxStatePath: orderStore.sandboxStatePath,
+                                         trace: debugHTTP ? .standardError : nil, frozenClock: Paths.fixedNow)
+        let fixed = Paths.fixedNow
+        let desk: Desk
+        do {
+            desk = try Desk(store: orderStore, operatorName: Paths.operatorName, clock: { fixed ?? Date() },
+                            marketplace: { try await factory.make() },
+                            describe: { JetMarketplace.describe($0, for: $1) })
+        } catch {
+            printError("jom: error: \(error.summary)")
+            if let r = error.remedy { printError("  hint: \(r)") }
+            throw ExitCode(1)
+        }
+
+        var options = ShellOptions()
+        options.keepGoing = keepGoing
+        options.marketplaceDescription = factory.description
+        options.historyPath = historyPath
+        options.rcFile = noRC ? nil : Paths.configDirectory() + "/jomrc"
+        let status: Int32
+        if !command.isEmpty {
+            status = await ShellRunner(desk: desk, options: options).runCommands(command)
+        } else if let scriptPath {
+            status = await ShellRunner(desk: desk, options: options).runScriptFile(scriptPath)
+        } else if isatty(0) == 1 {
+            options.interactive = true
+            options.banner = [
+                "jom \(jomVersion) — Jet Order Manager",
+                credentials == nil
+                    ? "Using the embedded Jet SANDBOX, not Jet: practice orders only, nothing reaches a real marketplace."
+                    : "Orders from \(factory.description).",
+                "Store \(storePath) · \(count) order\(count == 1 ? "" : "s")" + (dryRun ? " · DRY RUN: nothing is sent or saved" : ""),
+                "Type `help` for commands, `show` to list what needs you, `download` to fetch now. TAB completes; Ctrl-D quits.",
+            ]
+            status = await ShellRunner(desk: desk, options: options).runInteractive()
+        } else {
+            status = await ShellRunner(desk: desk, options: options).runStandardInput()
+        }
+        await desk.shutdown()
+        await factory.stop()
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import JetAPI
+import JetSandbox
+import OrderDesk
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `jom sandbox`: the Jet sandbox on its own, for training and tests.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run a Jet sandbox: a local server that speaks Jet's merchant API under /api.",
+        discussion: """
+            Point any Jet client at http://HOST:PORT/api. jom itself uses it with
+              JET_API_URL=http://127.0.0.1:PORT/api JET_USER=<user> JET_SECRET=<secret> jom
+            Test routes outside /api: GET /sandbox/ledger (what the merchant sent), GET /sandbox/state,
+            POST /sandbox/reset, /sandbox/advance {"seconds":N}, /sandbox/orders {"count":N},
+            /sandbox/returns {"merchant_order_id":…}, /sandbox/directed-cancel {"merchant_order_id":…},
+            /sandbox/expire-tokens.
+            """)
+
+    @Option(help: "Port to listen on (0 picks a free port and prints it).") var port = 8080
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Seed of the scenario: the same seed gives the same orders.") var seed: UInt64 = 1
+    @Option(help: "Ready orders at start.") var orders = 12
+    @Option(help: "Open return requests at start (on shipped orders).") var returns = 2
+    @Option(help: "The API user the sandbox accepts.") var user = "sandbox"
+    @Option(help: "The API secret the sandbox accepts.") var secret = "sandbox"
+    @Option(help: ArgumentHelp("How long a token lives, e.g. 1h, 90s.", valueName: "DURATION")) var tokenLifetime = "1h"
+    @Option(help: "Fraction of API calls answered 500, nothing applied (0–1).") var failRate = 0.0
+    @Option(help: "Fraction of API calls answered 429 with Retry-After (0–1).") var throttleRate = 0.0
+    @Option(help: "Seconds sent in Retry-After.") var retryAfter = 1
+    @Option(help: ArgumentHelp("Milliseconds added to every API call.", valueName: "MS")) var latency = 0.0
+    @Option(help: "Fraction of JSON answers sent truncated or with a wrong-typed field (0–1).") var malformedRate = 0.0
+    @Option(help: "New orders per hour of scenario time.") var arrivalRate = 4.0
+    @Option(help: ArgumentHelp("How long a new order stays created before it is ready.", valueName: "DURATION")) var readyDelay = "5m"
+    @Option(help: "Fraction of shipped orders whose customer asks for a return.") var returnRate = 0.15
+    @Option(help: "Fraction of approved orders Jet later asks to cancel.") var directedCancelRate = 0.05
+    @Option(help: ArgumentHelp("Keep the marketplace's state in this file between runs.", valueName: "FILE")) var state: String?
+    @Option(help: ArgumentHelp("Freeze scenario time at this instant (ISO 8601); it then moves only by POST /sandbox/advance.", valueName: "TIME"))
+    var clock: String?
+
+    func validate() throws {
+        for (name, v) in [("--fail-rate", failRate), ("--throttle-rate", throttleRate), ("--malformed-rate", malformedRate),
+                          ("--return-rate", returnRate), ("--directed-cancel-rate", directedCancelRate)] where !(0...1).contains(v) {
+            throw ValidationError("\(name) must be between 0 and 1, not \(v)")
+        }
+        guard DurationText.parse(tokenLifetime) != nil else { throw ValidationError("--token-lifetime must be a duration such as 1h or 90s") }
+        guard DurationText.parse(readyDelay) != nil else { throw ValidationError("--ready-delay must be a duration such as 5m") }
+        if let clock, ISO8601DateFormatter().date(from: clock) == nil {
+            throw ValidationError("--clock must be an ISO 8601 time such as 2026-11-28T09:00:00Z")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+    }
+
+    func run() async throws {
+        var c = SandboxConfiguration()
+        c.port = port
+        c.host = host
+        c.seed = seed
+        c.orders = orders
+        c.returns = returns
+        c.user = user
+        c.secret = secret
+        c.tokenLifetime = DurationText.parse(tokenLifetime) ?? 3600
+        c.failRate = failRate
+        c.throttleRate = throttleRate
+        c.retryAfter = retryAfter
+        c.latencyMillis = latency
+        c.malformedRate = malformedRate
+        c.arrivalRate = arrivalRate
+        c.readyDelay = DurationText.parse(readyDelay) ?? 300
+        c.returnRate = returnRate
+        c.directedCancelRate = directedCancelRate
+        c.stateFile = state.map { ($0 as NSString).expandingTildeInPath }
+        c.frozenClock = clock.flatMap { ISO8601DateFormatter().date(from: $0) }
+        let server: SandboxServer
+        do {
+            server = try await SandboxServer.start(c)
+        } catch {
+            printError("jom sandbox: error: could not listen on \(host):\(port): \(error)")
+            printError("  hint: choose another port with --port, or --port 0 for a free one")
+            throw ExitCode(1)
+        }
+        let secretShown = secret == "sandbox" ? "sandbox" : "<the --secret you gave>"
+        let banner = """
+            Jet sandbox listening on \(server.baseURL)
+            port \(server.port)
+            use it with: JET_API_URL=\(server.baseURL) JET_USER=\(user) JET_SECRET=\(secretShown) JET_MERCHANT_ID=sandbox jom
+
+            """
+        FileHandle.standardOutput.write(Data(banner.utf8))
+        if host != "127.0.0.1" && host != "localhost" && host != "::1" {
+            printError("warning: listening on \(host): other machines can reach this sandbox")
+        }
+        let stop = AsyncStream<Void> { continuation in
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { continuation.yield() }
+                source.resume()
+                SignalSources.keep(source)
+            }
+        }
+        for await _ in stop { break }
+        await server.stop()
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    static func keep(_ s: any DispatchSourceSignal) { sources.append(s) }
+}

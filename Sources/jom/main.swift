@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+
+/// Parses `arguments` for `C` and runs it (async commands included), exiting with its status.
+func run<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) async -> Never {
+    do {
+        var command = try type.parseAsRoot(arguments)
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+        type.exit()
+    } catch {
+        type.exit(withError: error)
+    }
+}
+
+// `jom sandbox …` and `jom import …` are their own commands; anything else is the shell (whose optional
+// argument is a script file, so `#!/usr/bin/env jom` scripts work).
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "sandbox": await run(SandboxCommand.self, Array(arguments.dropFirst()))
+case "import": await run(ImportCommand.self, Array(arguments.dropFirst()))
+default: await run(JomCommand.self, arguments)
+}
