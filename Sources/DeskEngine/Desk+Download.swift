@@ -61,7 +61,8 @@ extension Desk {
                 if existing == nil { new.append(record.id) }
                 for c in changes {
                     switch c {
-                    case .newOrder: report.newOrders += 1
+                    // An order that arrives with its return request (shipped long ago) is not a new order to act on.
+                    case .newOrder: if record.stage == .new || record.stage == .held { report.newOrders += 1 }
                     case .cancelRequested: report.cancelRequests += 1
                     case .returnRequested: report.returnRequests += 1
                     case .statusChanged: report.statusChanges += 1

@@ -23,6 +23,8 @@ public final class JetClient: Sendable {
                                read: .milliseconds(Int64(configuration.requestTimeout * 1000)))
         config.connectionPool = .init(idleTimeout: .seconds(30))
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.concurrency)
+        // Our own retry loop decides about retries (with backoff), so a refused connection fails at once.
+        config.connectionPool.retryConnectionEstablishment = false
         config.redirectConfiguration = .disallow
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
@@ -112,8 +114,14 @@ public final class JetClient: Sendable {
                 }
                 reply = try await send(method, path, body: body, headers: headers, call: call)
             } catch {
-                // A login that Jet answered with an error (bad credentials) is final; so is Ctrl-C.
-                if error.status != nil || error.kind == .cancelled { throw error }
+                // A login that Jet answered with an error (bad credentials) is final; so is Ctrl-C, which may
+                // have interrupted a change after it left.
+                if error.status != nil { throw error }
+                if error.kind == .cancelled {
+                    var e = error
+                    e.mayHaveApplied = changesState
+                    throw e
+                }
                 // Nothing left if the connection failed; a read can always be asked again.
                 guard error.kind == .unreachable || !changesState else {
                     var uncertain = error

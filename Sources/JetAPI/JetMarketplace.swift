@@ -100,7 +100,11 @@ public struct JetMarketplace: Marketplace {
     }
 
     public func describe(_ request: MarketplaceRequest, for merchantOrderID: String) -> String {
-        let base = client.configuration.baseURL
+        Self.describe(request, for: merchantOrderID)
+    }
+
+    /// The call `send` makes, relative to the API's base URL: `PUT /orders/…/acknowledge {…}`.
+    public static func describe(_ request: MarketplaceRequest, for merchantOrderID: String) -> String {
         let (method, path, body): (String, String, Data?)
         switch request {
         case .acknowledge(let a):
@@ -113,7 +117,7 @@ public struct JetMarketplace: Marketplace {
             (method, path, body) = ("PUT", "/returns/\(JetClient.escape(c.returnID))/complete",
                                     try? JetClient.encoder.encode(JetMapping.completeReturnRequest(c)))
         }
-        return "\(method) \(base)\(path) \(body.map { String(decoding: $0, as: UTF8.self) } ?? "")"
+        return "\(method) \(path) \(body.map { String(decoding: $0, as: UTF8.self) } ?? "")"
     }
 
     public func shutdown() async {

@@ -45,12 +45,21 @@ extension SandboxMarketplace {
                 return .errors(404, "Give an existing merchant_order_id")
             }
             return .noContent
+        case ("POST", "faults"):
+            var f = faults
+            if let v = object["fail_rate"] as? Double { f.failRate = v }
+            if let v = object["throttle_rate"] as? Double { f.throttleRate = v }
+            if let v = object["malformed_rate"] as? Double { f.malformedRate = v }
+            if let v = object["latency_ms"] as? Double { f.latencyMillis = v }
+            if let v = object["retry_after"] as? Int { f.retryAfter = v }
+            setFaults(f)
+            return .json(f)
         case ("POST", "expire-tokens"):
             expireTokens()
             return .noContent
         default:
             return .errors(404, "Sandbox admin routes: GET /sandbox/ledger, GET /sandbox/state, POST /sandbox/reset, "
-                + "/sandbox/advance, /sandbox/orders, /sandbox/returns, /sandbox/directed-cancel, /sandbox/expire-tokens")
+                + "/sandbox/advance, /sandbox/orders, /sandbox/returns, /sandbox/directed-cancel, /sandbox/faults, /sandbox/expire-tokens")
         }
     }
 }

@@ -7,18 +7,30 @@ public actor SandboxMarketplace {
     public let configuration: SandboxConfiguration
     var state: SandboxState
     var tokens: [String: Date] = [:]
+    /// How many tokens were issued (logins), for tests of re-login.
+    public private(set) var tokensIssued = 0
     var faultRNG: SeededRandom
+    /// The fault rates now in force (from the configuration; tests change them with `setFaults`).
+    public private(set) var faults: Faults
     var dirty = false
     var saveTask: Task<Void, Never>?
 
     public init(configuration: SandboxConfiguration) {
         self.configuration = configuration
         self.faultRNG = SeededRandom(seed: configuration.seed ^ 0xFA17)
+        self.faults = Faults(failRate: configuration.failRate, throttleRate: configuration.throttleRate,
+                             malformedRate: configuration.malformedRate, latencyMillis: configuration.latencyMillis,
+                             retryAfter: configuration.retryAfter)
         if let path = configuration.stateFile, let data = FileManager.default.contents(atPath: path),
            let saved = try? JSONDecoder.sandbox.decode(SandboxState.self, from: data), saved.version == 1 {
             self.state = saved
         } else {
             self.state = SandboxMarketplace.initialState(configuration)
+            if let path = configuration.stateFile, let data = try? JSONEncoder.sandbox.encode(state) {
+                // Saved at once, so the next run continues this scenario instead of starting another.
+                try? data.write(to: URL(fileURLWithPath: path), options: .atomic)
+                chmod(path, 0o600)
+            }
         }
     }
 
@@ -165,6 +177,7 @@ public actor SandboxMarketplace {
             .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         let token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.\(payload).\(bytes.hexID())"
         tokens[token] = expires
+        tokensIssued += 1
         return .json(["id_token": token, "token_type": "Bearer", "expires_on": JetDate.format(expires, style: .seconds)])
     }
 
@@ -193,13 +206,23 @@ public actor SandboxMarketplace {
 
     // MARK: faults
 
+    /// Rates of injected faults.
+    public struct Faults: Sendable, Codable {
+        public var failRate: Double
+        public var throttleRate: Double
+        public var malformedRate: Double
+        public var latencyMillis: Double
+        public var retryAfter: Int
+    }
+
+    public func setFaults(_ f: Faults) { faults = f }
+
     enum Fault { case fail, throttle, malformed }
 
     func drawFault(isRead: Bool) -> Fault? {
-        let c = configuration
-        if faultRNG.chance(c.throttleRate) { return .throttle }
-        if faultRNG.chance(c.failRate) { return .fail }
-        if isRead, faultRNG.chance(c.malformedRate) { return .malformed }
+        if faultRNG.chance(faults.throttleRate) { return .throttle }
+        if faultRNG.chance(faults.failRate) { return .fail }
+        if isRead, faultRNG.chance(faults.malformedRate) { return .malformed }
         return nil
     }
 
@@ -210,8 +233,8 @@ public actor SandboxMarketplace {
             return body.prefix(Int.random(in: 1..<body.count, using: &faultRNG))
         }
         var text = String(decoding: body, as: UTF8.self)
-        for key in ["\"order_items\":", "\"merchant_order_id\":", "\"order_urls\":", "\"return_merchant_SKUs\":", "\"return_urls\":",
-                    "\"id_token\":", "\"refund_urls\":"] {
+        for key in ["\"order_items\":", "\"order_urls\":", "\"return_merchant_SKUs\":", "\"return_urls\":", "\"refund_urls\":",
+                    "\"shipment_items\":"] {
             if let r = text.range(of: key) {
                 text.replaceSubrange(r, with: key + "42,\"was\":")
                 return Data(text.utf8)

@@ -21,7 +21,7 @@ struct SandboxResponder: HTTPResponder {
 
         let reply: SandboxReply
         if segments.first?.lowercased() == "api" {
-            let c = marketplace.configuration
+            let c = await marketplace.faults
             if c.latencyMillis > 0 { try? await Task.sleep(for: .milliseconds(Int(c.latencyMillis))) }
             switch await marketplace.drawFault(isRead: method == "GET" || method == "POST") {
             case .throttle?:

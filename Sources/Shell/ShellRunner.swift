@@ -24,6 +24,8 @@ public struct ShellOptions: Sendable {
     public var historyPath: String?
     /// Deepest `run` nesting.
     public var maxScriptDepth = 16
+    /// Print each command before running it (scripts, -c, standard input).
+    public var echo = false
 
     public init() {}
 }
@@ -126,6 +128,9 @@ public final class ShellRunner: @unchecked Sendable {
         if line.hasSuffix("\r") { line.removeLast() }
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty || trimmed.hasPrefix("#") { return .ok }
+        if options.echo && !options.interactive || options.echo && !ctx.scripts.isEmpty {
+            out.line("> " + trimmed)
+        }
         do {
             try await execute(trimmed, ctx: ctx)
             out.flush()

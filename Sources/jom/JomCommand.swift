@@ -44,6 +44,9 @@ struct JomCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("X"), .long], help: "Do not run $XDG_CONFIG_HOME/jom/jomrc.")
     var noRC = false
 
+    @Flag(name: .long, help: "Print each command of a script (or -c) before running it.")
+    var echo = false
+
     @Argument(help: ArgumentHelp("A script to run (a .jom file).", valueName: "FILE"))
     var script: String?
 
@@ -98,6 +101,7 @@ struct JomCommand: AsyncParsableCommand {
 
         var options = ShellOptions()
         options.keepGoing = keepGoing
+        options.echo = echo
         options.marketplaceDescription = factory.description
         options.historyPath = historyPath
         options.rcFile = noRC ? nil : Paths.configDirectory() + "/jomrc"

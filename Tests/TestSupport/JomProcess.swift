@@ -1,0 +1,122 @@
+import Foundation
+import JetSandbox
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the real `jom` binary as a child process.
+package enum JomProcess {
+    /// `.build/debug/jom`, found beside the test bundle (or from this file's path).
+    package static var binary: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for dir in [beside, beside.deletingLastPathComponent()] {
+            let p = dir.appendingPathComponent("jom").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        var root = URL(fileURLWithPath: #filePath)
+        while root.path != "/" {
+            root.deleteLastPathComponent()
+            let p = root.appendingPathComponent(".build/debug/jom").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return "jom"
+    }
+
+    package struct Result: Sendable {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
+        /// Standard output then standard error.
+        package var all: String { stdout + stderr }
+    }
+
+    /// A clean environment: fixed time zone, no Jet credentials unless given, no user config.
+    package static func environment(_ extra: [String: String], home: String) -> [String: String] {
+        var env: [String: String] = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": home,
+            "XDG_CONFIG_HOME": home + "/config",
+            "XDG_DATA_HOME": home + "/data",
+            "USER": "ada",
+            "TZ": "UTC",
+            "LANG": "C.UTF-8",
+            "NO_COLOR": "1",
+        ]
+        for (k, v) in extra { env[k] = v }
+        return env
+    }
+
+    /// Runs jom with `arguments`, feeding `input` on standard input; waits at most `timeout` seconds.
+    package static func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:],
+                            home: String = NSTemporaryDirectory(), mergeStderr: Bool = false, timeout: Double = 60) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        p.environment = environment(extra, home: home)
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = mergeStderr ? out : err
+        p.standardInput = inp
+        try p.run()
+        if let input { try inp.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
+        try inp.fileHandleForWriting.close()
+        // Read both pipes while the process runs, so neither fills up.
+        let outData = ReadBox(), errData = ReadBox()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
+        if !mergeStderr { DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() } }
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        if p.isRunning {
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            group.wait()
+            throw TimedOut(arguments: arguments, output: String(decoding: outData.data + errData.data, as: UTF8.self))
+        }
+        p.waitUntilExit()
+        group.wait()
+        return Result(status: p.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
+                      stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    final class ReadBox: @unchecked Sendable {
+        // Written by one reader thread, read after the group finishes.
+        var data = Data()
+    }
+
+    package struct TimedOut: Error, CustomStringConvertible {
+        package var arguments: [String]
+        package var output: String
+        package var description: String { "jom \(arguments.joined(separator: " ")) did not finish in time; output so far:\n\(output)" }
+    }
+}
+
+/// A temporary directory removed when the test is done.
+package final class TemporaryDirectory: @unchecked Sendable {
+    package let path: String
+
+    package init(_ name: String = "jom-test") {
+        let base = NSTemporaryDirectory() + "\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        path = base
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    package func file(_ name: String) -> String { path + "/" + name }
+
+    package func write(_ name: String, _ text: String) throws -> String {
+        let p = file(name)
+        try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+}
+
+extension SandboxFixture {
+    /// The environment that points jom at this sandbox.
+    package var jomEnvironment: [String: String] {
+        ["JET_API_URL": baseURL, "JET_USER": configuration.user, "JET_SECRET": configuration.secret, "JET_MERCHANT_ID": "m-1"]
+    }
+}

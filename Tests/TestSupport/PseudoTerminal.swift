@@ -1,0 +1,112 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program in a real pseudo-terminal (forkpty), to type at it and read its screen output.
+package final class PseudoTerminal: @unchecked Sendable {
+    // Used from one test at a time.
+    package let pid: pid_t
+    let master: Int32
+    private(set) var transcript = ""
+
+    /// Starts `path` with `arguments` in a terminal of `columns` × `rows`.
+    package init(_ path: String, _ arguments: [String], environment: [String: String], columns: UInt16 = 100, rows: UInt16 = 30) throws {
+        var ws = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        var fd: Int32 = -1
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let child = forkpty(&fd, nil, nil, &ws)
+        if child == 0 {
+            execve(path, argv, envp)
+            _exit(127)
+        }
+        for p in argv { free(p) }
+        for p in envp { free(p) }
+        guard child > 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        pid = child
+        master = fd
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(master)
+    }
+
+    /// Types `text` (use "\t" for TAB, "\u{3}" for Ctrl-C, "\u{4}" for Ctrl-D, "\r" for Enter).
+    package func type(_ text: String) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { raw in _ = write(master, raw.baseAddress, raw.count) }
+    }
+
+    /// Reads what the program printed, until `predicate` holds on everything printed so far (or the time runs out).
+    @discardableResult
+    package func wait(for predicate: (String) -> Bool, timeout: Double = 15) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            drain()
+            if predicate(transcript) { return true }
+            usleep(20_000)
+        }
+        drain()
+        return predicate(transcript)
+    }
+
+    /// Waits until the output contains `text` after position `from` (a count of characters already seen).
+    @discardableResult
+    package func wait(for text: String, after mark: Int = 0, timeout: Double = 15) -> Bool {
+        wait(for: { $0.dropFirst(mark).contains(text) }, timeout: timeout)
+    }
+
+    /// How much has been printed so far (a mark for `wait(for:after:)`).
+    package var mark: Int {
+        drain()
+        return transcript.count
+    }
+
+    /// Everything printed, with escape sequences left in.
+    package var output: String {
+        drain()
+        return transcript
+    }
+
+    private func drain() {
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(master, &buf, buf.count)
+            if n <= 0 { break }
+            transcript += String(decoding: buf[0..<n], as: UTF8.self)
+        }
+    }
+
+    /// Changes the terminal size (sends SIGWINCH).
+    package func resize(columns: UInt16, rows: UInt16) {
+        var ws = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctlSetWindowSize(master, &ws)
+        kill(pid, SIGWINCH)
+    }
+
+    /// Waits for the program to exit; its exit status, or nil when it did not exit in time.
+    package func waitForExit(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while Date() < deadline {
+            drain()
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            usleep(20_000)
+        }
+        return nil
+    }
+}
+
+/// `ioctl(fd, TIOCSWINSZ, ws)`; `ioctl` is variadic, so call it through a non-variadic pointer.
+private func ioctlSetWindowSize(_ fd: Int32, _ ws: UnsafeMutablePointer<winsize>) -> Int32 {
+    typealias IoctlPointer = @convention(c) (Int32, UInt, UnsafeMutableRawPointer) -> Int32
+    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "ioctl") else { return -1 }
+    return unsafeBitCast(symbol, to: IoctlPointer.self)(fd, UInt(TIOCSWINSZ), ws)
+}
