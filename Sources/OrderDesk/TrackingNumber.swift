@@ -30,8 +30,10 @@ public enum TrackingNumber {
         } else if family == "fedexsmartpost" {
             problem = checkSmartPost(stripRouting(n))
         } else {
-            problem = n.allSatisfy({ $0.isASCII && !$0.isWhitespace && ($0.isLetter || $0.isNumber || "-_/.".contains($0)) })
-                ? nil : "it contains characters a tracking number does not have (only letters, digits and - _ / . are allowed)"
+            // No known format to check: the number must at least be one word of ordinary characters.
+            let typed = number.trimmingCharacters(in: .whitespaces)
+            problem = typed.allSatisfy({ $0.isASCII && !$0.isWhitespace && ($0.isLetter || $0.isNumber || "-_/.".contains($0)) })
+                ? nil : "it contains spaces or characters a tracking number does not have (only letters, digits and - _ / . are allowed)"
         }
         if let problem {
             throw DeskError("\(n) is not a valid \(carrier) tracking number: \(problem)",

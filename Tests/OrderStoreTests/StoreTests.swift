@@ -1,0 +1,314 @@
+import Foundation
+import OrderDesk
+import OrderStore
+import Testing
+import TestSupport
+
+/// Orders for store tests: distinct ids, names and stages.
+enum Sample {
+    static let t0 = Date(timeIntervalSince1970: 1_795_856_400)
+
+    static func order(_ n: Int, status: String = "ready", buyer: String? = nil) -> Order {
+        Order(
+            merchantOrderID: String(format: "%08x", n) + "aaaabbbbccccddddeeeeffff",
+            referenceOrderID: String(format: "80%010d", n),
+            status: status, placedAt: t0.addingTimeInterval(Double(-n * 60)), readyAt: t0.addingTimeInterval(Double(-n * 60)),
+            buyer: Contact(name: buyer ?? "Buyer \(n)", phone: "555-000-\(String(format: "%04d", n % 10000))"),
+            recipient: Contact(name: buyer ?? "Buyer \(n)"),
+            address: Address(line1: "\(n) Main St", city: n % 2 == 0 ? "Hoboken" : "Austin", state: n % 2 == 0 ? "NJ" : "TX", zip: "07030"),
+            shipBy: t0.addingTimeInterval(86400),
+            lines: [OrderLine(itemID: "i\(n)", sku: "SKU-\(n % 7)", title: "Thing number \(n % 7)", quantity: 1 + n % 3,
+                              price: Amounts(principal: Cents(1000 + n)))])
+    }
+
+    static func record(_ n: Int, status: String = "ready", buyer: String? = nil) -> OrderRecord {
+        OrderRecord(order: order(n, status: status, buyer: buyer))
+    }
+}
+
+@Suite struct StoreTests {
+    func open(_ dir: TemporaryDirectory, dryRun: Bool = false) throws -> OrderStore {
+        try OrderStore(path: dir.file("store"), dryRun: dryRun)
+    }
+
+    @Test func writesReadsListsAndFinds() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        let records = (1...40).map { Sample.record($0, status: $0 % 4 == 0 ? "acknowledged" : "ready") }
+        try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
+        #expect(store.orderCount == 40)
+        #expect(try store.record(records[3].id) == records[3])
+        #expect(store.summaries(.new, now: Sample.t0, settings: Settings()).count == 30)
+        #expect(store.summaries(.toShip, now: Sample.t0, settings: Settings()).count == 10)
+        #expect(store.summaries(.all, now: Sample.t0, settings: Settings()).count == 40)
+        #expect(store.find("BUYER 17").map(\.merchantOrderID) == [records[16].id])
+        #expect(store.find("thing number 3").count == 6)
+        #expect(store.find("austin").count == 20)
+        #expect(store.find("no such text").isEmpty)
+        #expect(store.resolve("800000000017").map(\.merchantOrderID) == [records[16].id])
+        #expect(store.resolve("8000000000").count == 20)
+        #expect(store.resolve(String(records[5].id.prefix(8))).count == 1)
+
+        // A second session sees it all from the files.
+        let again = try open(dir)
+        #expect(again.orderCount == 40)
+        #expect(again.find("buyer 17").count == 1)
+        #expect(again.summaries(.toShip, now: Sample.t0, settings: Settings()).count == 10)
+    }
+
+    @Test func findMatchesWithinOneFieldOnlyAndHandlesQuotesAndUnicode() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        var r = Sample.record(1, buyer: "Chloé \"Quotes\" O'Brien")
+        r.notes.append(Note(at: Sample.t0, by: "ada", text: "wants gift wrap; back\\slash"))
+        try store.withLock { () throws(StoreError) in try store.write([r, Sample.record(2)], new: [r.id]) }
+        #expect(store.find("chloé").count == 1)
+        #expect(store.find("\"quotes\"").count == 1)
+        #expect(store.find("o'brien").count == 1)
+        #expect(store.find("GIFT WRAP").count == 1)
+        #expect(store.find("back\\slash").count == 1)
+        // The buyer name and the street are separate fields: text spanning them matches nothing.
+        #expect(store.find("o'brien 1 main").isEmpty)
+    }
+
+    @Test func updatesSupersedeAndSurviveARewriteOfTheIndex() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        let records = (1...10).map { Sample.record($0) }
+        try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
+        try store.update(records[0].id) { r throws(StoreError) in
+            r.order.status = "acknowledged"
+            r.notes.append(Note(at: Sample.t0, by: "ada", text: "rush"))
+        }
+        #expect(store.find("rush").count == 1)
+        #expect(store.summaries(.toShip, now: Sample.t0, settings: Settings()).count == 1)
+        #expect(store.summaries(.new, now: Sample.t0, settings: Settings()).count == 9)
+        try store.rebuildIndex { _ in }
+        #expect(store.find("rush").count == 1)
+        #expect(store.summaries(.new, now: Sample.t0, settings: Settings()).count == 9)
+        #expect(store.orderCount == 10)
+    }
+
+    @Test func twoSessionsOnOneStoreLoseNothing() throws {
+        let dir = TemporaryDirectory()
+        let a = try open(dir)
+        let b = try open(dir)
+        let base = Sample.record(1)
+        try a.withLock { () throws(StoreError) in try a.write([base], new: [base.id]) }
+        try b.refresh()
+        #expect(b.orderCount == 1)
+        // Both add notes to the same order at the same time; each re-reads under the lock, so both notes stay.
+        let group = DispatchGroup()
+        let errors = ErrorBox()
+        for (store, who) in [(a, "ada"), (b, "bob")] {
+            nonisolated(unsafe) let s = store
+            DispatchQueue.global().async(group: group) {
+                for i in 0..<25 {
+                    do {
+                        try s.update(base.id) { r throws(StoreError) in r.notes.append(Note(at: Sample.t0, by: who, text: "\(who) \(i)")) }
+                    } catch { errors.add(error) }
+                }
+            }
+        }
+        group.wait()
+        #expect(errors.all.isEmpty)
+        let final = try #require(try open(dir).record(base.id))
+        #expect(final.notes.count == 50)
+        #expect(Set(final.notes.map(\.text)).count == 50)
+        try a.refresh()
+        #expect(a.find("bob 24").count == 1)
+    }
+
+    @Test func anInterruptedWriteIsRepairedFromTheOrderFiles() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        let r = Sample.record(7)
+        try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
+        // A crash after the index line was logged but before the order file changed: the log says shipped,
+        // the file still says ready. The next open must believe the file.
+        let log = dir.file("store/index-log.jsonl")
+        let lie = #"{"pending":["\#(r.id)"]}"# + "\n" + #"["shipped",1795856000,null,"\#(r.id)","800000000007",null,null,"Liar","Nowhere",1,1,"x","liar"]"# + "\n"
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        handle.seekToEndOfFile()
+        handle.write(Data(lie.utf8))
+        handle.write(Data(#"{"pend"#.utf8))  // and a torn last line
+        try handle.close()
+        let reopened = try open(dir)
+        #expect(reopened.summary(of: r.id)?.stage == .new)
+        #expect(reopened.find("liar").isEmpty)
+        #expect(reopened.find("buyer 7").count == 1)
+        // The torn line was cut off, so later appends are whole lines.
+        try reopened.update(r.id) { rec throws(StoreError) in rec.notes.append(Note(at: Sample.t0, by: "ada", text: "after repair")) }
+        #expect(try open(dir).find("after repair").count == 1)
+    }
+
+    @Test func aMissingOrDamagedIndexIsRebuilt() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        let records = (1...5).map { Sample.record($0) }
+        try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: dir.file("store/index.jsonl")))
+        var notices: [String] = []
+        let rebuilt = try OrderStore(path: dir.file("store")) { notices.append($0) }
+        #expect(rebuilt.orderCount == 5)
+        #expect(rebuilt.find("buyer 3").count == 1)
+        #expect(notices.contains { $0.contains("rebuilding") })
+        try FileManager.default.removeItem(atPath: dir.file("store/index.jsonl"))
+        try FileManager.default.removeItem(atPath: dir.file("store/index-log.jsonl"))
+        #expect(try open(dir).orderCount == 5)
+    }
+
+    @Test func aDamagedOrderFileIsNamedNeverSilentlyDropped() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        let r = Sample.record(3)
+        try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
+        let path = store.filePath(for: r.id)
+        try Data("{\"format\":1,\"order\":{\"merchantOrderID\":".utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try store.record(r.id)
+        } throws: { error in
+            let e = error as! StoreError
+            return e.summary.contains(path) && e.summary.contains("damaged") && (e.remedy ?? "").contains("mv \(path)")
+        }
+        try Data(#"{"format":1,"order":{"merchantOrderID":5},"actions":[],"notes":[],"history":[]}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try store.record(r.id)
+        } throws: { ($0 as! StoreError).summary.contains("order") }
+        try Data(#"{"format":9}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try store.record(r.id)
+        } throws: { ($0 as! StoreError).summary.contains("newer jom") }
+    }
+
+    @Test func aStoreFromANewerJomOrAStrangeDirectoryIsRefused() throws {
+        let dir = TemporaryDirectory()
+        _ = try open(dir)
+        try Data(#"{"jom-store":99}"#.utf8).write(to: URL(fileURLWithPath: dir.file("store/store.json")))
+        #expect { _ = try open(dir) } throws: { ($0 as! StoreError).summary.contains("newer jom (format 99") }
+        let other = TemporaryDirectory()
+        _ = try other.write("photos/cat.jpg", "meow")
+        #expect {
+            _ = try OrderStore(path: other.file("photos"))
+        } throws: { ($0 as! StoreError).summary.contains("is not a jom store") }
+    }
+
+    @Test func damagedSettingsSayWhichFile() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        try Data("{ not json".utf8).write(to: URL(fileURLWithPath: dir.file("store/settings.json")))
+        #expect {
+            _ = try store.loadSettings()
+        } throws: { ($0 as! StoreError).summary.contains("settings.json") }
+    }
+
+    @Test func filesAreReadableOnlyByTheOwner() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        let r = Sample.record(1)
+        try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
+        var st = stat()
+        stat(dir.file("store"), &st)
+        #expect(st.st_mode & 0o777 == 0o700)
+        for p in [store.filePath(for: r.id), dir.file("store/index-log.jsonl"), dir.file("store/store.json")] {
+            stat(p, &st)
+            #expect(st.st_mode & 0o077 == 0, "\(p)")
+        }
+    }
+
+    @Test func aDryRunChangesNothingOnDisk() throws {
+        let dir = TemporaryDirectory()
+        let real = try open(dir)
+        let r = Sample.record(1)
+        try real.withLock { () throws(StoreError) in try real.write([r], new: [r.id]) }
+        let before = try snapshot(dir.file("store"))
+        let dry = try open(dir, dryRun: true)
+        try dry.update(r.id) { rec throws(StoreError) in rec.notes.append(Note(at: Sample.t0, by: "ada", text: "only in memory")) }
+        #expect(dry.find("only in memory").count == 1)
+        #expect(try dry.record(r.id)?.notes.count == 1)
+        #expect(try snapshot(dir.file("store")) == before)
+    }
+
+    func snapshot(_ path: String) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for p in try FileManager.default.subpathsOfDirectory(atPath: path) {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path + "/" + p, isDirectory: &isDir), !isDir.boolValue {
+                out[p] = FileManager.default.contents(atPath: path + "/" + p)
+            }
+        }
+        return out
+    }
+}
+
+@Suite struct OutboxTests {
+    func action(_ r: OrderRecord) throws -> OrderAction {
+        var s = Settings()
+        s.shipFromZip = "07030"
+        return try Rules.approve(r, Rules.Context(now: Sample.t0, by: "ada", settings: s))
+    }
+
+    @Test func queuedDeliveredRefused() throws {
+        let dir = TemporaryDirectory()
+        let store = try OrderStore(path: dir.file("s"))
+        let r1 = Sample.record(1), r2 = Sample.record(2)
+        let a1 = try action(r1), a2 = try action(r2)
+        try store.withLock { () throws(StoreError) in try store.queue([a1, a2]) }
+        #expect(store.pendingActions.map(\.action.id) == [a1.id, a2.id])
+        try store.noteAttempt(a1, at: Sample.t0, error: "unreachable", next: Sample.t0.addingTimeInterval(5))
+        #expect(store.pendingActions.first?.attempts == 1)
+        try store.markDelivered(a1, at: Sample.t0)
+        try store.markRefused(a2, at: Sample.t0, reason: "not in a valid state")
+        #expect(store.pendingActions.isEmpty)
+        #expect(store.refusals.map(\.reason) == ["not in a valid state"])
+        let again = try OrderStore(path: dir.file("s"))
+        #expect(again.pendingActions.isEmpty)
+        #expect(again.refusals.count == 1)
+    }
+
+    @Test func anActionInTheOutboxButNotYetInItsOrderFileIsRestored() throws {
+        let dir = TemporaryDirectory()
+        let store = try OrderStore(path: dir.file("s"))
+        let r = Sample.record(1)
+        try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
+        let a = try action(r)
+        // The crash came after the outbox was synced, before the order file was written.
+        try store.withLock { () throws(StoreError) in try store.queue([a]) }
+        let reopened = try OrderStore(path: dir.file("s"))
+        let restored = try #require(try reopened.record(r.id))
+        #expect(restored.actions.map(\.id) == [a.id])
+        #expect(restored.stage == .approved)
+        #expect(restored.history.last?.event.contains("restored from the outbox") == true)
+    }
+
+    @Test func aTornOutboxLineIsCutNotFatal() throws {
+        let dir = TemporaryDirectory()
+        let store = try OrderStore(path: dir.file("s"))
+        let a = try action(Sample.record(1))
+        try store.withLock { () throws(StoreError) in try store.queue([a]) }
+        let handle = try #require(FileHandle(forWritingAtPath: dir.file("s/outbox.jsonl")))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"op":"deliv"#.utf8))
+        try handle.close()
+        let reopened = try OrderStore(path: dir.file("s"))
+        #expect(reopened.pendingActions.count == 1)
+        try reopened.markDelivered(a, at: Sample.t0)
+        #expect(try OrderStore(path: dir.file("s")).pendingActions.isEmpty)
+    }
+
+    @Test func aDamagedOutboxLineStopsTheStoreWithTheFileNamed() throws {
+        let dir = TemporaryDirectory()
+        _ = try OrderStore(path: dir.file("s"))
+        try Data("{\"op\":\"queued\",\"action\":42}\n".utf8).write(to: URL(fileURLWithPath: dir.file("s/outbox.jsonl")))
+        #expect {
+            _ = try OrderStore(path: dir.file("s"))
+        } throws: { ($0 as! StoreError).summary.contains("outbox.jsonl") }
+    }
+}
+
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+    func add(_ e: any Error) { lock.lock(); errors.append(e); lock.unlock() }
+    var all: [any Error] { lock.lock(); defer { lock.unlock() }; return errors }
+}
