@@ -60,7 +60,34 @@ extension Desk {
                 if next < groups.count { add() }
             }
         }
+        await refreshDelivered(outcomes, m)
         return outcomes
+    }
+
+    /// After a few deliveries, fetch those orders (and returns) again so the store shows Jet's new status.
+    /// After many (approve all), the next download does it.
+    private func refreshDelivered(_ outcomes: [DeliveryOutcome], _ m: any Marketplace) async {
+        let delivered = outcomes.filter { $0.result == .delivered }
+        guard !delivered.isEmpty, delivered.count <= 20 else { return }
+        var fetched: [(Order, [ReturnRequest])] = []
+        for id in Set(delivered.map(\.action.merchantOrderID)).sorted() {
+            guard let order = try? await m.order(id) else { continue }
+            var returns: [ReturnRequest] = []
+            for a in delivered where a.action.merchantOrderID == id {
+                if case .completeReturn(let c) = a.action.request, let r = try? await m.returnRequest(c.returnID) { returns.append(r) }
+            }
+            fetched.append((order, returns))
+        }
+        let t = now
+        try? store.withLock { () throws(StoreError) in
+            var changed: [OrderRecord] = []
+            for (order, returns) in fetched {
+                guard let existing = try store.record(order.merchantOrderID),
+                      let (record, _) = Merge.merge(order, returns: returns, into: existing, at: t) else { continue }
+                changed.append(record)
+            }
+            try store.write(changed)
+        }
     }
 
     /// One order's actions, in order; stops at the first that is not delivered.

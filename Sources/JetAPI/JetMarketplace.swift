@@ -62,6 +62,14 @@ public struct JetMarketplace: Marketplace {
         }
     }
 
+    public func returnRequest(_ id: String) async throws(MarketplaceError) -> ReturnRequest {
+        do {
+            return JetMapping.returnRequest(try await client.returnDetail(id))
+        } catch {
+            throw error.marketplaceError
+        }
+    }
+
     public func send(_ request: MarketplaceRequest, for merchantOrderID: String) async throws(MarketplaceError) {
         do {
             switch request {

@@ -36,7 +36,7 @@ public enum DurationText {
         var s = Int(seconds.rounded())
         if s == 0 { return "0" }
         var parts: [String] = []
-        if s >= 86400, s % 3600 == 0 {
+        if s >= 2 * 86400, s % 86400 == 0 {
             let d = s / 86400
             if d > 0 { parts.append("\(d)d"); s -= d * 86400 }
         }

@@ -66,6 +66,13 @@ public enum Rules {
         case .returnRequested: "answer the return with `refund \(ref)` or `deny \(ref) <reason>`"
         case .shipped, .cancelled, .refunded, .refundDenied: "you can still add a note with `note \(ref) <text>`"
         }
+        let already: Bool = switch (verb, stage) {
+        case (.approve, .approved), (.ship, .shipped), (.cancel, .cancelled), (.refund, .refunded), (.deny, .refundDenied): true
+        default: false
+        }
+        if already {
+            return DeskError("order \(ref) is already \(pastTense(verb))", remedy: instead)
+        }
         return DeskError("order \(ref) \(what): it cannot be \(pastTense(verb))\(why)", remedy: instead)
     }
 

@@ -8,7 +8,9 @@ public enum SearchText {
         var f: [String] = [o.merchantOrderID, o.referenceOrderID]
         f += [o.customerReferenceOrderID, o.altOrderID, o.hashEmail].compactMap { $0 }
         f += [o.buyer.name, o.buyer.phone, o.recipient.name, o.recipient.phone].compactMap { $0 }
-        f += [o.address.line1, o.address.line2, o.address.city, o.address.state, o.address.zip].compactMap { $0 }
+        f += [o.address.line1, o.address.line2, o.address.zip].compactMap { $0 }
+        // City and state together, as lists show them ("Hoboken, NJ") and as addresses are written.
+        f.append(o.address.cityLine)
         for line in o.lines { f += [line.sku, line.title, line.itemID] }
         for s in o.shipments { f += [s.tracking, s.altShipmentID].compactMap { $0 } }
         for a in record.effectiveActions {

@@ -36,10 +36,23 @@ public enum TrackingNumber {
                 ? nil : "it contains spaces or characters a tracking number does not have (only letters, digits and - _ / . are allowed)"
         }
         if let problem {
-            throw DeskError("\(n) is not a valid \(carrier) tracking number: \(problem)",
-                            remedy: "check the number on the label, or choose the right carrier with --carrier")
+            let fits = carriers(accepting: n).filter { $0 != carrier }
+            let remedy = fits.isEmpty
+                ? "check the number on the label, or choose the right carrier with --carrier"
+                : "it is a well-formed \(fits.joined(separator: " or ")) number: add --carrier \(fits[0].replacingOccurrences(of: " ", with: "-")) if that is the carrier"
+            throw DeskError("\(n) is not a valid \(carrier) tracking number: \(problem)", remedy: remedy)
         }
         return n
+    }
+
+    /// The carriers with a checkable format whose format and check digit `number` passes.
+    public static func carriers(accepting number: String) -> [String] {
+        let n = normalize(number)
+        var out: [String] = []
+        if checkUPS(n) == nil { out.append("UPS") }
+        if checkUSPS(n) == nil { out.append("USPS") }
+        if checkFedEx(n) == nil { out.append("FedEx") }
+        return out
     }
 
     // MARK: UPS

@@ -101,8 +101,10 @@ public final class ShellRunner: @unchecked Sendable {
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
-            throw ShellError.other(exists ? "cannot read the script \(path)" : "there is no script \(path)",
-                                   remedy: exists ? "check its permissions" : "check the name; a relative name is looked up from \(FileManager.default.currentDirectoryPath)")
+            let remedy = exists ? "check its permissions (ls -l \(path))"
+                : path.hasPrefix("/") ? "check the name (ls \((path as NSString).deletingLastPathComponent))"
+                : "check the name; a relative name is looked up from \(FileManager.default.currentDirectoryPath)"
+            throw ShellError.other(exists ? "cannot read the script \(path)" : "there is no script \(path)", remedy: remedy)
         }
         let text = String(decoding: data, as: UTF8.self)
         ctx.scripts.append(path)

@@ -13,7 +13,7 @@ import TestSupport
         let dir = TemporaryDirectory()
         let store = dir.file("store")
 
-        let r = try JomProcess.run(["--store", store, "-c", "download", "-c", "show"], environment: sandbox.jomEnvironment, home: dir.path)
+        let r = try await JomProcess.run(["--store", store, "-c", "download", "-c", "show"], environment: sandbox.jomEnvironment, home: dir.path)
         #expect(r.status == 0, "\(r.all)")
         #expect(r.stdout.contains("downloaded: 4 new orders"))
 
@@ -50,7 +50,7 @@ import TestSupport
     @Test func theEmbeddedSandboxServesADemoStoreWithoutCredentials() async throws {
         let dir = TemporaryDirectory()
         let store = dir.file("demo")
-        let r = try JomProcess.run(["--store", store, "-c", "download", "-c", "show new", "-c", "status"], home: dir.path)
+        let r = try await JomProcess.run(["--store", store, "-c", "download", "-c", "show new", "-c", "status"], home: dir.path)
         #expect(r.status == 0, "\(r.all)")
         #expect(r.stdout.contains("downloaded: 12 new orders, 2 return requests"))
         #expect(r.stdout.contains("12 orders (new)"))
@@ -58,14 +58,14 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: store + "/sandbox.json"))
 
         // The demo continues across sessions: the same orders, nothing new downloaded twice.
-        let again = try JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
+        let again = try await JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
         #expect(again.status == 0, "\(again.all)")
         #expect(again.stdout.contains("downloaded: nothing new"), "\(again.stdout)")
     }
 
     @Test func aFailedCommandMakesTheExitStatusNonZero() async throws {
         let dir = TemporaryDirectory()
-        let r = try JomProcess.run(["--store", dir.file("s"), "-c", "open 999999"], home: dir.path)
+        let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "open 999999"], home: dir.path)
         #expect(r.status == 1)
         #expect(r.stderr.contains("error: no order matches \"999999\""))
         #expect(r.stderr.contains("hint:"))

@@ -164,7 +164,8 @@ import Testing
         #expect(DurationText.parse("45") == 2700)
         #expect(DurationText.parse("soon") == nil)
         #expect(DurationText.format(900) == "15m")
-        #expect(DurationText.format(86400) == "1d")
+        #expect(DurationText.format(86400) == "24h")
+        #expect(DurationText.format(172_800) == "2d")
         #expect(DurationText.format(5400) == "1h30m")
     }
 

@@ -48,8 +48,9 @@ package enum JomProcess {
     }
 
     /// Runs jom with `arguments`, feeding `input` on standard input; waits at most `timeout` seconds.
+    /// Waits without blocking Swift's cooperative threads (a sandbox in this process needs them to answer).
     package static func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:],
-                            home: String = NSTemporaryDirectory(), mergeStderr: Bool = false, timeout: Double = 60) throws -> Result {
+                            home: String = NSTemporaryDirectory(), mergeStderr: Bool = false, timeout: Double = 60) async throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
@@ -58,24 +59,43 @@ package enum JomProcess {
         p.standardOutput = out
         p.standardError = mergeStderr ? out : err
         p.standardInput = inp
-        try p.run()
-        if let input { try inp.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
-        try inp.fileHandleForWriting.close()
-        // Read both pipes while the process runs, so neither fills up.
         let outData = ReadBox(), errData = ReadBox()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
-        if !mergeStderr { DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() } }
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
-        if p.isRunning {
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            group.wait()
+        let exited = DispatchSemaphore(value: 0)
+        p.terminationHandler = { _ in exited.signal() }
+        try p.run()
+        // Blocking reads and waits run on threads of their own: blocking Dispatch's or Swift's shared worker
+        // threads would starve the sandboxes other tests run in this process.
+        let readers = DispatchGroup()
+        func readAll(_ pipe: Pipe, into box: ReadBox) {
+            readers.enter()
+            Thread.detachNewThread {
+                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+                readers.leave()
+            }
+        }
+        readAll(out, into: outData)
+        if !mergeStderr { readAll(err, into: errData) }
+        let writer = inp.fileHandleForWriting
+        let inputData = input.map { Data($0.utf8) }
+        Thread.detachNewThread {
+            if let inputData { try? writer.write(contentsOf: inputData) }
+            try? writer.close()
+        }
+        let pid = p.processIdentifier
+        let finished: Bool = await withCheckedContinuation { c in
+            Thread.detachNewThread {
+                let ok = exited.wait(timeout: .now() + timeout) == .success
+                if !ok {
+                    kill(pid, SIGKILL)
+                    exited.wait()
+                }
+                readers.wait()
+                c.resume(returning: ok)
+            }
+        }
+        if !finished {
             throw TimedOut(arguments: arguments, output: String(decoding: outData.data + errData.data, as: UTF8.self))
         }
-        p.waitUntilExit()
-        group.wait()
         return Result(status: p.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
                       stderr: String(decoding: errData.data, as: UTF8.self))
     }

@@ -32,7 +32,7 @@ package struct SandboxFixture: Sendable {
     package var baseURL: String { server.baseURL }
 
     /// A client with the sandbox's credentials and quick retries.
-    package func client(concurrency: Int = 8, attempts: Int = 5, timeout: Double = 5, trace: HTTPTrace? = nil,
+    package func client(concurrency: Int = 8, attempts: Int = 5, timeout: Double = 30, trace: HTTPTrace? = nil,
                         secret: String? = nil) -> JetClient {
         var c = JetConfiguration(baseURL: baseURL, user: configuration.user, secret: secret ?? configuration.secret, merchantID: "m-1")
         c.concurrency = concurrency

@@ -74,6 +74,9 @@ public protocol Marketplace: Sendable {
     /// Fetches one order's current state.
     func order(_ merchantOrderID: String) async throws(MarketplaceError) -> Order
 
+    /// Fetches one return request's current state.
+    func returnRequest(_ id: String) async throws(MarketplaceError) -> ReturnRequest
+
     /// Sends one change. Throws ``MarketplaceError`` saying whether it was refused, not delivered, or uncertain.
     func send(_ request: MarketplaceRequest, for merchantOrderID: String) async throws(MarketplaceError)
 

@@ -74,5 +74,11 @@ enum CancelCommand: ShellCommand {
         let actions = try await ctx.desk.commit([s.merchantOrderID], build)
         ctx.select(s)
         ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        if !directed {
+            let week = await ctx.desk.cancellationRates().week
+            let limit = await ctx.desk.settings.cancelRateLimit
+            let text = "7-day cancellation rate now \(week.formatted) (\(week.cancelled) of \(week.received); limit \(formatPercent(limit)))"
+            ctx.out.line(week.percent > limit ? ctx.out.styled(text, .boldRed) : text)
+        }
     }
 }

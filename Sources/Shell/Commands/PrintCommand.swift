@@ -63,6 +63,10 @@ enum PrintCommand: ShellCommand {
     }
 
     static func write(_ s: String, to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+            throw ShellError.other("could not write \(path): the directory \(dir) does not exist", remedy: "create it (mkdir -p \(dir)) or choose another file with --to")
+        }
         do {
             try Data(s.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

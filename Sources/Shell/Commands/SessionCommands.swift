@@ -58,7 +58,8 @@ enum SetCommand: ShellCommand {
             guard let d = Settings.definition(named: words[0]) else {
                 throw ShellError.other("there is no setting \"\(words[0])\"", remedy: "`set` lists them: " + Settings.definitions.map(\.name).joined(separator: ", "))
             }
-            ctx.out.line("\(d.name) \(d.get(settings))  (\(d.help))")
+            ctx.out.line("\(d.name) \(d.get(settings))")
+            ctx.out.line(ctx.out.styled("  \(d.help)", .dim))
         default:
             let value = inv.rest(from: 1)
             let shown = try await ctx.desk.set(words[0], value)
@@ -104,7 +105,7 @@ enum HelpCommand: ShellCommand {
         }
         out.line("Commands (help COMMAND tells more; TAB completes commands, filters, ids, reasons, carriers, settings, files):")
         for c in CommandRegistry.all {
-            out.line("  \(c.spec.usage.fitted(44)) \(c.spec.summary)")
+            out.line("  \(c.spec.usage.fitted(48)) \(c.spec.summary)")
         }
         out.line()
         out.line("Orders are named by any unambiguous start of their order number or Jet id. `open` selects one;")

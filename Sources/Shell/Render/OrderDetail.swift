@@ -106,13 +106,14 @@ enum OrderDetail {
 
     /// Notes and history in one list, oldest first.
     static func timeline(_ r: OrderRecord, out: Output) {
-        var entries: [(Date, String, String)] = r.history.map { e in
+        // Jet's confirmation of an action is shown on the action's own line, not as a line of its own.
+        var entries: [(Date, String, String)] = r.history.filter { !($0.by == "jet" && $0.actionID != nil) }.map { e in
             var text = e.event
-            if let id = e.actionID, let a = r.actions.first(where: { $0.id == id }), e.by != "jet" {
+            if let id = e.actionID, let a = r.actions.first(where: { $0.id == id }) {
                 switch a.state {
                 case .queued: text += out.styled("  [not yet sent to Jet]", .yellow)
-                case .delivered: text += out.styled("  [sent]", .green)
-                case .refused(_, let reason): text += out.styled("  [refused by Jet: \(reason)]", .red)
+                case .delivered(let at): text += out.styled("  [sent to Jet \(TimeText.minute.string(from: at).suffix(5))]", .green)
+                case .refused(let at, let reason): text += out.styled("  [refused by Jet \(TimeText.minute.string(from: at).suffix(5)): \(reason)]", .red)
                 }
             }
             return (e.at, e.by, text)

@@ -10,7 +10,9 @@ import Glibc
 /// half-typed line without garbling it. One per process; every libedit call happens on its own queue.
 final class LineEditor: @unchecked Sendable {
     // All mutable state below is touched only on `queue` (the C callbacks run inside el_gets, on that queue).
-    private let queue = DispatchQueue(label: "jom.editor")
+    // A thread of its own: el_gets blocks for as long as the operator thinks, which must not hold one of the
+    // few shared worker threads.
+    private let queue = EditorThread()
     nonisolated(unsafe) static var current: LineEditor?
 
     private let el: OpaquePointer
@@ -294,5 +296,33 @@ final class LineEditor: @unchecked Sendable {
             while !s.lowercased().hasPrefix(prefix.lowercased()) { prefix.removeLast() }
         }
         return prefix
+    }
+}
+
+/// One thread that runs jobs in order: the editor's home.
+final class EditorThread: @unchecked Sendable {
+    // `jobs` is guarded by `condition`.
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+
+    init() {
+        let thread = Thread { [unowned self] in
+            while true {
+                condition.lock()
+                while jobs.isEmpty { condition.wait() }
+                let job = jobs.removeFirst()
+                condition.unlock()
+                job()
+            }
+        }
+        thread.name = "jom.editor"
+        thread.start()
+    }
+
+    func async(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
     }
 }
