@@ -31,9 +31,11 @@ package final class PseudoTerminal: @unchecked Sendable {
     }
 
     deinit {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        if !exited {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
         close(master)
     }
 
@@ -44,22 +46,23 @@ package final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Reads what the program printed, until `predicate` holds on everything printed so far (or the time runs out).
+    /// Polls with `Task.sleep`, so waiting never blocks a shared thread.
     @discardableResult
-    package func wait(for predicate: (String) -> Bool, timeout: Double = 15) -> Bool {
+    package func wait(for predicate: (String) -> Bool, timeout: Double = 15) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             drain()
             if predicate(transcript) { return true }
-            usleep(20_000)
+            try? await Task.sleep(for: .milliseconds(20))
         }
         drain()
         return predicate(transcript)
     }
 
-    /// Waits until the output contains `text` after position `from` (a count of characters already seen).
+    /// Waits until the output contains `text` after position `mark` (a count of characters already seen).
     @discardableResult
-    package func wait(for text: String, after mark: Int = 0, timeout: Double = 15) -> Bool {
-        wait(for: { $0.dropFirst(mark).contains(text) }, timeout: timeout)
+    package func wait(for text: String, after mark: Int = 0, timeout: Double = 15) async -> Bool {
+        await wait(for: { String($0.dropFirst(mark)).contains(text) }, timeout: timeout)
     }
 
     /// How much has been printed so far (a mark for `wait(for:after:)`).
@@ -91,17 +94,22 @@ package final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Waits for the program to exit; its exit status, or nil when it did not exit in time.
-    package func waitForExit(timeout: Double = 10) -> Int32? {
+    package func waitForExit(timeout: Double = 10) async -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
         while Date() < deadline {
             drain()
             let r = waitpid(pid, &status, WNOHANG)
-            if r == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
-            usleep(20_000)
+            if r == pid {
+                exited = true
+                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            }
+            try? await Task.sleep(for: .milliseconds(20))
         }
         return nil
     }
+
+    private var exited = false
 }
 
 /// `ioctl(fd, TIOCSWINSZ, ws)`; `ioctl` is variadic, so call it through a non-variadic pointer.
