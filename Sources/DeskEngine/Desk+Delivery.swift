@@ -14,8 +14,12 @@ extension Desk {
     public func deliver(_ ids: Set<String>? = nil, force: Bool = true,
                         progress: (@Sendable (Int, Int) -> Void)? = nil) async -> [DeliveryOutcome] {
         let t = now
-        let entries = store.pendingActions.filter { e in
-            (ids?.contains(e.action.id) ?? true) && (force || (e.nextAttempt ?? .distantPast) <= t)
+        let pending = store.pendingActions
+        // Actions for one order go in the order they were recorded: asking for one action also sends the
+        // earlier ones still waiting for that order (an approval before its shipment).
+        let orders = ids.map { wanted in Set(pending.filter { wanted.contains($0.action.id) }.map(\.action.merchantOrderID)) }
+        let entries = pending.filter { e in
+            (orders?.contains(e.action.merchantOrderID) ?? true) && (force || ids != nil || (e.nextAttempt ?? .distantPast) <= t)
         }
         guard !entries.isEmpty else { return [] }
         if store.dryRun { return dryRunDelivery(entries) }

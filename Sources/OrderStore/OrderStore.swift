@@ -86,7 +86,8 @@ public final class OrderStore {
             }
         } else {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" }) else {
+            // A crash while the store was being created can leave the lock and a temporary marker behind.
+            guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" || $0.hasPrefix("store.json.tmp-") }) else {
                 throw StoreError("\(path) is not a jom store (it has no store.json) and is not empty",
                                  remedy: "choose an empty or new directory with --store")
             }

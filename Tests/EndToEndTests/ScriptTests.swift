@@ -48,7 +48,7 @@ import TestSupport
         #expect(ledger.count == 11)
         // Jet now has what the operator did.
         let m = sandbox.server.marketplace
-        let shipped = try await (0..<3).asyncMap { i in try await m.order(try await id(of: ready[i], in: sandbox)) }
+        let shipped = try await (0..<3).asyncMap { i in await m.order(try await id(of: ready[i], in: sandbox)) }
         #expect(shipped.allSatisfy { $0?.status == .complete })
         let cancelled = try await m.order(try await id(of: ready[5], in: sandbox))
         #expect(cancelled?.acknowledgementStatus == .rejectedItemLevelError)
