@@ -18,14 +18,25 @@ extension Desk {
         // Actions for one order go in the order they were recorded: asking for one action also sends the
         // earlier ones still waiting for that order (an approval before its shipment).
         let orders = ids.map { wanted in Set(pending.filter { wanted.contains($0.action.id) }.map(\.action.merchantOrderID)) }
-        let entries = pending.filter { e in
+        let wanted = pending.filter { e in
             (orders?.contains(e.action.merchantOrderID) ?? true) && (force || ids != nil || (e.nextAttempt ?? .distantPast) <= t)
         }
-        guard !entries.isEmpty else { return [] }
-        if store.dryRun { return dryRunDelivery(entries) }
-        guard store.beginSending() else {
-            return entries.map { outcome($0.action, .queued(reason: "another jom session is sending the outbox right now")) }
+        guard !wanted.isEmpty else { return [] }
+        if store.dryRun { return dryRunDelivery(wanted) }
+        // Another session delivering this store's outbox usually finishes in moments: wait for it a while.
+        var started = store.beginSending()
+        for _ in 0..<500 where !started {
+            try? await Task.sleep(for: .milliseconds(20))
+            started = store.beginSending()
         }
+        guard started else {
+            return wanted.map { outcome($0.action, .queued(reason: "another jom session kept the outbox busy; it will be sent at the next download")) }
+        }
+        // Another session may have delivered some of these while we waited.
+        try? store.refresh()
+        let stillPending = Set(store.pendingActions.map(\.action.id))
+        let entries = wanted.filter { stillPending.contains($0.action.id) }
+        guard !entries.isEmpty else { store.endSending(); return [] }
         defer { store.endSending() }
 
         let m: any Marketplace

@@ -219,11 +219,31 @@ public actor SandboxMarketplace {
 
     enum Fault { case fail, throttle, malformed }
 
+    /// API requests being answered right now, and the most there ever were at once.
+    public private(set) var inFlight = 0
+    public private(set) var maxInFlight = 0
+
+    func requestStarted() {
+        inFlight += 1
+        maxInFlight = max(maxInFlight, inFlight)
+    }
+
+    func requestEnded() { inFlight -= 1 }
+
+    /// How many faults were injected so far.
+    public private(set) var faultsInjected = 0
+
     func drawFault(isRead: Bool) -> Fault? {
-        if faultRNG.chance(faults.throttleRate) { return .throttle }
-        if faultRNG.chance(faults.failRate) { return .fail }
-        if isRead, faultRNG.chance(faults.malformedRate) { return .malformed }
-        return nil
+        var fault: Fault?
+        if faultRNG.chance(faults.throttleRate) {
+            fault = .throttle
+        } else if faultRNG.chance(faults.failRate) {
+            fault = .fail
+        } else if isRead, faultRNG.chance(faults.malformedRate) {
+            fault = .malformed
+        }
+        if fault != nil { faultsInjected += 1 }
+        return fault
     }
 
     /// A broken version of a JSON body: cut short, or with one value of the wrong type.

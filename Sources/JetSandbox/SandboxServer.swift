@@ -21,6 +21,8 @@ struct SandboxResponder: HTTPResponder {
 
         let reply: SandboxReply
         if segments.first?.lowercased() == "api" {
+            await marketplace.requestStarted()
+            defer { Task { await marketplace.requestEnded() } }
             let c = await marketplace.faults
             if c.latencyMillis > 0 { try? await Task.sleep(for: .milliseconds(Int(c.latencyMillis))) }
             switch await marketplace.drawFault(isRead: method == "GET" || method == "POST") {

@@ -266,7 +266,7 @@ public final class OrderStore {
         try outbox.attempt(action.id, at: at, error: error, next: next)
     }
 
-    /// Takes the right to deliver this store's outbox; false when another process is delivering it now.
+    /// Takes the right to deliver this store's outbox; false while another process is delivering it.
     public func beginSending() -> Bool {
         dryRun || (try? sendLock.tryLock()) == true
     }

@@ -134,6 +134,8 @@ public final class ShellRunner: @unchecked Sendable {
             out.line("> " + trimmed)
         }
         do {
+            // Another session may have changed the store since the last line: a few stat calls tell.
+            try await desk.refresh()
             try await execute(trimmed, ctx: ctx)
             out.flush()
             return .ok

@@ -414,17 +414,17 @@ import TestSupport
         }
     }
 
-    @Test func manyDetailsAreFetchedWithBoundedConcurrency() async throws {
-        try await withSandbox({ $0.orders = 60; $0.latencyMillis = 20 }) { _, client in
-            let ids = try await client.orderIDs(status: .ready)
-            let started = Date()
-            let results = await client.orders(ids)
-            let elapsed = Date().timeIntervalSince(started)
-            #expect(results.count == 60)
-            #expect(results.values.allSatisfy { (try? $0.get()) != nil })
-            // 60 × 20 ms one after another would take 1.2 s; 8 at a time takes far less.
-            #expect(elapsed < 1.0, "took \(elapsed)s")
-        }
+    @Test func manyDetailsAreFetchedSeveralAtATimeButNeverMoreThanAllowed() async throws {
+        let sandbox = try await SandboxFixture.start { $0.orders = 60; $0.latencyMillis = 30 }
+        let client = sandbox.client(concurrency: 4)
+        defer { Task { await client.shutdown(); await sandbox.stop() } }
+        let ids = try await client.orderIDs(status: .ready)
+        let results = await client.orders(ids)
+        #expect(results.count == 60)
+        #expect(results.values.allSatisfy { (try? $0.get()) != nil })
+        // Requests overlapped (each takes 30 ms at the sandbox), and never more than 4 at once.
+        let most = await sandbox.server.marketplace.maxInFlight
+        #expect(most > 1 && most <= 4, "at most \(most) requests in flight")
     }
 
     @Test func debugHTTPMasksSecretsAndTokens() async throws {

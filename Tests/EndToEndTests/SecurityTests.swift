@@ -1,0 +1,82 @@
+import Foundation
+import JetAPI
+import JetSandbox
+import Testing
+import TestSupport
+
+/// Credentials and customers' data stay private.
+@Suite struct SecurityTests {
+    @Test func aCredentialsFileOthersCanReadIsRefusedWithTheChmodToRun() async throws {
+        let dir = TemporaryDirectory()
+        let path = try dir.write("config/jom/credentials.json", #"{"api_url":"http://127.0.0.1:9/api","user":"u","secret":"s"}"#)
+        chmod(path, 0o644)
+        let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "status"], home: dir.path)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("can be read by other users"))
+        #expect(r.stderr.contains("chmod 600 \(path)"))
+        chmod(path, 0o600)
+        let ok = try await JomProcess.run(["--store", dir.file("s"), "-c", "status"], home: dir.path)
+        #expect(ok.status == 0, "\(ok.all)")
+        #expect(ok.stdout.contains("http://127.0.0.1:9/api"))
+    }
+
+    @Test func secretsNeverReachLogsDebugOutputHistoryOrTheStore() async throws {
+        let sandbox = try await SandboxFixture.start { $0.secret = "s3cr3t-pa55-\(UInt32.random(in: 0...UInt32.max))" }
+        defer { Task { await sandbox.stop() } }
+        let dir = TemporaryDirectory()
+        let store = dir.file("s")
+        let secret = sandbox.configuration.secret
+        let r = try await JomProcess.run(["--store", store, "--debug-http", "-c", "download", "-c", "status", "-c", "approve 80"],
+                                         environment: sandbox.jomEnvironment, home: dir.path)
+        #expect(r.stderr.contains("→ POST \(sandbox.baseURL)/token"), "debug output is there")
+        #expect(r.stderr.contains("\"pass\":\"***\""))
+        for text in [r.stdout, r.stderr] {
+            #expect(!text.contains(secret))
+            #expect(!text.contains("eyJ0eXAiOiJKV1Qi"), "no token in the output")
+        }
+        // Nothing in the store holds the secret or a token.
+        var env = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
+        env["TERM"] = "xterm"
+        let t = try PseudoTerminal(JomProcess.binary, ["--store", store], environment: env)
+        #expect(await t.wait(for: "]> "))
+        t.type("status\rquit\r")
+        #expect(await t.waitForExit() == 0)
+        for p in try FileManager.default.subpathsOfDirectory(atPath: store) {
+            guard let data = FileManager.default.contents(atPath: store + "/" + p) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(!text.contains(secret), "\(p) holds the secret")
+            #expect(!text.contains("eyJ0eXAiOiJKV1Qi"), "\(p) holds a token")
+        }
+        #expect(FileManager.default.fileExists(atPath: store + "/history"))
+    }
+
+    @Test func theSandboxListensOnLoopbackUnlessToldOtherwise() async throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: JomProcess.binary)
+        p.arguments = ["sandbox", "--port", "0", "--orders", "1"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        defer { p.terminate(); p.waitUntilExit() }
+        let handle = out.fileHandleForReading
+        let line: String = await withCheckedContinuation { c in
+            Thread.detachNewThread {
+                var text = ""
+                while !text.contains("\nport ") || !text.hasSuffix("\n") {
+                    let d = handle.availableData
+                    if d.isEmpty { break }
+                    text += String(decoding: d, as: UTF8.self)
+                }
+                c.resume(returning: text)
+            }
+        }
+        #expect(line.contains("Jet sandbox listening on http://127.0.0.1:"))
+        let port = try #require(line.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) })
+        // /proc/net/tcp lists the listening socket as 0100007F (127.0.0.1), not 00000000 (every address).
+        let tcp = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        let hexPort = String(format: "%04X", port)
+        let listening = tcp.split(separator: "\n").filter { $0.contains(":\(hexPort) ") && $0.contains(" 0A ") }
+        #expect(!listening.isEmpty)
+        #expect(listening.allSatisfy { $0.contains("0100007F:\(hexPort)") }, "\(listening)")
+    }
+}
