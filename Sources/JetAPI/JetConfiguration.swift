@@ -13,7 +13,7 @@ public struct JetConfiguration: Sendable {
     public var requestTimeout: Double = 10
     public var connectTimeout: Double = 3
     /// Requests in flight at once when fetching many details.
-    public var concurrency: Int = 8
+    public var concurrency: Int = 16
     public var retry = RetryPolicy()
 
     public init(baseURL: String, user: String, secret: String, merchantID: String? = nil) {

@@ -12,7 +12,13 @@ import OrderDesk
 enum IndexLine {
     static let separator: Character = "\u{1F}"
 
-    static func encode(_ s: OrderSummary, search: [String]) -> [UInt8] {
+    /// The search text of `record`: its searchable fields, lower-cased, joined by U+001F.
+    static func searchText(_ record: OrderRecord) -> String {
+        SearchText.fields(of: record).map { $0.contains(separator) ? $0.replacingOccurrences(of: String(separator), with: " ") : $0 }
+            .joined(separator: String(separator))
+    }
+
+    static func encode(_ s: OrderSummary, search: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         out.append(UInt8(ascii: "["))
@@ -29,7 +35,7 @@ enum IndexLine {
         int(s.units, &out); comma(&out)
         int(s.total.value, &out); comma(&out)
         string(s.title, &out); comma(&out)
-        string(search.map { $0.replacingOccurrences(of: String(separator), with: " ") }.joined(separator: String(separator)), &out)
+        string(search, &out)
         out.append(UInt8(ascii: "]"))
         out.append(UInt8(ascii: "\n"))
         return out
@@ -129,6 +135,14 @@ struct IndexLineReader {
         }
         while i < end, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "]") { i += 1 }
         return true
+    }
+
+    /// The offset just after the opening quote of field `n` (counting from 0), which must be a string.
+    mutating func startOfField(_ n: Int) -> Int? {
+        for _ in 0..<n { guard skip() else { return nil } }
+        skipSeparator()
+        guard i < end, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        return i + 1
     }
 
     mutating func string() -> String? {

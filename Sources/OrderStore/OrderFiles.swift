@@ -51,7 +51,8 @@ struct OrderFiles {
 
     static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Keys in declaration order (the order the models declare them), pretty-printed for people.
+        e.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .iso8601
         return e
     }

@@ -71,6 +71,7 @@ final class OrderIndex {
         generation = header["generation"] as? Int ?? 0
         activeCache = nil
         directory = nil
+        recentCache = nil
     }
 
     private func resetLog() {
@@ -231,23 +232,34 @@ final class OrderIndex {
     /// Orders received at or after `date` (for the cancellation rate): reads only the first fields.
     func received(since date: Date) -> [OrderSummary] {
         let cutoff = Int(date.timeIntervalSince1970)
-        var out: [OrderSummary] = []
-        forEachBaseLine { raw, start, end in
-            guard var r = IndexLineReader(raw, start: start, end: end), r.skip(), case .int(let at)? = r.next(), at >= cutoff,
-                  let (s, _) = IndexLineReader.summary(raw, start: start, end: end), overrides[s.merchantOrderID] == nil
-            else { return true }
-            out.append(s)
-            return true
+        // The base's recent orders are read once per session (from a day earlier, so a later call is covered).
+        if recentCache == nil || cutoff < recentCache!.cutoff {
+            var list: [OrderSummary] = []
+            let from = cutoff - 86400
+            forEachBaseLine { raw, start, end in
+                guard var r = IndexLineReader(raw, start: start, end: end), r.skip(), case .int(let at)? = r.next(), at >= from,
+                      let (s, _) = IndexLineReader.summary(raw, start: start, end: end)
+                else { return true }
+                list.append(s)
+                return true
+            }
+            recentCache = (from, list)
         }
+        var out = recentCache!.list.filter { overrides[$0.merchantOrderID] == nil && ($0.receivedAt.map { $0 >= date } ?? false) }
         for e in overrides.values where (e.summary.receivedAt.map { $0 >= date } ?? false) { out.append(e.summary) }
         return out
     }
 
+    /// Base summaries received since `cutoff` (Unix seconds), read once.
+    private var recentCache: (cutoff: Int, list: [OrderSummary])?
+
     /// Orders where `text` occurs in a searchable field, case-insensitively. Scans the mapped base as bytes
-    /// for the encoded needle, then checks each candidate line's search text field by field.
+    /// for the encoded needle; a hit counts only inside a line's search text (its last field), whose fields
+    /// are separated by U+001F, a byte no needle contains, so a match never spans two fields. Only the lines
+    /// that match are decoded.
     func find(_ text: String) -> [OrderSummary] {
         let needle = text.lowercased()
-        guard !needle.isEmpty else { return [] }
+        guard !needle.isEmpty, !needle.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return [] }
         let pattern = IndexLine.escapedNeedle(needle)
         var out: [OrderSummary] = []
         base.withUnsafeBytes { raw in
@@ -260,11 +272,15 @@ final class OrderIndex {
                     var start = h
                     while start > 0, raw[start - 1] != 0x0A { start -= 1 }
                     let end = memchr(p + h, 0x0A, raw.count - h).map { p.distance(to: UnsafeRawPointer($0)) } ?? raw.count
-                    if let (s, search) = IndexLineReader.summary(raw, start: start, end: end), overrides[s.merchantOrderID] == nil,
-                       Self.matches(search, needle) {
-                        out.append(s)
-                    }
                     from = end + 1
+                    guard var reader = IndexLineReader(raw, start: start, end: end), let searchStart = reader.startOfField(12) else { continue }
+                    // The search text runs from after its opening quote to before the closing `"]`.
+                    let region = UnsafeRawBufferPointer(rebasing: raw[searchStart..<max(searchStart, end - 2)])
+                    guard region.count >= pat.count, FileIO.memmem(region.baseAddress, region.count, pat.baseAddress!, pat.count) != nil else { continue }
+                    guard let (s, search) = IndexLineReader.summary(raw, start: start, end: end), overrides[s.merchantOrderID] == nil else { continue }
+                    // An escape sequence in the text (a quote, a backslash) could fake a match: then check the decoded text.
+                    if let base = region.baseAddress, memchr(base, 0x5C, region.count) != nil, !Self.matches(search, needle) { continue }
+                    out.append(s)
                 }
             }
         }
@@ -272,8 +288,15 @@ final class OrderIndex {
         return out
     }
 
+    /// Whether `needle` occurs in one of the fields of a search text (fields cannot be spanned: the needle has
+    /// no U+001F).
     static func matches(_ search: String, _ needle: String) -> Bool {
-        search.split(separator: IndexLine.separator, omittingEmptySubsequences: true).contains { $0.contains(needle) }
+        var s = search, n = needle
+        return s.withUTF8 { sb in
+            n.withUTF8 { nb in
+                nb.count <= sb.count && FileIO.memmem(sb.baseAddress, sb.count, nb.baseAddress, nb.count) != nil
+            }
+        }
     }
 
     /// The summary of one order, from the log or the base.
@@ -307,7 +330,7 @@ final class OrderIndex {
         var bytes = (try? JSONSerialization.data(withJSONObject: payload)) ?? Data()
         bytes.append(0x0A)
         for e in entries {
-            bytes.append(contentsOf: IndexLine.encode(e.summary, search: e.search.split(separator: IndexLine.separator).map(String.init)))
+            bytes.append(contentsOf: IndexLine.encode(e.summary, search: e.search))
         }
         if FileIO.stamp(logPath) == .missing {
             var header = (try? JSONSerialization.data(withJSONObject: ["generation": generation])) ?? Data()
@@ -337,7 +360,7 @@ final class OrderIndex {
         forEachBaseLine { raw, start, end in
             guard let id = Self.merchantID(raw, start, end) else { return true }
             if let e = merged.removeValue(forKey: id) {
-                body.append(contentsOf: IndexLine.encode(e.summary, search: e.search.split(separator: IndexLine.separator).map(String.init)))
+                body.append(contentsOf: IndexLine.encode(e.summary, search: e.search))
             } else {
                 body.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start...end]))
             }
@@ -346,7 +369,7 @@ final class OrderIndex {
         }
         let rest = merged.values.sorted { ($0.summary.receivedAt ?? .distantPast, $0.summary.merchantOrderID) < ($1.summary.receivedAt ?? .distantPast, $1.summary.merchantOrderID) }
         for e in rest {
-            body.append(contentsOf: IndexLine.encode(e.summary, search: e.search.split(separator: IndexLine.separator).map(String.init)))
+            body.append(contentsOf: IndexLine.encode(e.summary, search: e.search))
             count += 1
         }
         try writeBase(body, count: count, generation: generation + 1)

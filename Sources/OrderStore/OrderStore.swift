@@ -29,6 +29,7 @@ public final class OrderStore {
     private var overlayOutbox: [String: OutboxEntry] = [:]
     private var overlayOrder: [String] = []
     private var overlaySettings: Settings?
+    private var settingsCache: (stamp: FileIO.Stamp, settings: Settings)?
 
     public var historyPath: String { path + "/history" }
     public var invoicesPath: String { path + "/invoices" }
@@ -161,9 +162,10 @@ public final class OrderStore {
 
     /// Writes these orders (call inside `withLock`). Few orders: each file synced; many: one flush for all.
     /// `new` lists the ids the store did not have.
-    public func write(_ records: [OrderRecord], new: [String] = []) throws(StoreError) {
+    /// `compact: false` leaves folding the index log into the base to a later `compactIndex()` (imports).
+    public func write(_ records: [OrderRecord], new: [String] = [], compact: Bool = true) throws(StoreError) {
         guard !records.isEmpty else { return }
-        let entries = records.map { OrderIndex.Entry(summary: OrderSummary($0), search: SearchText.fields(of: $0).joined(separator: String(IndexLine.separator))) }
+        let entries = Self.entries(records)
         if dryRun {
             for r in records { overlay[r.id] = r }
             index.markAdded(new)
@@ -184,7 +186,31 @@ public final class OrderStore {
         try index.appendDone(records.map(\.id))
         index.markAdded(new)
         index.apply(entries)
-        if index.logSize > 4 << 20 { try index.rewriteBase() }
+        if compact { try compactIndex() }
+    }
+
+    /// Folds the index log into the base once it is large.
+    public func compactIndex() throws(StoreError) {
+        if !dryRun, index.logSize > 4 << 20 { try index.rewriteBase() }
+    }
+
+    /// Index entries for records; many are built on every core.
+    static func entries(_ records: [OrderRecord]) -> [OrderIndex.Entry] {
+        @Sendable func entry(_ r: OrderRecord) -> OrderIndex.Entry { OrderIndex.Entry(summary: OrderSummary(r), search: IndexLine.searchText(r)) }
+        guard records.count > 256 else { return records.map(entry) }
+        // Each slot is written by exactly one iteration, and read only after all iterations end.
+        nonisolated(unsafe) let out = UnsafeMutableBufferPointer<OrderIndex.Entry?>.allocate(capacity: records.count)
+        out.initialize(repeating: nil)
+        defer { out.deallocate() }
+        let ways = ProcessInfo.processInfo.activeProcessorCount * 2
+        DispatchQueue.concurrentPerform(iterations: ways) { w in
+            var i = w
+            while i < records.count {
+                out[i] = entry(records[i])
+                i += ways
+            }
+        }
+        return out.map { $0! }
     }
 
     /// Many order files with one flush: temporary files, flush, renames, flush.
@@ -291,7 +317,7 @@ public final class OrderStore {
                 continue
             }
             let r = stored.record
-            body.append(contentsOf: IndexLine.encode(OrderSummary(r), search: SearchText.fields(of: r)))
+            body.append(contentsOf: IndexLine.encode(OrderSummary(r), search: IndexLine.searchText(r)))
             count += 1
         }
         for p in damaged { progress("warning: \(p) could not be read and is not in the index; move it aside or restore it") }
@@ -349,9 +375,14 @@ public final class OrderStore {
 
     public func loadSettings() throws(StoreError) -> Settings {
         if let overlaySettings { return overlaySettings }
+        // Read again only when the file changed (every command asks, so other sessions' `set` is seen).
+        let stamp = FileIO.stamp(settingsPath)
+        if let cached = settingsCache, cached.stamp == stamp, stamp != .missing { return cached.settings }
         guard let data = try FileIO.read(settingsPath) else { return Settings() }
         do {
-            return try JSONDecoder().decode(Settings.self, from: data)
+            let settings = try JSONDecoder().decode(Settings.self, from: data)
+            settingsCache = (stamp, settings)
+            return settings
         } catch {
             throw StoreError("the settings file \(settingsPath) cannot be read (\(error.localizedDescription))",
                              remedy: "fix it, or delete it to go back to the default settings")

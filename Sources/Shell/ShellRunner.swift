@@ -26,6 +26,8 @@ public struct ShellOptions: Sendable {
     public var maxScriptDepth = 16
     /// Print each command before running it (scripts, -c, standard input).
     public var echo = false
+    /// Print how long each command took, and the peak memory at the end (like psql's \\timing).
+    public var timing = false
 
     public init() {}
 }
@@ -133,6 +135,13 @@ public final class ShellRunner: @unchecked Sendable {
         if options.echo && !options.interactive || options.echo && !ctx.scripts.isEmpty {
             out.line("> " + trimmed)
         }
+        let started = ContinuousClock.now
+        defer {
+            if options.timing {
+                let ms = Double((ContinuousClock.now - started) / .microseconds(1)) / 1000
+                out.error(String(format: "Time: %.3f ms", ms))
+            }
+        }
         do {
             // Another session may have changed the store since the last line: a few stat calls tell.
             try await desk.refresh()
@@ -199,6 +208,14 @@ public final class ShellRunner: @unchecked Sendable {
 
 /// jom's version, for reports.
 public let jomVersion = "0.1.0"
+
+/// The most memory this process has held (VmHWM), in bytes; 0 when unknown.
+public func peakMemoryBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+    let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+    return kb * 1024
+}
 
 extension Output {
     func styledError(_ s: String) -> String {

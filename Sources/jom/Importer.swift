@@ -116,7 +116,8 @@ struct Importer {
                     switch results[i] {
                     case .success(let order)?:
                         guard seen.insert(order.merchantOrderID).inserted else { report.unchanged += 1; continue }
-                        let existing = try store.record(order.merchantOrderID)
+                        // Every order file jom wrote has its index line, so the index says which orders are new.
+                        let existing = store.summary(of: order.merchantOrderID) == nil ? nil : try store.record(order.merchantOrderID)
                         if var (record, _) = Merge.merge(order, returns: [], into: existing, at: now) {
                             if existing == nil {
                                 record.history = [HistoryEvent(at: now, by: Paths.operatorName, event: "imported from \(name) (Jet status \(order.status))")]
@@ -135,10 +136,11 @@ struct Importer {
                         report.skipped.append((item.line, "could not be read"))
                     }
                 }
-                try store.write(records, new: new)
+                try store.write(records, new: new, compact: false)
             }
             progress(offset, items.count)
         }
+        try store.withLock { () throws(StoreError) in try store.compactIndex() }
         return report
     }
 

@@ -47,6 +47,9 @@ struct JomCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print each command of a script (or -c) before running it.")
     var echo = false
 
+    @Flag(name: .long, help: "Print how long each command took, and the peak memory used, on standard error.")
+    var timing = false
+
     @Argument(help: ArgumentHelp("A script to run (a .jom file).", valueName: "FILE"))
     var script: String?
 
@@ -102,6 +105,7 @@ struct JomCommand: AsyncParsableCommand {
         var options = ShellOptions()
         options.keepGoing = keepGoing
         options.echo = echo
+        options.timing = timing
         options.marketplaceDescription = factory.description
         options.historyPath = historyPath
         options.rcFile = noRC ? nil : Paths.configDirectory() + "/jomrc"
@@ -126,6 +130,7 @@ struct JomCommand: AsyncParsableCommand {
         }
         await desk.shutdown()
         await factory.stop()
+        if timing { printError("Peak memory: \(peakMemoryBytes() / 1_048_576) MB") }
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -135,6 +135,12 @@ extension String {
     /// Cut to `width` display columns, with `…` when cut; padded with spaces to exactly `width` when `pad`.
     func fitted(_ width: Int, pad: Bool = true) -> String {
         guard width > 0 else { return "" }
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            // Plain ASCII: one column per byte.
+            let n = utf8.count
+            if n <= width { return pad ? self + String(repeating: " ", count: width - n) : self }
+            return String(utf8.prefix(width - 1))! + "…"
+        }
         let total = LineEditor.displayWidth(self)
         if total <= width { return pad ? self + String(repeating: " ", count: width - total) : self }
         var out = ""
@@ -152,7 +158,7 @@ extension String {
 
     /// Right-aligned in `width` columns.
     func right(_ width: Int) -> String {
-        let w = LineEditor.displayWidth(self)
+        let w = utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? utf8.count : LineEditor.displayWidth(self)
         return w >= width ? self : String(repeating: " ", count: width - w) + self
     }
 }
