@@ -94,6 +94,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "JetAPI", "JetSandbox", "OrderDesk", "OrderStore"],
+            exclude: ["Transcripts", "ThirdParty"],
             swiftSettings: swiftSettings
         ),
     ]

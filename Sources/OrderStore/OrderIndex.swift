@@ -152,7 +152,6 @@ final class OrderIndex {
             if activeCache != nil {
                 if e.summary.stage.isActionable { activeCache?[id] = e.summary } else { activeCache?[id] = nil }
             }
-            directory?.insert(e.summary)
         }
     }
 
@@ -302,23 +301,48 @@ final class OrderIndex {
     /// The summary of one order, from the log or the base.
     func summary(of id: String) -> OrderSummary? {
         if let e = overrides[id] { return e.summary }
-        return ids().summary(of: id)
+        guard let line = ids().line(ofMerchantID: id) else { return nil }
+        return summary(atLine: line)
     }
 
+    /// Orders whose reference or merchant id starts with `prefix` (case-insensitive), up to `limit`.
+    func matching(_ prefix: String, limit: Int) -> [OrderSummary] {
+        let d = ids()
+        var found: [String: OrderSummary] = [:]
+        for line in d.lines(matching: prefix, limit: limit) {
+            if let s = summary(atLine: line), overrides[s.merchantOrderID] == nil { found[s.merchantOrderID] = s }
+        }
+        let key = prefix.lowercased()
+        for e in overrides.values where found.count < limit
+            && (e.summary.referenceOrderID.lowercased().hasPrefix(key) || e.summary.merchantOrderID.lowercased().hasPrefix(key)) {
+            found[e.summary.merchantOrderID] = e.summary
+        }
+        return Array(found.values)
+    }
+
+    private func summary(atLine start: Int) -> OrderSummary? {
+        base.withUnsafeBytes { raw in
+            guard start < raw.count, let p = raw.baseAddress else { return nil }
+            let end = memchr(p + start, 0x0A, raw.count - start).map { p.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+            return IndexLineReader.summary(raw, start: start, end: end)?.0
+        }
+    }
+
+    /// The base's ids, sorted for prefix lookups; built on first use (a session warms it up in the background).
     func ids() -> IdDirectory {
         if let directory { return directory }
         var d = IdDirectory()
         forEachBaseLine { raw, start, end in
-            if let (s, _) = IndexLineReader.summary(raw, start: start, end: end) { d.add(s) }
+            guard var r = IndexLineReader(raw, start: start, end: end), r.skip(), r.skip(), r.skip(),
+                  let mid = r.string(), let rid = r.string() else { return true }
+            d.add(merchantID: mid, referenceID: rid, line: start)
             return true
         }
-        for e in overrides.values { d.add(e.summary) }
         d.sort()
         directory = d
         return d
     }
 
-    var hasIdDirectory: Bool { directory != nil }
 
     // MARK: writing
 
@@ -385,53 +409,45 @@ final class OrderIndex {
     }
 }
 
-/// Order ids sorted for prefix lookups: reference ids and merchant ids.
+/// The base's order ids sorted for prefix lookups, each pointing at its line in the base (summaries are read
+/// from the line when needed, so 100,000 orders cost a few megabytes here, not a copy of every summary).
 struct IdDirectory {
-    private var byReference: [(key: String, summary: OrderSummary)] = []
-    private var byMerchant: [(key: String, summary: OrderSummary)] = []
-    private var extra: [String: OrderSummary] = [:]
-    private var sorted = false
+    private var byReference: [(key: String, line: Int)] = []
+    private var byMerchant: [(key: String, line: Int)] = []
 
-    mutating func add(_ s: OrderSummary) {
-        byReference.append((s.referenceOrderID.lowercased(), s))
-        byMerchant.append((s.merchantOrderID.lowercased(), s))
+    mutating func add(merchantID: String, referenceID: String, line: Int) {
+        byReference.append((referenceID.lowercased(), line))
+        byMerchant.append((merchantID.lowercased(), line))
     }
 
     mutating func sort() {
         byReference.sort { $0.key < $1.key }
         byMerchant.sort { $0.key < $1.key }
-        sorted = true
     }
 
-    /// Newer summaries win over what was sorted in.
-    mutating func insert(_ s: OrderSummary) { extra[s.merchantOrderID] = s }
-
-    func summary(of id: String) -> OrderSummary? {
-        if let s = extra[id] { return s }
+    func line(ofMerchantID id: String) -> Int? {
         let key = id.lowercased()
         let i = lowerBound(byMerchant, key)
-        return i < byMerchant.count && byMerchant[i].key == key ? byMerchant[i].summary : nil
+        return i < byMerchant.count && byMerchant[i].key == key ? byMerchant[i].line : nil
     }
 
-    /// Orders whose reference id or merchant id starts with `prefix` (case-insensitive), up to `limit`.
-    func matching(_ prefix: String, limit: Int) -> [OrderSummary] {
+    /// Lines whose reference id or merchant id starts with `prefix` (case-insensitive), up to `limit` of each.
+    func lines(matching prefix: String, limit: Int) -> [Int] {
         let key = prefix.lowercased()
-        var found: [String: OrderSummary] = [:]
+        var out: [Int] = []
         for list in [byReference, byMerchant] {
             var i = lowerBound(list, key)
-            while i < list.count, list[i].key.hasPrefix(key), found.count < limit {
-                let s = extra[list[i].summary.merchantOrderID] ?? list[i].summary
-                found[s.merchantOrderID] = s
+            var n = 0
+            while i < list.count, list[i].key.hasPrefix(key), n < limit {
+                out.append(list[i].line)
                 i += 1
+                n += 1
             }
         }
-        for s in extra.values where s.referenceOrderID.lowercased().hasPrefix(key) || s.merchantOrderID.lowercased().hasPrefix(key) {
-            found[s.merchantOrderID] = s
-        }
-        return Array(found.values)
+        return out
     }
 
-    private func lowerBound(_ list: [(key: String, summary: OrderSummary)], _ key: String) -> Int {
+    private func lowerBound(_ list: [(key: String, line: Int)], _ key: String) -> Int {
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2

@@ -140,7 +140,7 @@ public final class OrderStore {
 
     /// Orders whose reference or merchant id starts with `prefix`; an exact id match alone when there is one.
     public func resolve(_ prefix: String, limit: Int = 20) -> [OrderSummary] {
-        let found = index.ids().matching(prefix, limit: limit)
+        let found = index.matching(prefix, limit: limit)
         if let exact = found.first(where: { $0.referenceOrderID.lowercased() == prefix.lowercased() || $0.merchantOrderID.lowercased() == prefix.lowercased() }) {
             return [exact]
         }

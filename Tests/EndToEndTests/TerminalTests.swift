@@ -169,6 +169,21 @@ import TestSupport
         #expect(await t.waitForExit() == 0)
     }
 
+    @Test func longListsGoThroughThePager() async throws {
+        let s = try await Session.start { $0["PAGER"] = "sed s/^/PAGED:/" }
+        defer { Task { await s.stop() } }
+        let t = try PseudoTerminal(JomProcess.binary, ["--store", s.dir.file("store")], environment: s.environment, columns: 120, rows: 12)
+        #expect(await t.wait(for: "]> "))
+        t.type("help\r")
+        #expect(await t.wait(for: "PAGED:  show [FILTER]"), "\(t.output.suffix(300))")
+        let mark = t.mark
+        t.type("status\r")
+        #expect(await t.wait(for: "Cancel rate", after: mark))
+        #expect(!String(t.output.dropFirst(mark)).contains("PAGED:"), "a short answer is not paged")
+        t.type("quit\r")
+        #expect(await t.waitForExit() == 0)
+    }
+
     @Test func sigtermAtThePromptLeavesCleanly() async throws {
         let s = try await Session.start()
         defer { Task { await s.stop() } }
