@@ -368,7 +368,8 @@ import TestSupport
     }
 
     @Test func timeoutsFailClearlyAndChangesComeBackUncertain() async throws {
-        try await withSandbox({ $0.latencyMillis = 1500 }, attempts: 2, timeout: 0.3) { _, client in
+        // The sandbox takes 10 s to answer; the client gives each request 0.3 s.
+        try await withSandbox({ $0.latencyMillis = 10_000 }, attempts: 2, timeout: 0.3) { _, client in
             let started = Date()
             await #expect {
                 _ = try await client.authCheck()
@@ -376,8 +377,7 @@ import TestSupport
                 guard let e = error as? JetAPIError else { return false }
                 return e.kind == .timeout && e.summary.contains("did not answer")
             }
-            // Two attempts of 0.3 s each, not the 1.5 s the sandbox would take per answer (with slack for a busy machine).
-            #expect(Date().timeIntervalSince(started) < 2.9)
+            #expect(Date().timeIntervalSince(started) < 8, "gave up long before an answer could come")
             await #expect {
                 try await client.tag(order: "x", "t")
             } throws: { ($0 as? JetAPIError)?.mayHaveApplied == true }
