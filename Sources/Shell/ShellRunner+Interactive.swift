@@ -94,7 +94,7 @@ extension ShellRunner {
 
     /// Sends what the outbox holds, then downloads when due, again and again; posts what happened.
     static func backgroundWork(desk: Desk, editor: LineEditor) async {
-        func stamp() -> String { TimeText.formatter("HH:mm").string(from: Date()) }
+        func stamp() -> String { TimeText.clock(Date()) }
         let first = await desk.deliver(force: true)
         post(first, editor: editor, stamp: stamp())
         while !Task.isCancelled {

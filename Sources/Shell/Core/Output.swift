@@ -107,22 +107,37 @@ final class Output: @unchecked Sendable {
     }
 }
 
-/// Dates and times as operators read them, in the machine's time zone.
+/// Dates and times as operators read them, in the machine's time zone (`TZ`). Formatted by hand from
+/// `localtime_r`: DateFormatter costs more than the rest of an `open`.
 enum TimeText {
-    static func formatter(_ pattern: String) -> DateFormatter {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone.current
-        f.dateFormat = pattern
-        return f
+    private static func parts(_ d: Date) -> tm {
+        var t = time_t(d.timeIntervalSince1970.rounded(.down))
+        var out = tm()
+        localtime_r(&t, &out)
+        return out
     }
 
-    static let minute = formatter("yyyy-MM-dd HH:mm")
-    static let day = formatter("yyyy-MM-dd")
-    static let long = formatter("EEEE d MMMM yyyy")
+    private static func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
-    static func at(_ d: Date?) -> String { d.map { minute.string(from: $0) } ?? "—" }
-    static func date(_ d: Date?) -> String { d.map { day.string(from: $0) } ?? "—" }
+    /// `2026-11-28 14:05`.
+    static func at(_ d: Date?) -> String {
+        guard let d else { return "—" }
+        let t = parts(d)
+        return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday)) \(two(t.tm_hour)):\(two(t.tm_min))"
+    }
+
+    /// `2026-11-28`.
+    static func date(_ d: Date?) -> String {
+        guard let d else { return "—" }
+        let t = parts(d)
+        return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))"
+    }
+
+    /// `14:05`.
+    static func clock(_ d: Date) -> String {
+        let t = parts(d)
+        return "\(two(t.tm_hour)):\(two(t.tm_min))"
+    }
 
     /// `in 3h`, `12m late`.
     static func relative(_ d: Date, now: Date) -> String {

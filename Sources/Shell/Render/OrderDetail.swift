@@ -112,8 +112,8 @@ enum OrderDetail {
             if let id = e.actionID, let a = r.actions.first(where: { $0.id == id }) {
                 switch a.state {
                 case .queued: text += out.styled("  [not yet sent to Jet]", .yellow)
-                case .delivered(let at): text += out.styled("  [sent to Jet \(TimeText.minute.string(from: at).suffix(5))]", .green)
-                case .refused(let at, let reason): text += out.styled("  [refused by Jet \(TimeText.minute.string(from: at).suffix(5)): \(reason)]", .red)
+                case .delivered(let at): text += out.styled("  [sent to Jet \(TimeText.clock(at))]", .green)
+                case .refused(let at, let reason): text += out.styled("  [refused by Jet \(TimeText.clock(at)): \(reason)]", .red)
                 }
             }
             return (e.at, e.by, text)
