@@ -22,19 +22,9 @@ enum CancelCommand: ShellCommand {
         arguments: [.orderID, .cancelReason])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
-        var words = inv.positionals
-        guard words.count <= 2 else { throw ShellError.usage(spec, "cancel takes an order id and one reason") }
-        var order: OrderSummary?
-        if words.count == 2 {
-            order = try await ctx.desk.resolve(words.removeFirst())
-        } else if let first = words.first, CancelReason.parse(first) == nil || Int(first) == nil {
-            let (o, used) = try await ctx.leadingOrder(words)
-            order = o
-            words.removeFirst(used)
-        }
-        let s = try await ctx.order(order?.merchantOrderID)
-        let record = try await ctx.desk.record(s.merchantOrderID)
-        guard Rules.allowed(in: record.stage).contains(.cancel) else { throw Rules.refusal(.cancel, record) }
+        guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "cancel takes an order id and one reason") }
+        // A lone menu number (`cancel 3`) is a reason, not the start of an order id.
+        let (s, record, words) = try await ctx.target(inv.positionals, for: .cancel) { CancelReason.parse($0) != nil && Int($0) != nil }
         let directed = record.stage == .cancelRequested && OrderStage.isAccepted(record)
         var reason: CancelReason?
         if let word = words.first {

@@ -22,9 +22,8 @@ enum RefundCommand: ShellCommand {
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 1 else { throw ShellError.usage(spec, "refund takes one order id; use --amount for the amount") }
-        let s = try await ctx.order(inv.positionals.first)
-        let record = try await ctx.desk.record(s.merchantOrderID)
-        guard Rules.allowed(in: record.stage).contains(.refund), let ret = record.order.latestReturn else { throw Rules.refusal(.refund, record) }
+        let (s, record, _) = try await ctx.target(inv.positionals, for: .refund, takesValue: false)
+        guard let ret = record.order.latestReturn else { throw Rules.refusal(.refund, record) }
         var amount: Cents?
         if let text = inv.options["--amount"] {
             guard let a = Cents(parsing: text) else {
@@ -75,19 +74,9 @@ enum DenyCommand: ShellCommand {
         arguments: [.orderID, .refundFeedback])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
-        var words = inv.positionals
-        guard words.count <= 2 else { throw ShellError.usage(spec, "deny takes an order id and one reason") }
-        var order: OrderSummary?
-        if words.count == 2 {
-            order = try await ctx.desk.resolve(words.removeFirst())
-        } else if let first = words.first, RefundFeedback.parse(first) == nil {
-            let (o, used) = try await ctx.leadingOrder(words)
-            order = o
-            words.removeFirst(used)
-        }
-        let s = try await ctx.order(order?.merchantOrderID)
-        let record = try await ctx.desk.record(s.merchantOrderID)
-        guard Rules.allowed(in: record.stage).contains(.deny), let ret = record.order.latestReturn else { throw Rules.refusal(.deny, record) }
+        guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "deny takes an order id and one reason") }
+        let (s, record, words) = try await ctx.target(inv.positionals, for: .deny) { RefundFeedback.parse($0) != nil }
+        guard let ret = record.order.latestReturn else { throw Rules.refusal(.deny, record) }
         var reason: RefundFeedback?
         if let word = words.first {
             guard let r = RefundFeedback.parse(word) else {

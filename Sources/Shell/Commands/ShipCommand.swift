@@ -25,20 +25,8 @@ enum ShipCommand: ShellCommand {
         arguments: [.orderID, .text])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
-        var words = inv.positionals
-        guard words.count <= 2 else { throw ShellError.usage(spec, "ship takes an order id and one tracking number") }
-        var order: OrderSummary?
-        if words.count == 2 {
-            order = try await ctx.desk.resolve(words.removeFirst())
-        } else {
-            let (o, used) = try await ctx.leadingOrder(words)
-            order = o
-            words.removeFirst(used)
-        }
-        let s = try await ctx.order(order?.merchantOrderID)
-        let record = try await ctx.desk.record(s.merchantOrderID)
-        // Refuse early (before asking anything) when the order cannot be shipped.
-        guard Rules.allowed(in: record.stage).contains(.ship) else { throw Rules.refusal(.ship, record) }
+        guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "ship takes an order id and one tracking number") }
+        let (s, record, words) = try await ctx.target(inv.positionals, for: .ship)
         let requested = record.order.requestedCarrier.flatMap(Carriers.canonical)
         var carrier = inv.options["--carrier"] ?? requested
         var tracking = words.first

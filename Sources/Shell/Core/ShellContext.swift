@@ -125,6 +125,28 @@ final class ShellContext: @unchecked Sendable {
         }
     }
 
+    /// For `COMMAND [ID] [VALUE]`: the order (the first of two words, or a first word that names an order and is
+    /// not a `VALUE`, else the selected one), its record, and the words left. For `COMMAND [ID]`
+    /// (`takesValue: false`) a word must name an order. Refuses at once, before anything is asked, when `verb` is
+    /// not allowed in the order's stage.
+    func target(_ words: [String], for verb: Rules.Verb, takesValue: Bool = true, isValue: (String) -> Bool = { _ in false }) async throws
+        -> (summary: OrderSummary, record: OrderRecord, rest: [String])
+    {
+        var rest = words
+        var named: OrderSummary?
+        if rest.count == 2 || (!takesValue && rest.count == 1) {
+            named = try await desk.resolve(rest.removeFirst())
+        } else if let first = rest.first, !isValue(first) {
+            let (o, used) = try await leadingOrder(rest)
+            named = o
+            rest.removeFirst(used)
+        }
+        let s = try await order(named?.merchantOrderID)
+        let record = try await desk.record(s.merchantOrderID)
+        guard Rules.allowed(in: record.stage).contains(verb) else { throw Rules.refusal(verb, record) }
+        return (s, record, rest)
+    }
+
     func select(_ s: OrderSummary) {
         session.selected = s.merchantOrderID
         session.selectedReference = s.referenceOrderID
