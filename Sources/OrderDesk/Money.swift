@@ -7,9 +7,18 @@ public struct Cents: Codable, Sendable, Hashable, Comparable, AdditiveArithmetic
     public init(_ value: Int) { self.value = value }
 
     /// Converts a dollar amount as Jet sends it (a JSON number such as `19.99`), rounding to the nearest cent.
+    /// A number that is not finite counts as zero; an absurd one is held at a trillion dollars, so sums of
+    /// many of them can never overflow.
     public init(dollars: Double) {
-        self.value = Int((dollars * 100).rounded())
+        let cents = (dollars * 100).rounded()
+        guard cents.isFinite else {
+            self.value = 0
+            return
+        }
+        self.value = Int(min(max(cents, -Self.limit), Self.limit))
     }
+
+    private static let limit = 100_000_000_000_000.0
 
     /// Parses what an operator types: `19.99`, `$19.99`, `19`, `0.5`. Returns nil for anything else.
     public init?(parsing text: String) {

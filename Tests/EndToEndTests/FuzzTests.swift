@@ -65,7 +65,9 @@ import TestSupport
                        #"{"merchant_return_authorization_id":"r","merchant_order_id":"o","return_status":"created","return_date":"2017-03-25T13:00:00Z","return_merchant_SKUs":[{"order_item_id":"i","return_quantity":1,"requested_refund_amount":{"principal":19.99}}]}"#,
                        #"{"order_urls":["/orders/withoutShipmentDetail/a","/orders/withoutShipmentDetail/b"]}"#,
                        #"{"id_token":"t","token_type":"Bearer","expires_on":"2017-06-02T05:44:12Z"}"#]
-        var rng = SeededRandom(seed: UInt64.random(in: 1...999_999))
+        let seed = UInt64(ProcessInfo.processInfo.environment["JOM_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
+        print("fuzz test: mutating Jet answers with seed \(seed) (JOM_FUZZ_SEED=\(seed) repeats it)")
+        var rng = SeededRandom(seed: seed)
         let rounds = longTests ? 200_000 : 20_000
         var decoded = 0
         for i in 0..<rounds {
@@ -77,7 +79,9 @@ import TestSupport
                 case 2: if !bytes.isEmpty { bytes.remove(at: Int.random(in: 0..<bytes.count, using: &rng)) }
                 case 3:
                     let s = String(decoding: bytes, as: UTF8.self)
-                    let swaps = [("\"ready\"", "7"), ("39.98", "\"x\""), ("[", "{"), ("\"i1\"", "null"), ("2017-03-14T15:02:11.0000000Z", "yesterday"), (":2", ":-2")]
+                    let swaps = [("\"ready\"", "7"), ("39.98", "\"x\""), ("[", "{"), ("\"i1\"", "null"), ("2017-03-14T15:02:11.0000000Z", "yesterday"),
+                                 (":2", ":-2"), ("39.98", "1e300"), ("19.99", "-1e308"), ("\"2017-03-14T15:02:11.0000000Z\"", "9e300"),
+                                 (":2,", ":99999999999999999999,"), ("39.98", "\"NaN\"")]
                     let (a, b) = swaps.randomElement(using: &rng)!
                     bytes = Array(s.replacingOccurrences(of: a, with: b).utf8)
                 default: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0...bytes.count, using: &rng))

@@ -133,6 +133,15 @@ import Testing
         #expect(o.orderItems[0].requestOrderQuantity == 2)
     }
 
+    @Test func absurdNumbersAreHeldNotFatal() throws {
+        let json = #"{"merchant_order_id":"x","status":"ready","order_placed_date":1e300,"order_items":[{"order_item_id":"a","request_order_quantity":9223372036854775807,"item_price":{"base_price":1e300,"item_tax":-1e308}},{"order_item_id":"b","request_order_quantity":9223372036854775807,"item_price":{"base_price":1e300}}]}"#
+        let o = JetMapping.order(try JSONDecoder().decode(JetOrder.self, from: Data(json.utf8)))
+        #expect(o.units == 2_000_000_000)
+        #expect(o.totals.principal == Cents(200_000_000_000_000))
+        #expect(o.placedAt == nil)
+        #expect(Cents(dollars: .nan) == .zero && Cents(dollars: .infinity) == .zero)
+    }
+
     @Test func requiredFieldsFailWithTheirName() throws {
         let json = #"{"status":"ready","order_items":[]}"#
         #expect {

@@ -27,9 +27,9 @@ public struct JetDate: Codable, Sendable, Hashable, CustomStringConvertible {
         if let s = try? c.decode(String.self) {
             self.init(raw: s)
         } else if let n = try? c.decode(Double.self) {
-            // Seconds since 1970, which no Jet client sent but a tolerant reader accepts.
+            // Seconds since 1970, which no Jet client sent but a tolerant reader accepts (years 1900–2999 only).
             self.init(raw: String(n))
-            self.date = Date(timeIntervalSince1970: n)
+            self.date = n.isFinite && n > -2_208_988_800 && n < 32_503_680_000 ? Date(timeIntervalSince1970: n) : nil
         } else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "a date must be a string")
         }

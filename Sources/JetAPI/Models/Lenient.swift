@@ -19,10 +19,13 @@ extension KeyedDecodingContainer {
         throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "\(key.stringValue) is missing"))
     }
 
+    /// Counts (quantities, days) are held within ±1,000,000,000: anything beyond is nonsense, and arithmetic
+    /// on it could overflow.
     func lenientInt(_ key: Key) -> Int? {
-        if let i = try? decodeIfPresent(Int.self, forKey: key) { return i }
-        if let d = try? decodeIfPresent(Double.self, forKey: key), d.rounded() == d, abs(d) < 1e15 { return Int(d) }
-        if let s = try? decodeIfPresent(String.self, forKey: key) { return Int(s.trimmingCharacters(in: .whitespaces)) }
+        func sane(_ i: Int?) -> Int? { i.map { min(max($0, -1_000_000_000), 1_000_000_000) } }
+        if let i = try? decodeIfPresent(Int.self, forKey: key) { return sane(i) }
+        if let d = try? decodeIfPresent(Double.self, forKey: key), d.rounded() == d, abs(d) < 1e15 { return sane(Int(d)) }
+        if let s = try? decodeIfPresent(String.self, forKey: key) { return sane(Int(s.trimmingCharacters(in: .whitespaces))) }
         return nil
     }
 

@@ -147,8 +147,9 @@ final class LineEditor: @unchecked Sendable {
     fileprivate func readChar(_ out: UnsafeMutablePointer<wchar_t>?) -> Int32 {
         if !pendingBytes.isEmpty { return deliver(out) }
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: Signals.readFD, events: Int16(POLLIN), revents: 0)]
+        // A question belongs to a command that is still running: its notices wait for the next prompt.
         let waiting = notices.withLock { !$0.isEmpty }
-        if waiting { showNotices() }
+        if waiting && !inQuestion { showNotices() }
         while true {
             let n = poll(&fds, 2, -1)
             if n < 0 {
@@ -180,7 +181,7 @@ final class LineEditor: @unchecked Sendable {
                     writeOut("^C\r\n")
                     jom_el_refresh(el)
                 }
-                if notices.withLock({ !$0.isEmpty }) { showNotices() }
+                if !inQuestion, notices.withLock({ !$0.isEmpty }) { showNotices() }
                 fds[1].revents = 0
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
