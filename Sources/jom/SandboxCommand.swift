@@ -43,6 +43,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Freeze scenario time at this instant (ISO 8601); it then moves only by POST /sandbox/advance.", valueName: "TIME"))
     var clock: String?
 
+    @Flag(help: ArgumentHelp("Stop when the process that started the sandbox ends (for test harnesses).", visibility: .hidden))
+    var exitWithParent = false
+
     func validate() throws {
         for (name, v) in [("--fail-rate", failRate), ("--throttle-rate", throttleRate), ("--malformed-rate", malformedRate),
                           ("--return-rate", returnRate), ("--directed-cancel-rate", directedCancelRate)] where !(0...1).contains(v) {
@@ -57,6 +60,7 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if exitWithParent { Self.exitWhenParentEnds() }
         var c = SandboxConfiguration()
         c.port = port
         c.host = host
@@ -107,6 +111,18 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         for await _ in stop { break }
         await server.stop()
+    }
+}
+
+extension SandboxCommand {
+    /// Asks Linux to send SIGTERM when the parent process ends (`prctl(PR_SET_PDEATHSIG)`, called through a
+    /// fixed signature because `prctl` is variadic).
+    static func exitWhenParentEnds() {
+        typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "prctl") else { return }
+        let prSetPdeathsig: Int32 = 1
+        _ = unsafeBitCast(symbol, to: Prctl.self)(prSetPdeathsig, UInt(SIGTERM), 0, 0, 0)
+        if getppid() == 1 { Glibc.exit(0) }
     }
 }
 

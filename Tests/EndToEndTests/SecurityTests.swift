@@ -52,9 +52,9 @@ import TestSupport
 
     @Test func theSandboxListensOnLoopbackUnlessToldOtherwise() async throws {
         let p = Process()
-        // `timeout` ends the sandbox even if this test process dies first (an orphan would hold CI open).
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["60", JomProcess.binary, "sandbox", "--port", "0", "--orders", "1"]
+        p.executableURL = URL(fileURLWithPath: JomProcess.binary)
+        // --exit-with-parent: if this test process dies first, the sandbox goes too (an orphan would hold CI open).
+        p.arguments = ["sandbox", "--port", "0", "--orders", "1", "--exit-with-parent"]
         let out = Pipe()
         p.standardOutput = out
         try p.run()

@@ -48,7 +48,7 @@ package final class PseudoTerminal: @unchecked Sendable {
     /// Reads what the program printed, until `predicate` holds on everything printed so far (or the time runs out).
     /// Polls with `Task.sleep`, so waiting never blocks a shared thread.
     @discardableResult
-    package func wait(for predicate: (String) -> Bool, timeout: Double = 15) async -> Bool {
+    package func wait(for predicate: (String) -> Bool, timeout: Double = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             drain()
@@ -61,7 +61,7 @@ package final class PseudoTerminal: @unchecked Sendable {
 
     /// Waits until the output contains `text` after position `mark` (a count of characters already seen).
     @discardableResult
-    package func wait(for text: String, after mark: Int = 0, timeout: Double = 15) async -> Bool {
+    package func wait(for text: String, after mark: Int = 0, timeout: Double = 30) async -> Bool {
         await wait(for: { String($0.dropFirst(mark)).contains(text) }, timeout: timeout)
     }
 
@@ -94,7 +94,7 @@ package final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Waits for the program to exit; its exit status, or nil when it did not exit in time.
-    package func waitForExit(timeout: Double = 10) async -> Int32? {
+    package func waitForExit(timeout: Double = 30) async -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
         while Date() < deadline {
