@@ -72,6 +72,7 @@ final class OrderIndex {
         activeCache = nil
         directory = nil
         recentCache = nil
+        pairFilter = nil
     }
 
     private func resetLog() {
@@ -261,30 +262,45 @@ final class OrderIndex {
         guard !needle.isEmpty, !needle.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return [] }
         let pattern = IndexLine.escapedNeedle(needle)
         var out: [OrderSummary] = []
+        // The first search of a process scans everything; later ones build (once) and use the pair filter.
+        finds += 1
+        if finds > 1, pairFilter == nil { buildPairFilter() }
         base.withUnsafeBytes { raw in
             guard let p = raw.baseAddress, raw.count > 0, let firstNL = memchr(p, 0x0A, raw.count) else { return }
-            var from = p.distance(to: UnsafeRawPointer(firstNL)) + 1
+            let ranges = pairFilter?.candidates(for: pattern) ?? [(p.distance(to: UnsafeRawPointer(firstNL)) + 1)..<raw.count]
             pattern.withUnsafeBytes { pat in
-                while from < raw.count {
-                    guard let hit = FileIO.memmem(p + from, raw.count - from, pat.baseAddress!, pat.count) else { break }
-                    let h = p.distance(to: UnsafeRawPointer(hit))
-                    var start = h
-                    while start > 0, raw[start - 1] != 0x0A { start -= 1 }
-                    let end = memchr(p + h, 0x0A, raw.count - h).map { p.distance(to: UnsafeRawPointer($0)) } ?? raw.count
-                    from = end + 1
-                    guard var reader = IndexLineReader(raw, start: start, end: end), let searchStart = reader.startOfField(12) else { continue }
-                    // The search text runs from after its opening quote to before the closing `"]`.
-                    let region = UnsafeRawBufferPointer(rebasing: raw[searchStart..<max(searchStart, end - 2)])
-                    guard region.count >= pat.count, FileIO.memmem(region.baseAddress, region.count, pat.baseAddress!, pat.count) != nil else { continue }
-                    guard let (s, search) = IndexLineReader.summary(raw, start: start, end: end), overrides[s.merchantOrderID] == nil else { continue }
-                    // An escape sequence in the text (a quote, a backslash) could fake a match: then check the decoded text.
-                    if let base = region.baseAddress, memchr(base, 0x5C, region.count) != nil, !Self.matches(search, needle) { continue }
-                    out.append(s)
+                for range in ranges {
+                    var from = range.lowerBound
+                    while from < range.upperBound {
+                        guard let hit = FileIO.memmem(p + from, range.upperBound - from, pat.baseAddress!, pat.count) else { break }
+                        let h = p.distance(to: UnsafeRawPointer(hit))
+                        var start = h
+                        while start > 0, raw[start - 1] != 0x0A { start -= 1 }
+                        let end = memchr(p + h, 0x0A, raw.count - h).map { p.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+                        from = end + 1
+                        guard var reader = IndexLineReader(raw, start: start, end: end), let searchStart = reader.startOfField(12) else { continue }
+                        // The search text runs from after its opening quote to before the closing `"]`.
+                        let region = UnsafeRawBufferPointer(rebasing: raw[searchStart..<max(searchStart, end - 2)])
+                        guard region.count >= pat.count, FileIO.memmem(region.baseAddress, region.count, pat.baseAddress!, pat.count) != nil else { continue }
+                        guard let (s, search) = IndexLineReader.summary(raw, start: start, end: end), overrides[s.merchantOrderID] == nil else { continue }
+                        // An escape sequence in the text (a quote, a backslash) could fake a match: then check the decoded text.
+                        if let base = region.baseAddress, memchr(base, 0x5C, region.count) != nil, !Self.matches(search, needle) { continue }
+                        out.append(s)
+                    }
                 }
             }
         }
         for e in overrides.values where Self.matches(e.search, needle) { out.append(e.summary) }
         return out
+    }
+
+    private var finds = 0
+    private var pairFilter: PairFilter?
+
+    /// Builds the pair filter now (a session does it in the background after its first prompt).
+    func buildPairFilter() {
+        guard pairFilter == nil else { return }
+        pairFilter = base.withUnsafeBytes { PairFilter(index: $0) }
     }
 
     /// Whether `needle` occurs in one of the fields of a search text (fields cannot be spanned: the needle has
@@ -454,5 +470,63 @@ struct IdDirectory {
             if list[mid].key < key { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+}
+
+/// Which pairs of bytes occur in each run of 16 lines of the base. `find` reads only the runs that hold every
+/// pair of its needle, so looking for an order number, a SKU or a phone reads a small part of the index.
+/// (A pair's bit may be set by another pair: the filter only ever lets through too much, never too little.)
+struct PairFilter {
+    static let linesPerBlock = 16
+
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    /// 64 words (4,096 bits) per block.
+    private var bits: [UInt64] = []
+
+    static func slot(_ a: UInt8, _ b: UInt8) -> Int { (Int(a) << 5 ^ Int(b)) & 4095 }
+
+    init(index raw: UnsafeRawBufferPointer) {
+        guard let p = raw.baseAddress, let firstNL = memchr(p, 0x0A, raw.count) else { return }
+        var i = p.distance(to: UnsafeRawPointer(firstNL)) + 1
+        while i < raw.count {
+            let start = i
+            var lines = 0
+            var words = [UInt64](repeating: 0, count: 64)
+            var previous: UInt8 = 0x0A
+            while i < raw.count, lines < Self.linesPerBlock {
+                let c = raw[i]
+                if c == 0x0A {
+                    lines += 1
+                } else if previous != 0x0A {
+                    let s = Self.slot(previous, c)
+                    words[s >> 6] |= 1 << UInt64(s & 63)
+                }
+                previous = c
+                i += 1
+            }
+            starts.append(start)
+            ends.append(i)
+            bits += words
+        }
+    }
+
+    /// The byte ranges (whole lines) that may hold `pattern`, neighbouring blocks merged.
+    func candidates(for pattern: [UInt8]) -> [Range<Int>] {
+        guard pattern.count >= 2 else { return zip(starts, ends).map { $0..<$1 }.reduce(into: []) { merge(&$0, $1) } }
+        let slots = Set((1..<pattern.count).map { Self.slot(pattern[$0 - 1], pattern[$0]) })
+        var out: [Range<Int>] = []
+        for b in starts.indices where slots.allSatisfy({ bits[b * 64 + ($0 >> 6)] & (1 << UInt64($0 & 63)) != 0 }) {
+            merge(&out, starts[b]..<ends[b])
+        }
+        return out
+    }
+
+    private func merge(_ out: inout [Range<Int>], _ r: Range<Int>) {
+        if let last = out.last, last.upperBound == r.lowerBound {
+            out[out.count - 1] = last.lowerBound..<r.upperBound
+        } else {
+            out.append(r)
+        }
     }
 }

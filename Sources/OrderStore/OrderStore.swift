@@ -147,8 +147,11 @@ public final class OrderStore {
         return found
     }
 
-    /// Builds the id directory now (a session does this in the background after its first prompt).
-    public func warmUp() { _ = index.ids() }
+    /// Builds the id directory and the find filter now (a session does this in the background after its first prompt).
+    public func warmUp() {
+        _ = index.ids()
+        index.buildPairFilter()
+    }
 
     // MARK: writing
 

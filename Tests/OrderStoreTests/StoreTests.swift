@@ -315,3 +315,26 @@ final class ErrorBox: @unchecked Sendable {
     func add(_ e: any Error) { lock.lock(); errors.append(e); lock.unlock() }
     var all: [any Error] { lock.lock(); defer { lock.unlock() }; return errors }
 }
+
+@Suite struct FindAgreesWithAPlainSearchTests {
+    @Test func everyNeedleFindsExactlyTheOrdersWhoseFieldsHoldIt() throws {
+        let dir = TemporaryDirectory()
+        let store = try OrderStore(path: dir.file("s"))
+        var records = (1...400).map { Sample.record($0) }
+        records[17].notes.append(Note(at: Sample.t0, by: "ada", text: "Fragile \"glass\" – handle with care"))
+        try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
+        var rng = SystemRandomNumberGenerator()
+        var needles = ["buyer 1", "thing number 3", "austin", "fragile \"glass\"", "07030", "zzz", "8000000001", "555-000-03", "–", "e"]
+        for _ in 0..<150 {
+            let fields = SearchText.fields(of: records.randomElement(using: &rng)!)
+            let f = fields.randomElement(using: &rng)!
+            let a = Int.random(in: 0..<f.count, using: &rng), n = Int.random(in: 1...min(8, f.count - a), using: &rng)
+            needles.append(String(Array(f)[a..<(a + n)]))
+        }
+        // Many searches in one session: the first scans everything, later ones go through the pair filter.
+        for needle in needles {
+            let expected = Set(records.filter { r in SearchText.fields(of: r).contains { $0.contains(needle.lowercased()) } }.map(\.id))
+            #expect(Set(store.find(needle).map(\.merchantOrderID)) == expected, "needle \"\(needle)\"")
+        }
+    }
+}
