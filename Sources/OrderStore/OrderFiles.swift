@@ -26,6 +26,9 @@ struct OrderFiles {
         var record: OrderRecord { OrderRecord(order: order, actions: actions, notes: notes, history: history) }
     }
 
+    /// Just the format, to tell a newer file from a damaged one.
+    struct FormatProbe: Decodable { var format: Int }
+
     func shard(for id: String) -> String {
         var h: UInt32 = 2_166_136_261
         for b in id.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
@@ -81,12 +84,15 @@ struct OrderFiles {
     }
 
     func decode(_ data: Data, path p: String) throws(StoreError) -> OrderRecord {
-        if let probe = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let format = probe["format"] as? Int,
-           format > Self.format {
-            throw StoreError("the order file \(p) was written by a newer jom (format \(format))", remedy: "use the newer jom to open this store")
-        }
+        let newer = StoreError("the order file \(p) was written by a newer jom", remedy: "use the newer jom to open this store")
         do {
-            return try Self.decoder().decode(Stored.self, from: data).record
+            let stored = try Self.decoder().decode(Stored.self, from: data)
+            guard stored.format <= Self.format else { throw newer }
+            return stored.record
+        } catch let e as StoreError {
+            throw e
+        } catch where (try? JSONDecoder().decode(FormatProbe.self, from: data))?.format ?? 0 > Self.format {
+            throw newer
         } catch DecodingError.keyNotFound(let key, let ctx) {
             throw .damaged(p, "\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing")
         } catch DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx) {
