@@ -11,8 +11,18 @@ final class OrderIndex {
     static let format = 1
 
     struct Entry {
-        var summary: OrderSummary
-        var search: String
+        let summary: OrderSummary
+        let search: String
+        /// The two ids in lower case, for prefix lookups without lowering them on every call.
+        let referenceKey: String
+        let merchantKey: String
+
+        init(summary: OrderSummary, search: String) {
+            self.summary = summary
+            self.search = search
+            referenceKey = summary.referenceOrderID.lowercased()
+            merchantKey = summary.merchantOrderID.lowercased()
+        }
     }
 
     let basePath: String
@@ -72,7 +82,7 @@ final class OrderIndex {
         activeCache = nil
         directory = nil
         recentCache = nil
-        pairFilter = nil
+        gramFilter = nil
     }
 
     private func resetLog() {
@@ -262,12 +272,12 @@ final class OrderIndex {
         guard !needle.isEmpty, !needle.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return [] }
         let pattern = IndexLine.escapedNeedle(needle)
         var out: [OrderSummary] = []
-        // The first search of a process scans everything; later ones build (once) and use the pair filter.
+        // The first search of a process scans everything; later ones build (once) and use the gram filter.
         finds += 1
-        if finds > 1, pairFilter == nil { buildPairFilter() }
+        if finds > 1, gramFilter == nil { buildGramFilter() }
         base.withUnsafeBytes { raw in
             guard let p = raw.baseAddress, raw.count > 0, let firstNL = memchr(p, 0x0A, raw.count) else { return }
-            let ranges = pairFilter?.candidates(for: pattern) ?? [(p.distance(to: UnsafeRawPointer(firstNL)) + 1)..<raw.count]
+            let ranges = gramFilter?.candidates(for: pattern) ?? [(p.distance(to: UnsafeRawPointer(firstNL)) + 1)..<raw.count]
             pattern.withUnsafeBytes { pat in
                 for range in ranges {
                     var from = range.lowerBound
@@ -295,12 +305,12 @@ final class OrderIndex {
     }
 
     private var finds = 0
-    private var pairFilter: PairFilter?
+    private var gramFilter: GramFilter?
 
-    /// Builds the pair filter now (a session does it in the background after its first prompt).
-    func buildPairFilter() {
-        guard pairFilter == nil else { return }
-        pairFilter = base.withUnsafeBytes { PairFilter(index: $0) }
+    /// Builds the gram filter now (a session does it in the background after its first prompt).
+    func buildGramFilter() {
+        guard gramFilter == nil else { return }
+        gramFilter = base.withUnsafeBytes { GramFilter(index: $0) }
     }
 
     /// Whether `needle` occurs in one of the fields of a search text (fields cannot be spanned: the needle has
@@ -330,7 +340,7 @@ final class OrderIndex {
         }
         let key = prefix.lowercased()
         for e in overrides.values where found.count < limit
-            && (e.summary.referenceOrderID.lowercased().hasPrefix(key) || e.summary.merchantOrderID.lowercased().hasPrefix(key)) {
+            && (e.referenceKey.hasPrefix(key) || e.merchantKey.hasPrefix(key)) {
             found[e.summary.merchantOrderID] = e.summary
         }
         return Array(found.values)
@@ -470,63 +480,5 @@ struct IdDirectory {
             if list[mid].key < key { lo = mid + 1 } else { hi = mid }
         }
         return lo
-    }
-}
-
-/// Which pairs of bytes occur in each run of 16 lines of the base. `find` reads only the runs that hold every
-/// pair of its needle, so looking for an order number, a SKU or a phone reads a small part of the index.
-/// (A pair's bit may be set by another pair: the filter only ever lets through too much, never too little.)
-struct PairFilter {
-    static let linesPerBlock = 16
-
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    /// 64 words (4,096 bits) per block.
-    private var bits: [UInt64] = []
-
-    static func slot(_ a: UInt8, _ b: UInt8) -> Int { (Int(a) << 5 ^ Int(b)) & 4095 }
-
-    init(index raw: UnsafeRawBufferPointer) {
-        guard let p = raw.baseAddress, let firstNL = memchr(p, 0x0A, raw.count) else { return }
-        var i = p.distance(to: UnsafeRawPointer(firstNL)) + 1
-        while i < raw.count {
-            let start = i
-            var lines = 0
-            var words = [UInt64](repeating: 0, count: 64)
-            var previous: UInt8 = 0x0A
-            while i < raw.count, lines < Self.linesPerBlock {
-                let c = raw[i]
-                if c == 0x0A {
-                    lines += 1
-                } else if previous != 0x0A {
-                    let s = Self.slot(previous, c)
-                    words[s >> 6] |= 1 << UInt64(s & 63)
-                }
-                previous = c
-                i += 1
-            }
-            starts.append(start)
-            ends.append(i)
-            bits += words
-        }
-    }
-
-    /// The byte ranges (whole lines) that may hold `pattern`, neighbouring blocks merged.
-    func candidates(for pattern: [UInt8]) -> [Range<Int>] {
-        guard pattern.count >= 2 else { return zip(starts, ends).map { $0..<$1 }.reduce(into: []) { merge(&$0, $1) } }
-        let slots = Set((1..<pattern.count).map { Self.slot(pattern[$0 - 1], pattern[$0]) })
-        var out: [Range<Int>] = []
-        for b in starts.indices where slots.allSatisfy({ bits[b * 64 + ($0 >> 6)] & (1 << UInt64($0 & 63)) != 0 }) {
-            merge(&out, starts[b]..<ends[b])
-        }
-        return out
-    }
-
-    private func merge(_ out: inout [Range<Int>], _ r: Range<Int>) {
-        if let last = out.last, last.upperBound == r.lowerBound {
-            out[out.count - 1] = last.lowerBound..<r.upperBound
-        } else {
-            out.append(r)
-        }
     }
 }

@@ -150,7 +150,7 @@ public final class OrderStore {
     /// Builds the id directory and the find filter now (a session does this in the background after its first prompt).
     public func warmUp() {
         _ = index.ids()
-        index.buildPairFilter()
+        index.buildGramFilter()
     }
 
     // MARK: writing

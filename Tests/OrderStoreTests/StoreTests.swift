@@ -331,7 +331,7 @@ final class ErrorBox: @unchecked Sendable {
             let a = Int.random(in: 0..<f.count, using: &rng), n = Int.random(in: 1...min(8, f.count - a), using: &rng)
             needles.append(String(Array(f)[a..<(a + n)]))
         }
-        // Many searches in one session: the first scans everything, later ones go through the pair filter.
+        // Many searches in one session: the first scans everything, later ones go through the gram filter.
         for needle in needles {
             let expected = Set(records.filter { r in SearchText.fields(of: r).contains { $0.contains(needle.lowercased()) } }.map(\.id))
             #expect(Set(store.find(needle).map(\.merchantOrderID)) == expected, "needle \"\(needle)\"")
