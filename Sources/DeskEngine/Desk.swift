@@ -79,16 +79,18 @@ public actor Desk {
     /// Most urgent first: by next deadline, then by when the order came in.
     func sorted(_ list: [OrderSummary]) -> [OrderSummary] {
         let s = settings
-        return list.sorted { a, b in
-            let da = Deadline.next(for: a, settings: s)?.due, db = Deadline.next(for: b, settings: s)?.due
-            switch (da, db) {
+        // Each order's deadline is worked out once, not on every comparison.
+        let keyed = list.map { (order: $0, due: Deadline.next(for: $0, settings: s)?.due) }
+        return keyed.sorted { ka, kb in
+            let a = ka.order, b = kb.order
+            switch (ka.due, kb.due) {
             case let (x?, y?) where x != y: return x < y
             case (_?, nil): return true
             case (nil, _?): return false
             default:
                 return (a.receivedAt ?? .distantPast, a.referenceOrderID) > (b.receivedAt ?? .distantPast, b.referenceOrderID)
             }
-        }
+        }.map(\.order)
     }
 
     /// The one order `prefix` names: an unambiguous prefix of its reference or merchant order id.

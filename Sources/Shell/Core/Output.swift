@@ -33,7 +33,9 @@ final class Output: @unchecked Sendable {
     /// Terminal columns (`$COLUMNS`, else 120, when not a terminal).
     var width: Int {
         let c = Int(jom_terminal_columns(1))
-        return c > 20 ? c : (Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 120)
+        if c > 20 { return c }
+        // getenv, not ProcessInfo's environment, which copies every variable on each call.
+        return getenv("COLUMNS").flatMap { Int(String(cString: $0)) } ?? 120
     }
 
     var height: Int { Int(jom_terminal_rows(1)) }
