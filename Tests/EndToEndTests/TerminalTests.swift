@@ -56,8 +56,7 @@ import TestSupport
         let before = t.mark
         t.type("open \(prefix)\t\r")
         #expect(await t.wait(for: "Order \(ref) ·", after: before), "the id was completed: \(t.output.suffix(400))")
-        t.type("\u{4}")
-        #expect(await t.waitForExit() == 0)
+        #expect(await t.quitAtNextPrompt() == 0)
     }
 
     @Test func historySurvivesARestartAndCtrlRSearchesIt() async throws {
@@ -83,6 +82,7 @@ import TestSupport
         #expect(await t.wait(for: "find hopper", after: mark), "history from the last session: \(t.output.suffix(300))")
         t.type("\r")
         #expect(await t.wait(for: "(find \"hopper\")", after: mark))
+        #expect(await t.waitForPrompt())
         let mark2 = t.mark
         t.type("\u{12}stat")  // Ctrl-R
         #expect(await t.wait(for: "status", after: mark2))
@@ -123,8 +123,7 @@ import TestSupport
         #expect(await t.wait(for: "[y/N]", after: m3))
         t.type("n\r")
         #expect(await t.wait(for: "Not approved.", after: m3))
-        t.type("\u{4}")
-        #expect(await t.waitForExit() == 0)
+        #expect(await t.quitAtNextPrompt() == 0)
         #expect(await s.sandbox.appliedLedger().isEmpty)
     }
 
@@ -149,8 +148,7 @@ import TestSupport
         let m2 = t.mark
         t.type("elace\r")
         #expect(await t.wait(for: "(find \"Lovelace\")", after: m2), "the line was intact: \(t.output.suffix(400))")
-        t.type("\u{4}")
-        #expect(await t.waitForExit() == 0)
+        #expect(await t.quitAtNextPrompt() == 0)
     }
 
     @Test func utf8InputAndAResize() async throws {

@@ -86,6 +86,21 @@ package final class PseudoTerminal: @unchecked Sendable {
         }
     }
 
+    /// Waits until a prompt is the last thing printed. Control keys must wait for it, as an operator's eyes
+    /// would: typed while a command still runs, they reach the terminal in line mode, where the terminal
+    /// itself takes Ctrl-D (end of file) and Ctrl-R (reprint) before any shell could see them.
+    @discardableResult
+    package func waitForPrompt() async -> Bool {
+        await wait(for: { $0.hasSuffix("]> ") })
+    }
+
+    /// Ctrl-D at the next prompt, then waits for the exit.
+    package func quitAtNextPrompt() async -> Int32? {
+        guard await waitForPrompt() else { return nil }
+        type("\u{4}")
+        return await waitForExit()
+    }
+
     /// Changes the terminal size (sends SIGWINCH).
     package func resize(columns: UInt16, rows: UInt16) {
         var ws = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
