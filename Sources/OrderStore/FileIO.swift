@@ -125,17 +125,40 @@ enum FileIO {
 
     /// The whole file, memory-mapped when large. Nil when it does not exist.
     static func read(_ path: String) throws(StoreError) -> Data? {
-        var st = stat()
-        guard stat(path, &st) == 0 else {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
             if errno == ENOENT { return nil }
             throw .io("read", path)
         }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: path), options: st.st_size > 1 << 20 ? [.alwaysMapped] : [])
-        } catch {
-            if access(path, F_OK) != 0 { return nil }
-            throw .io("read", path, errno: EIO)
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .io("read", path) }
+        if st.st_size > 1 << 20 {
+            // Big files (the index) are mapped, not copied.
+            do { return try Data(contentsOf: URL(fileURLWithPath: path), options: [.alwaysMapped]) } catch { throw .io("read", path, errno: EIO) }
         }
+        // Small files (an order, the settings) in one or two reads, without Foundation's extra look-ups.
+        var data = Data(count: Int(st.st_size) + 1)
+        var filled = 0
+        let ok = data.withUnsafeMutableBytes { (raw: UnsafeMutableRawBufferPointer) -> Bool in
+            while true {
+                if filled == raw.count { return true }
+                let n = Glibc.read(fd, raw.baseAddress! + filled, raw.count - filled)
+                if n == 0 { return true }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                filled += n
+            }
+        }
+        guard ok else { throw .io("read", path) }
+        if filled == data.count {
+            // The file grew since fstat: read the rest the slow way.
+            do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw .io("read", path, errno: EIO) }
+        }
+        data.count = filled
+        return data
     }
 
     /// Identity and size of a file, to notice another session's changes cheaply.

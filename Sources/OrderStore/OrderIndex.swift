@@ -13,16 +13,6 @@ final class OrderIndex {
     struct Entry {
         let summary: OrderSummary
         let search: String
-        /// The two ids in lower case, for prefix lookups without lowering them on every call.
-        let referenceKey: String
-        let merchantKey: String
-
-        init(summary: OrderSummary, search: String) {
-            self.summary = summary
-            self.search = search
-            referenceKey = summary.referenceOrderID.lowercased()
-            merchantKey = summary.merchantOrderID.lowercased()
-        }
     }
 
     let basePath: String
@@ -87,6 +77,7 @@ final class OrderIndex {
 
     private func resetLog() {
         overrides = [:]
+        loggedDirectory = nil
         added = []
         pending = []
         logOffset = 0
@@ -159,7 +150,12 @@ final class OrderIndex {
     func apply(_ entries: [Entry]) {
         for e in entries {
             let id = e.summary.merchantOrderID
-            overrides[id] = e
+            if overrides.updateValue(e, forKey: id) == nil, var logged = loggedDirectory {
+                loggedDirectory = nil  // (so the copy below is not shared)
+                logged.keys.insert(merchantID: id, referenceID: e.summary.referenceOrderID, line: logged.ids.count)
+                logged.ids.append(id)
+                loggedDirectory = logged
+            }
             if activeCache != nil {
                 if e.summary.stage.isActionable { activeCache?[id] = e.summary } else { activeCache?[id] = nil }
             }
@@ -338,10 +334,9 @@ final class OrderIndex {
         for line in d.lines(matching: prefix, limit: limit) {
             if let s = summary(atLine: line), overrides[s.merchantOrderID] == nil { found[s.merchantOrderID] = s }
         }
-        let key = prefix.lowercased()
-        for e in overrides.values where found.count < limit
-            && (e.referenceKey.hasPrefix(key) || e.merchantKey.hasPrefix(key)) {
-            found[e.summary.merchantOrderID] = e.summary
+        let logged = loggedIDs()
+        for slot in logged.keys.lines(matching: prefix, limit: limit) where found.count < limit {
+            if let e = overrides[logged.ids[slot]] { found[e.summary.merchantOrderID] = e.summary }
         }
         return Array(found.values)
     }
@@ -355,6 +350,23 @@ final class OrderIndex {
     }
 
     /// The base's ids, sorted for prefix lookups; built on first use (a session warms it up in the background).
+    /// The ids of the orders in the log, for prefix lookups: `keys` gives positions in `ids`. Built when first
+    /// needed, then kept up to date as orders are logged.
+    private var loggedDirectory: (keys: IdDirectory, ids: [String])?
+
+    private func loggedIDs() -> (keys: IdDirectory, ids: [String]) {
+        if let loggedDirectory { return loggedDirectory }
+        var keys = IdDirectory()
+        var ids: [String] = []
+        for (id, e) in overrides {
+            keys.add(merchantID: id, referenceID: e.summary.referenceOrderID, line: ids.count)
+            ids.append(id)
+        }
+        keys.sort()
+        loggedDirectory = (keys, ids)
+        return (keys, ids)
+    }
+
     func ids() -> IdDirectory {
         if let directory { return directory }
         var d = IdDirectory()
@@ -446,6 +458,13 @@ struct IdDirectory {
         byMerchant.append((merchantID.lowercased(), line))
     }
 
+    /// Adds one order keeping the lists sorted.
+    mutating func insert(merchantID: String, referenceID: String, line: Int) {
+        let r = referenceID.lowercased(), m = merchantID.lowercased()
+        byReference.insert((r, line), at: lowerBound(byReference, r))
+        byMerchant.insert((m, line), at: lowerBound(byMerchant, m))
+    }
+
     mutating func sort() {
         byReference.sort { $0.key < $1.key }
         byMerchant.sort { $0.key < $1.key }
@@ -464,7 +483,7 @@ struct IdDirectory {
         for list in [byReference, byMerchant] {
             var i = lowerBound(list, key)
             var n = 0
-            while i < list.count, list[i].key.hasPrefix(key), n < limit {
+            while i < list.count, list[i].key.utf8.starts(with: key.utf8), n < limit {
                 out.append(list[i].line)
                 i += 1
                 n += 1

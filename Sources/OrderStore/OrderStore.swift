@@ -380,8 +380,11 @@ public final class OrderStore {
         if let overlaySettings { return overlaySettings }
         // Read again only when the file changed (every command asks, so other sessions' `set` is seen).
         let stamp = FileIO.stamp(settingsPath)
-        if let cached = settingsCache, cached.stamp == stamp, stamp != .missing { return cached.settings }
-        guard let data = try FileIO.read(settingsPath) else { return Settings() }
+        if let cached = settingsCache, cached.stamp == stamp { return cached.settings }
+        guard stamp != .missing, let data = try FileIO.read(settingsPath) else {
+            settingsCache = (.missing, Settings())
+            return Settings()
+        }
         do {
             let settings = try JSONDecoder().decode(Settings.self, from: data)
             settingsCache = (stamp, settings)
