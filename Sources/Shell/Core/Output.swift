@@ -152,14 +152,13 @@ extension String {
     /// Cut to `width` display columns, with `…` when cut; padded with spaces to exactly `width` when `pad`.
     func fitted(_ width: Int, pad: Bool = true) -> String {
         guard width > 0 else { return "" }
-        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            // Plain ASCII: one column per byte.
-            let n = utf8.count
-            if n <= width { return pad ? self + String(repeating: " ", count: width - n) : self }
+        if let n = asciiWidth {
+            // Plain ASCII (nearly every cell): one column per byte.
+            if n <= width { return pad ? self + Self.spaces(width - n) : self }
             return String(utf8.prefix(width - 1))! + "…"
         }
         let total = LineEditor.displayWidth(self)
-        if total <= width { return pad ? self + String(repeating: " ", count: width - total) : self }
+        if total <= width { return pad ? self + Self.spaces(width - total) : self }
         var out = ""
         var w = 0
         for ch in self {
@@ -170,12 +169,30 @@ extension String {
         }
         out += "…"
         w += 1
-        return pad ? out + String(repeating: " ", count: max(0, width - w)) : out
+        return pad ? out + Self.spaces(width - w) : out
     }
 
     /// Right-aligned in `width` columns.
     func right(_ width: Int) -> String {
-        let w = utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? utf8.count : LineEditor.displayWidth(self)
-        return w >= width ? self : String(repeating: " ", count: width - w) + self
+        let w = asciiWidth ?? LineEditor.displayWidth(self)
+        return w >= width ? self : Self.spaces(width - w) + self
+    }
+
+    /// The byte count when every character is printable ASCII (one column each), else nil.
+    private var asciiWidth: Int? {
+        var n = 0
+        for b in utf8 {
+            guard b >= 0x20 && b < 0x7F else { return nil }
+            n += 1
+        }
+        return n
+    }
+
+    private static let blanks = String(repeating: " ", count: 256)
+
+    /// `n` spaces (a slice of a prepared run when it is long enough).
+    private static func spaces(_ n: Int) -> String {
+        guard n > 0 else { return "" }
+        return n <= 256 ? String(blanks.utf8.prefix(n))! : String(repeating: " ", count: n)
     }
 }

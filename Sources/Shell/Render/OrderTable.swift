@@ -46,10 +46,18 @@ enum OrderTable {
                 default: break
                 }
             }
-            var line = s.referenceOrderID.fitted(12) + "  " + stage + "  " + due + "  " + s.buyer.fitted(buyerW) + "  "
-                + s.destination.fitted(placeW) + "  " + String(s.units).right(5) + "  " + s.total.description.right(10)
-            if showTitle { line += "  " + s.title.fitted(titleW, pad: false) }
-            out.line(line)
+            // Cell by cell into the output buffer: a long list costs no intermediate strings.
+            for cell in [s.referenceOrderID.fitted(12), stage, due, s.buyer.fitted(buyerW), s.destination.fitted(placeW),
+                         String(s.units).right(5)] {
+                out.text(cell)
+                out.text("  ")
+            }
+            out.text(s.total.description.right(10))
+            if showTitle {
+                out.text("  ")
+                out.text(s.title.fitted(titleW, pad: false))
+            }
+            out.line()
         }
     }
 
