@@ -137,14 +137,24 @@ import TestSupport
         try FileManager.default.createSymbolicLink(atPath: bin + "/jom", withDestinationPath: JomProcess.binary)
         let script = try dir.write("hello.jom", "#!/usr/bin/env jom\nset due-soon 2h\nset due-soon\n")
         chmod(script, 0o755)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: script)
         var env = JomProcess.environment(["JOM_STORE": dir.file("s")], home: dir.path)
         env["PATH"] = bin + ":" + (env["PATH"] ?? "")
-        p.environment = env
         let out = Pipe()
-        p.standardOutput = out
-        try p.run()
+        var p = Process()
+        // A child another test forked in the instant the script was written may still hold it open: then
+        // exec says "Text file busy" until that child execs in turn. Try again for a moment.
+        for attempt in 1... {
+            p = Process()
+            p.executableURL = URL(fileURLWithPath: script)
+            p.environment = env
+            p.standardOutput = out
+            do {
+                try p.run()
+                break
+            } catch let e as NSError where attempt < 50 && (e.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
         let data = await withCheckedContinuation { c in Thread.detachNewThread { c.resume(returning: out.fileHandleForReading.readDataToEndOfFile()) } }
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)

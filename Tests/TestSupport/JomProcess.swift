@@ -129,7 +129,13 @@ package final class TemporaryDirectory: @unchecked Sendable {
     package func write(_ name: String, _ text: String) throws -> String {
         let p = file(name)
         try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        // Written with O_CLOEXEC: a process another test forks at this moment must not inherit the open file,
+        // or executing it (a shebang script) fails with "Text file busy".
+        let fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: p]) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard Glibc.write(fd, bytes, bytes.count) == bytes.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: p]) }
         return p
     }
 }
