@@ -60,7 +60,8 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if exitWithParent { Self.exitWhenParentEnds() }
+        let parent = getppid()
+        if exitWithParent && parent == 1 { return }  // orphaned already
         var c = SandboxConfiguration()
         c.port = port
         c.host = host
@@ -81,6 +82,18 @@ struct SandboxCommand: AsyncParsableCommand {
         c.directedCancelRate = directedCancelRate
         c.stateFile = state.map { ($0 as NSString).expandingTildeInPath }
         c.frozenClock = clock.flatMap { ISO8601DateFormatter().date(from: $0) }
+        // Ready to stop before the banner says where to connect: a harness may send SIGTERM as soon as it has
+        // read the port, and a signal arriving before its source exists would be lost (the sandbox would stay).
+        let stop = AsyncStream<Void> { continuation in
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { continuation.yield() }
+                source.resume()
+                SignalSources.keep(source)
+            }
+            if exitWithParent { Self.whenParentEnds(parent) { continuation.yield() } }
+        }
         let server: SandboxServer
         do {
             server = try await SandboxServer.start(c)
@@ -100,29 +113,20 @@ struct SandboxCommand: AsyncParsableCommand {
         if host != "127.0.0.1" && host != "localhost" && host != "::1" {
             printError("warning: listening on \(host): other machines can reach this sandbox")
         }
-        let stop = AsyncStream<Void> { continuation in
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { continuation.yield() }
-                source.resume()
-                SignalSources.keep(source)
-            }
-        }
         for await _ in stop { break }
         await server.stop()
     }
 }
 
 extension SandboxCommand {
-    /// Asks Linux to send SIGTERM when the parent process ends (`prctl(PR_SET_PDEATHSIG)`, called through a
-    /// fixed signature because `prctl` is variadic).
-    static func exitWhenParentEnds() {
-        typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "prctl") else { return }
-        let prSetPdeathsig: Int32 = 1
-        _ = unsafeBitCast(symbol, to: Prctl.self)(prSetPdeathsig, UInt(SIGTERM), 0, 0, 0)
-        if getppid() == 1 { Glibc.exit(0) }
+    /// Calls `stop` once the process that started the sandbox (`parent`) has gone. Checked every half second:
+    /// Linux's parent-death signal would not do, as it fires when the *thread* that started the sandbox
+    /// ends, and a test's worker threads come and go while the test process lives on.
+    static func whenParentEnds(_ parent: pid_t, stop: @escaping @Sendable () -> Void) {
+        Thread.detachNewThread {
+            while getppid() == parent { usleep(500_000) }
+            stop()
+        }
     }
 }
 

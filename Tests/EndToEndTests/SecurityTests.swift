@@ -58,7 +58,7 @@ import TestSupport
         let out = Pipe()
         p.standardOutput = out
         try p.run()
-        defer { p.terminate(); p.waitUntilExit() }
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         let handle = out.fileHandleForReading
         let line: String = await withCheckedContinuation { c in
             Thread.detachNewThread {
@@ -73,11 +73,54 @@ import TestSupport
         }
         #expect(line.contains("Jet sandbox listening on http://127.0.0.1:"))
         let port = try #require(line.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) })
-        // /proc/net/tcp lists the listening socket as 0100007F (127.0.0.1), not 00000000 (every address).
-        let tcp = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        // /proc/net/tcp lists the listening socket as 0100007F (127.0.0.1), not 00000000 (every address). The
+        // kernel writes that file in chunks and can skip a line while other tests open and close connections,
+        // so it is read again a few times before concluding the socket is missing.
         let hexPort = String(format: "%04X", port)
-        let listening = tcp.split(separator: "\n").filter { $0.contains(":\(hexPort) ") && $0.contains(" 0A ") }
-        #expect(!listening.isEmpty)
+        var listening: [Substring] = []
+        for _ in 0..<20 where listening.isEmpty {
+            let tcp = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+            listening = tcp.split(separator: "\n").filter { $0.contains(":\(hexPort) ") && $0.contains(" 0A ") }
+            if listening.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(!listening.isEmpty, "port \(port) is not among the listening sockets in /proc/net/tcp")
         #expect(listening.allSatisfy { $0.contains("0100007F:\(hexPort)") }, "\(listening)")
+        // SIGTERM right after the port is announced stops it (the signal must not fall in a gap before its handler).
+        p.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!p.isRunning, "the sandbox ignored SIGTERM sent as soon as it announced its port")
+    }
+
+    @Test func aSandboxStartedForAHarnessStopsWhenItsParentEnds() async throws {
+        // A shell starts the sandbox and ends a second later: the sandbox must not stay behind. The shell is
+        // spawned directly and waited for by pid: Foundation's Process watches its child through descriptors
+        // the sandbox would inherit, and would then wait on a sandbox that stays instead of failing the test.
+        let directory = TemporaryDirectory()
+        let pidFile = directory.file("sandbox.pid")
+        let script = "'\(JomProcess.binary)' sandbox --port 0 --orders 1 --exit-with-parent </dev/null >/dev/null 2>&1 & echo $! > '\(pidFile)'; sleep 1"
+        var shellPid: pid_t = 0
+        var argv: [UnsafeMutablePointer<CChar>?] = [String]([ "/bin/sh", "-c", script ]).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&shellPid, "/bin/sh", nil, nil, &argv, environ) == 0)
+        let shell = shellPid
+        await withCheckedContinuation { (ended: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                _ = waitpid(shell, &status, 0)
+                ended.resume()
+            }
+        }
+        let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        func alive() -> Bool {
+            // A zombie (state Z) has stopped; only its exit status waits for whoever reaps it.
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true)
+        }
+        let deadline = Date().addingTimeInterval(15)
+        while alive() && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let stillThere = alive()
+        if stillThere { kill(pid, SIGKILL) }
+        #expect(!stillThere, "the sandbox outlived the process that started it")
     }
 }
