@@ -85,6 +85,7 @@ struct Importer {
     func run(data: Data, name: String, now: Date, progress: (Int, Int) -> Void) throws -> Report {
         var report = Report()
         let items = Self.elements(data)
+        let by = Paths.operatorName  // read once: each read builds the whole environment anew
         var offset = 0
         while offset < items.count {
             let chunk = Array(items[offset..<min(items.count, offset + chunkSize)])
@@ -120,7 +121,7 @@ struct Importer {
                         let existing = store.summary(of: order.merchantOrderID) == nil ? nil : try store.record(order.merchantOrderID)
                         if var (record, _) = Merge.merge(order, returns: [], into: existing, at: now) {
                             if existing == nil {
-                                record.history = [HistoryEvent(at: now, by: Paths.operatorName, event: "imported from \(name) (Jet status \(order.status))")]
+                                record.history = [HistoryEvent(at: now, by: by, event: "imported from \(name) (Jet status \(order.status))")]
                                 new.append(record.id)
                                 report.added += 1
                             } else {
