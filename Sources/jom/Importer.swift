@@ -86,29 +86,15 @@ struct Importer {
         var report = Report()
         let items = Self.elements(data)
         let by = Paths.operatorName  // read once: each read builds the whole environment anew
+        let chunks = stride(from: 0, to: items.count, by: chunkSize).map { Array(items[$0..<min(items.count, $0 + chunkSize)]) }
         var offset = 0
-        while offset < items.count {
-            let chunk = Array(items[offset..<min(items.count, offset + chunkSize)])
+        // The next chunk is decoded while this one is merged and written: writing is mostly one thread waiting
+        // on the file system, so the other core would otherwise sit idle.
+        var decoding = chunks.first.map { Self.decode($0, of: data) }
+        for (k, chunk) in chunks.enumerated() {
+            let results = decoding!.wait()
+            decoding = k + 1 < chunks.count ? Self.decode(chunks[k + 1], of: data) : nil
             offset += chunk.count
-            // Decoding is the slow part: spread it over the cores.
-            nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<Order, ImportLineError>?>.allocate(capacity: chunk.count)
-            results.initialize(repeating: nil)
-            defer { results.deallocate() }
-            let ways = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            DispatchQueue.concurrentPerform(iterations: ways) { w in
-                let decoder = JSONDecoder()
-                var i = w
-                while i < chunk.count {
-                    let slice = data[chunk[i].range]
-                    do {
-                        let j = try decoder.decode(JetOrder.self, from: slice)
-                        results[i] = .success(JetMapping.order(j))
-                    } catch {
-                        results[i] = .failure(ImportLineError(message: Self.describe(error)))
-                    }
-                    i += ways
-                }
-            }
             var records: [OrderRecord] = []
             var new: [String] = []
             var seen = Set<String>()
@@ -146,6 +132,47 @@ struct Importer {
     }
 
     struct ImportLineError: Error { var message: String }
+
+    /// Orders decoded from one chunk of the file, on every core, in the background.
+    final class DecodedChunk: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        // Each slot is written by exactly one decoding iteration, and read only after `done` is signalled.
+        private var results: [Result<Order, ImportLineError>?]
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+
+        func wait() -> [Result<Order, ImportLineError>?] {
+            done.wait()
+            return results
+        }
+
+        fileprivate func run(_ chunk: [(line: Int, range: Range<Int>)], of data: Data) {
+            let ways = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            results.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let slots = buffer
+                DispatchQueue.concurrentPerform(iterations: ways) { w in
+                    let decoder = JSONDecoder()
+                    var i = w
+                    while i < chunk.count {
+                        do {
+                            let j = try decoder.decode(JetOrder.self, from: data[chunk[i].range])
+                            slots[i] = .success(JetMapping.order(j))
+                        } catch {
+                            slots[i] = .failure(ImportLineError(message: Importer.describe(error)))
+                        }
+                        i += ways
+                    }
+                }
+            }
+            done.signal()
+        }
+    }
+
+    static func decode(_ chunk: [(line: Int, range: Range<Int>)], of data: Data) -> DecodedChunk {
+        let decoded = DecodedChunk(count: chunk.count)
+        Thread.detachNewThread { decoded.run(chunk, of: data) }
+        return decoded
+    }
 
     static func describe(_ error: any Error) -> String {
         switch error {

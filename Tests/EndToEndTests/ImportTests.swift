@@ -39,6 +39,25 @@ import TestSupport
         #expect(open.stdout.contains("imported from orders.json"))
     }
 
+    @Test func aFileOfSeveralChunksKeepsItsLineNumbersAndEveryOrder() async throws {
+        // The importer works through 10,000 elements at a time, decoding the next chunk while it writes one:
+        // bad lines in later chunks are reported at their own line, and every other order arrives once.
+        let dir = TemporaryDirectory()
+        var lines = (1...25_000).map { Self.order($0) }
+        lines[10_000] = "{\"not\": \"an order\"}"       // line 10,001
+        lines[20_004] = "{truncated"                        // line 20,005
+        lines[24_999] = Self.order(3)                        // line 25,000 repeats an order of the first chunk
+        let file = try dir.write("big.jsonl", lines.joined(separator: "\n") + "\n")
+        let r = try await JomProcess.run(["import", "--store", dir.file("s"), file], home: dir.path, timeout: 300)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(file):10001: error: not a Jet order: merchant_order_id is missing; skipped"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(file):20005: error: not valid JSON; skipped"), "\(r.stderr)")
+        #expect(r.stdout.contains("24997 new, 0 updated, 1 unchanged; 2 skipped"), "\(r.stdout)")
+        let all = try await JomProcess.run(["--store", dir.file("s"), "-c", "show all --format csv"], home: dir.path)
+        #expect(all.stdout.split(separator: "\n").count == 24_998)
+        #expect(all.stdout.contains("810000024999") && !all.stdout.contains("810000010001") && !all.stdout.contains("810000020005"))
+    }
+
     @Test func aMissingFileSaysSo() async throws {
         let dir = TemporaryDirectory()
         let r = try await JomProcess.run(["import", "--store", dir.file("s"), dir.file("nope.jsonl")], home: dir.path)
