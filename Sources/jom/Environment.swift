@@ -2,7 +2,9 @@ import Foundation
 
 /// Where things live, from flags and the environment.
 enum Paths {
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    /// Read once: jom never changes its own environment, and `ProcessInfo.environment` builds a new dictionary
+    /// on every call (import once asked for it per order).
+    static let environment: [String: String] = ProcessInfo.processInfo.environment
 
     static func home() -> String { environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() }
 
