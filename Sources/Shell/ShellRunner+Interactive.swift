@@ -28,7 +28,9 @@ extension ShellRunner {
             _ = try? await runScript(path: rc, ctx: rcContext)
             out.flush()
         }
-        let background = Task { [desk] in await Self.backgroundWork(desk: desk, editor: editor) }
+        let background = Task { [desk] in
+            await Self.backgroundWork(desk: desk, editor: editor) { await Self.promptText(self.promptParts.withLock { $0 }, desk: desk) }
+        }
         let warm = Task.detached { [desk] in await desk.warmUp() }
         defer {
             background.cancel()
@@ -71,14 +73,27 @@ extension ShellRunner {
         return result != .quit
     }
 
+    /// What the prompt shows of the session; kept where the background work can read it.
+    struct PromptParts: Sendable {
+        var view = "actionable"
+        var selected: String?
+        var colors = false
+    }
+
     /// `jom [actionable · 801234567890 · 2 due <1h · 1 unsent]> `
     func promptText() async -> String {
+        let parts = PromptParts(view: session.view.label, selected: session.selectedReference, colors: out.colors)
+        promptParts.withLock { $0 = parts }
+        return await Self.promptText(parts, desk: desk)
+    }
+
+    static func promptText(_ p: PromptParts, desk: Desk) async -> String {
         let u = await desk.urgency()
         let settings = await desk.settings
-        var parts = [session.view.label]
-        if let ref = session.selectedReference { parts.append(ref) }
+        var parts = [p.view]
+        if let ref = p.selected { parts.append(ref) }
         func colored(_ s: String, _ style: Output.Style) -> String {
-            out.colors ? "\u{1}\u{1B}[\(style.rawValue)m\u{1}\(s)\u{1}\u{1B}[0m\u{1}" : s
+            p.colors ? "\u{1}\u{1B}[\(style.rawValue)m\u{1}\(s)\u{1}\u{1B}[0m\u{1}" : s
         }
         if u.late > 0 { parts.append(colored("\(u.late) late", .boldRed)) }
         if u.dueSoon > 0 { parts.append(colored("\(u.dueSoon) due <\(DurationText.format(settings.dueSoon))", .yellow)) }
@@ -92,12 +107,13 @@ extension ShellRunner {
         return "jom [\(parts.joined(separator: " · "))]> "
     }
 
-    /// Sends what the outbox holds, then downloads when due, again and again; posts what happened.
-    static func backgroundWork(desk: Desk, editor: LineEditor) async {
+    /// Sends what the outbox holds, then downloads when due, again and again; posts what happened, with the
+    /// prompt as it now reads (no longer stale, fewer unsent, …).
+    static func backgroundWork(desk: Desk, editor: LineEditor, prompt: @Sendable () async -> String) async {
         func stamp() -> String { TimeText.clock(Date()) }
-        let first = await desk.deliver(force: true)
-        post(first, editor: editor, stamp: stamp())
+        editor.post(notices(await desk.deliver(force: true), stamp: stamp()), prompt: await prompt())
         while !Task.isCancelled {
+            var posted: [String] = []
             let settings = await desk.settings
             let status = await desk.downloadStatus
             let now = await desk.now
@@ -105,32 +121,35 @@ extension ShellRunner {
             if settings.downloadInterval > 0, now.timeIntervalSince(last) >= settings.downloadInterval, !(await desk.isDryRun) {
                 do {
                     let report = try await desk.download()
-                    post(report.delivered, editor: editor, stamp: stamp())
+                    posted += notices(report.delivered, stamp: stamp())
                     if report.isInteresting {
-                        editor.post("[\(stamp())] downloaded: \(report.sentence)")
+                        posted.append("[\(stamp())] downloaded: \(report.sentence)")
                     }
-                    for f in report.failures { editor.post("[\(stamp())] could not download \(f)") }
+                    for f in report.failures { posted.append("[\(stamp())] could not download \(f)") }
                 } catch {
-                    editor.post("[\(stamp())] download failed: \(error.summary) (retrying in \(DurationText.format(settings.downloadInterval)))")
+                    posted.append("[\(stamp())] download failed: \(error.summary) (retrying in \(DurationText.format(settings.downloadInterval)))")
                 }
             } else {
-                post(await desk.retryDue(), editor: editor, stamp: stamp())
+                posted += notices(await desk.retryDue(), stamp: stamp())
             }
+            editor.post(posted, prompt: await prompt())
             try? await Task.sleep(for: .seconds(min(30, max(1, settings.downloadInterval > 0 ? settings.downloadInterval : 30))))
         }
     }
 
-    static func post(_ outcomes: [DeliveryOutcome], editor: LineEditor, stamp: String) {
+    static func notices(_ outcomes: [DeliveryOutcome], stamp: String) -> [String] {
+        var list: [String] = []
         let sent = outcomes.filter { $0.result == .delivered }
         if !sent.isEmpty {
-            editor.post("[\(stamp)] sent \(sent.count) queued action\(sent.count == 1 ? "" : "s") to Jet: "
+            list.append("[\(stamp)] sent \(sent.count) queued action\(sent.count == 1 ? "" : "s") to Jet: "
                 + sent.prefix(5).map { "\($0.action.kind.rawValue) \($0.reference)" }.joined(separator: ", "))
         }
         for o in outcomes {
             if case .refused(let reason) = o.result {
-                editor.post("[\(stamp)] Jet refused \(o.action.kind.rawValue) \(o.reference): \(reason) (`open \(o.reference)`)")
+                list.append("[\(stamp)] Jet refused \(o.action.kind.rawValue) \(o.reference): \(reason) (`open \(o.reference)`)")
             }
         }
+        return list
     }
 }
 

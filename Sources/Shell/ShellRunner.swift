@@ -40,6 +40,8 @@ public final class ShellRunner: @unchecked Sendable {
     let out = Output()
     let session = Session()
     var editor: LineEditor?
+    /// What the prompt last showed of the session, for the background work to redraw it.
+    let promptParts = Mutex(PromptParts())
     private var failures = 0
 
     public init(desk: Desk, options: ShellOptions) {

@@ -151,6 +151,33 @@ import TestSupport
         #expect(await t.quitAtNextPrompt() == 0)
     }
 
+    @Test func aBackgroundDownloadRedrawsThePromptAsItNowReads() async throws {
+        // A store never downloaded: the first prompt says so. Jet answers slowly, so that prompt is drawn
+        // before the first download ends; the notice of that download comes with the prompt redrawn.
+        let sandbox = try await SandboxFixture.start { $0.latencyMillis = 700 }
+        defer { Task { await sandbox.stop() } }
+        let dir = TemporaryDirectory()
+        var env = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
+        env["TERM"] = "xterm"
+        let t = try PseudoTerminal(JomProcess.binary, ["--store", dir.file("store")], environment: env, columns: 120)
+        #expect(await t.wait(for: "STALE: never downloaded]> "), "\(t.output.suffix(300))")
+        let mark = t.mark
+        t.type("show ne")
+        #expect(await t.wait(for: "downloaded: 5 new orders, 1 return request", after: mark, timeout: 30), "\(t.output.suffix(300))")
+        #expect(await t.wait(for: { output in
+            let after = String(output.dropFirst(mark))
+            guard let notice = after.range(of: "downloaded: 5 new orders") else { return false }
+            let redrawn = after[notice.upperBound...]
+            return redrawn.contains("jom [actionable") && redrawn.contains("show ne")
+        }), "\(t.output.suffix(400))")
+        let after = String(t.output.dropFirst(mark))
+        let redrawn = after[after.range(of: "downloaded: 5 new orders")!.upperBound...]
+        #expect(!redrawn.contains("STALE"), "the redrawn prompt still says the store is stale: \(redrawn)")
+        t.type("w\r")
+        #expect(await t.wait(for: "orders (new)", after: mark), "\(t.output.suffix(400))")
+        #expect(await t.quitAtNextPrompt() == 0)
+    }
+
     @Test func utf8InputAndAResize() async throws {
         let s = try await Session.start()
         defer { Task { await s.stop() } }

@@ -19,6 +19,7 @@ final class LineEditor: @unchecked Sendable {
     private let hist: OpaquePointer
     private let historyPath: String?
     private var promptBuffer: UnsafeMutablePointer<CChar>?
+    private var promptShown = ""
     private var promptWidth = 0
     private var seenInterrupts = 0
     private var interruptedAsk = false
@@ -26,6 +27,8 @@ final class LineEditor: @unchecked Sendable {
     private var terminated = false
     private var pendingBytes: [UInt8] = []
     private let notices = Mutex<[String]>([])
+    /// The prompt as it should read now that the background work has changed things (e.g. no longer stale).
+    private let updatedPrompt = Mutex<String?>(nil)
     /// Completion: given the text before the cursor, the candidates and how many characters of the word to replace.
     var completer: (@Sendable (String) -> (candidates: [String], wordLength: Int))?
 
@@ -79,6 +82,7 @@ final class LineEditor: @unchecked Sendable {
 
     private func readLineOnQueue(prompt: String, remember: Bool, question: Bool) -> ReadResult {
         if terminated || Signals.terminationRequested { return .terminated }
+        updatedPrompt.withLock { $0 = nil }  // this prompt was just worked out: it is the newest
         setPrompt(prompt)
         inQuestion = question
         interruptedAsk = false
@@ -104,15 +108,26 @@ final class LineEditor: @unchecked Sendable {
     }
 
     private func setPrompt(_ text: String) {
+        promptShown = text
         free(promptBuffer)
         promptBuffer = strdup(text)
         promptWidth = Self.displayWidth(text.replacingOccurrences(of: "\u{1}[^\u{1}]*\u{1}", with: "", options: .regularExpression))
     }
 
     /// Queues a notice; it is printed above the prompt at once, or when the next prompt appears.
-    func post(_ notice: String) {
-        notices.withLock { $0.append(notice) }
+    func post(_ notice: String) { post([notice]) }
+
+    /// Queues notices and, when given, the prompt as it now reads; both are shown in one redraw, at once or
+    /// (during a command) when the next prompt appears.
+    func post(_ list: [String], prompt: String? = nil) {
+        guard !list.isEmpty || prompt != nil else { return }
+        notices.withLock { $0.append(contentsOf: list) }
+        if let prompt { updatedPrompt.withLock { $0 = prompt } }
         Signals.poke(UInt8(ascii: "N"))
+    }
+
+    private var somethingToShow: Bool {
+        notices.withLock { !$0.isEmpty } || updatedPrompt.withLock { $0 != nil }
     }
 
     /// Notices not yet shown, taken off the queue (for printing between commands).
@@ -148,8 +163,7 @@ final class LineEditor: @unchecked Sendable {
         if !pendingBytes.isEmpty { return deliver(out) }
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: Signals.readFD, events: Int16(POLLIN), revents: 0)]
         // A question belongs to a command that is still running: its notices wait for the next prompt.
-        let waiting = notices.withLock { !$0.isEmpty }
-        if waiting && !inQuestion { showNotices() }
+        if !inQuestion && somethingToShow { showNotices() }
         while true {
             let n = poll(&fds, 2, -1)
             if n < 0 {
@@ -181,7 +195,7 @@ final class LineEditor: @unchecked Sendable {
                     writeOut("^C\r\n")
                     jom_el_refresh(el)
                 }
-                if !inQuestion, notices.withLock({ !$0.isEmpty }) { showNotices() }
+                if !inQuestion && somethingToShow { showNotices() }
                 fds[1].revents = 0
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
@@ -218,10 +232,16 @@ final class LineEditor: @unchecked Sendable {
         if length > 0 { el_deletestr(el, Int32(length)) }
     }
 
-    /// Erases the prompt and the half-typed line, prints the notices, and lets libedit draw the line again.
+    /// Erases the prompt and the half-typed line, prints the notices, and lets libedit draw the line again
+    /// (under the updated prompt, when there is one).
     private func showNotices() {
         let list = takeNotices()
-        guard !list.isEmpty else { return }
+        let prompt = updatedPrompt.withLock { p in
+            defer { p = nil }
+            return p
+        }
+        let newPrompt = prompt.flatMap { $0 == promptShown ? nil : $0 }
+        guard !list.isEmpty || newPrompt != nil else { return }
         var before = ""
         if let info = el_line(el) {
             let n = info.pointee.cursor - info.pointee.buffer
@@ -236,6 +256,7 @@ final class LineEditor: @unchecked Sendable {
         text += "\u{1B}[J"
         for n in list { text += n.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n" }
         writeOut(text)
+        if let newPrompt { setPrompt(newPrompt) }
         jom_el_refresh(el)
     }
 
