@@ -16,8 +16,11 @@ struct Importer {
     let store: OrderStore
     let chunkSize = 10_000
 
+    /// Where one element of the file lies, and the line it starts on.
+    typealias Element = (line: Int, range: Range<Int>)
+
     /// The elements of the file with the line each starts on.
-    static func elements(_ data: Data) -> [(line: Int, range: Range<Int>)] {
+    static func elements(_ data: Data) -> [Element] {
         var out: [(Int, Range<Int>)] = []
         data.withUnsafeBytes { raw in
             let n = raw.count
@@ -85,7 +88,7 @@ struct Importer {
     func run(data: Data, name: String, now: Date, progress: (Int, Int) -> Void) throws -> Report {
         var report = Report()
         let items = Self.elements(data)
-        let by = Paths.operatorName  // read once: each read builds the whole environment anew
+        let by = Paths.operatorName
         let chunks = stride(from: 0, to: items.count, by: chunkSize).map { Array(items[$0..<min(items.count, $0 + chunkSize)]) }
         var offset = 0
         // The next chunk is decoded while this one is merged and written: writing is mostly one thread waiting
@@ -146,7 +149,7 @@ struct Importer {
             return results
         }
 
-        fileprivate func run(_ chunk: [(line: Int, range: Range<Int>)], of data: Data) {
+        fileprivate func run(_ chunk: [Element], of data: Data) {
             let ways = max(1, ProcessInfo.processInfo.activeProcessorCount)
             results.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let slots = buffer
@@ -168,7 +171,7 @@ struct Importer {
         }
     }
 
-    static func decode(_ chunk: [(line: Int, range: Range<Int>)], of data: Data) -> DecodedChunk {
+    static func decode(_ chunk: [Element], of data: Data) -> DecodedChunk {
         let decoded = DecodedChunk(count: chunk.count)
         Thread.detachNewThread { decoded.run(chunk, of: data) }
         return decoded

@@ -114,9 +114,6 @@ final class LineEditor: @unchecked Sendable {
         promptWidth = Self.displayWidth(text.replacingOccurrences(of: "\u{1}[^\u{1}]*\u{1}", with: "", options: .regularExpression))
     }
 
-    /// Queues a notice; it is printed above the prompt at once, or when the next prompt appears.
-    func post(_ notice: String) { post([notice]) }
-
     /// Queues notices and, when given, the prompt as it now reads; both are shown in one redraw, at once or
     /// (during a command) when the next prompt appears.
     func post(_ list: [String], prompt: String? = nil) {
