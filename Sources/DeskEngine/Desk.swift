@@ -8,7 +8,7 @@ public actor Desk {
     public let store: OrderStore
     public private(set) var settings: Settings
     public let operatorName: String
-    let clock: @Sendable () -> Date
+    let clock: WallClock
     let marketplaceProvider: @Sendable () async throws -> any Marketplace
     let describe: @Sendable (MarketplaceRequest, String) -> String
     private var marketplace: (any Marketplace)?
@@ -22,7 +22,7 @@ public actor Desk {
     /// - Parameters:
     ///   - marketplace: makes the marketplace on first use (so a session that only reads never starts one).
     ///   - describe: the call a request becomes, for `--dry-run`.
-    public init(store: OrderStore, operatorName: String, clock: @escaping @Sendable () -> Date = { Date() },
+    public init(store: OrderStore, operatorName: String, clock: WallClock = .system,
                 marketplace: @escaping @Sendable () async throws -> any Marketplace,
                 describe: @escaping @Sendable (MarketplaceRequest, String) -> String) throws(StoreError) {
         self.store = store
@@ -33,7 +33,7 @@ public actor Desk {
         self.describe = describe
     }
 
-    public var now: Date { clock() }
+    public var now: Date { clock.now }
     public var storePath: String { store.path }
     public var invoicesPath: String { store.invoicesPath }
     public var orderCount: Int { store.orderCount }

@@ -110,30 +110,42 @@ extension ShellRunner {
     /// Sends what the outbox holds, then downloads when due, again and again; posts what happened, with the
     /// prompt as it now reads (no longer stale, fewer unsent, …).
     static func backgroundWork(desk: Desk, editor: LineEditor, prompt: @Sendable () async -> String) async {
-        func stamp() -> String { TimeText.clock(Date()) }
-        editor.post(notices(await desk.deliver(force: true), stamp: stamp()), prompt: await prompt())
+        func stamp() async -> String { TimeText.clock(await desk.now) }
+        editor.post(notices(await desk.deliver(force: true), stamp: await stamp()), prompt: await prompt())
+        // When a download is due: the store's last download (by any session or a watcher) is an interval old
+        // on the wall clock, or an interval has passed on the monotonic clock since one was last seen. The
+        // second keeps a pinned wall clock (JOM_NOW) from stopping downloads after the first.
+        var lastSeen: Date?
+        var seenAt = ContinuousClock.now
         while !Task.isCancelled {
             var posted: [String] = []
             let settings = await desk.settings
             let status = await desk.downloadStatus
             let now = await desk.now
             let last = max(status.lastAttempt ?? .distantPast, status.lastSuccess ?? .distantPast)
-            if settings.downloadInterval > 0, now.timeIntervalSince(last) >= settings.downloadInterval, !(await desk.isDryRun) {
+            if last != lastSeen {
+                lastSeen = last
+                seenAt = .now
+            }
+            let interval = settings.downloadInterval
+            let due = now.timeIntervalSince(last) >= interval || ContinuousClock.now - seenAt >= .seconds(interval)
+            if interval > 0, due, !(await desk.isDryRun) {
                 do {
                     let report = try await desk.download()
-                    posted += notices(report.delivered, stamp: stamp())
+                    posted += notices(report.delivered, stamp: await stamp())
                     if report.isInteresting {
-                        posted.append("[\(stamp())] downloaded: \(report.sentence)")
+                        posted.append("[\(await stamp())] downloaded: \(report.sentence)")
                     }
-                    for f in report.failures { posted.append("[\(stamp())] could not download \(f)") }
+                    for f in report.failures { posted.append("[\(await stamp())] could not download \(f)") }
                 } catch {
-                    posted.append("[\(stamp())] download failed: \(error.summary) (retrying in \(DurationText.format(settings.downloadInterval)))")
+                    posted.append("[\(await stamp())] download failed: \(error.summary) (retrying in \(DurationText.format(interval)))")
                 }
+                seenAt = .now
             } else {
-                posted += notices(await desk.retryDue(), stamp: stamp())
+                posted += notices(await desk.retryDue(), stamp: await stamp())
             }
             editor.post(posted, prompt: await prompt())
-            try? await Task.sleep(for: .seconds(min(30, max(1, settings.downloadInterval > 0 ? settings.downloadInterval : 30))))
+            try? await Task.sleep(for: .seconds(min(30, max(1, interval > 0 ? interval : 30))))
         }
     }
 

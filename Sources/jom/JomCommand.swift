@@ -93,7 +93,7 @@ struct JomCommand: AsyncParsableCommand {
         let fixed = Paths.fixedNow
         let desk: Desk
         do {
-            desk = try Desk(store: orderStore, operatorName: Paths.operatorName, clock: { fixed ?? Date() },
+            desk = try Desk(store: orderStore, operatorName: Paths.operatorName, clock: fixed.map(WallClock.fixed) ?? .system,
                             marketplace: { try await factory.make() },
                             describe: { JetMarketplace.describe($0, for: $1) })
         } catch {

@@ -2,7 +2,12 @@ import Foundation
 import JetAPI
 import JetSandbox
 import Testing
+import Dispatch
 import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The real `jom` in a pseudo-terminal: completion, history, Ctrl-C, notices above a half-typed line.
 @Suite struct TerminalTests {

@@ -31,7 +31,8 @@ package enum JomProcess {
         package var all: String { stdout + stderr }
     }
 
-    /// A clean environment: fixed time zone, no Jet credentials unless given, no user config.
+    /// A clean environment: fixed time zone, no Jet credentials unless given, no user config, and jom's clock
+    /// pinned to the instant test sandboxes start at (``SandboxFixture/start``), so no test depends on today.
     package static func environment(_ extra: [String: String], home: String) -> [String: String] {
         var env: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -42,6 +43,7 @@ package enum JomProcess {
             "TZ": "UTC",
             "LANG": "C.UTF-8",
             "NO_COLOR": "1",
+            "JOM_NOW": SandboxFixture.startText,
         ]
         for (k, v) in extra { env[k] = v }
         return env

@@ -12,6 +12,8 @@ package struct SandboxFixture: Sendable {
 
     /// The fixed scenario time tests start at: Saturday 28 November 2026, 09:00 UTC.
     package static let start = Date(timeIntervalSince1970: 1_795_856_400)
+    /// The same instant as jom reads it from `JOM_NOW`.
+    package static let startText = "2026-11-28T09:00:00Z"
 
     package static func start(_ adjust: (inout SandboxConfiguration) -> Void = { _ in }) async throws -> SandboxFixture {
         var c = SandboxConfiguration()
