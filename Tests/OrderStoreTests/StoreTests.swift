@@ -210,12 +210,9 @@ enum Sample {
         let store = try open(dir)
         let r = Sample.record(1)
         try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
-        var st = stat()
-        stat(dir.file("store"), &st)
-        #expect(st.st_mode & 0o777 == 0o700)
+        #expect(fileMode(dir.file("store")) == 0o700)
         for p in [store.filePath(for: r.id), dir.file("store/index-log.jsonl"), dir.file("store/store.json")] {
-            stat(p, &st)
-            #expect(st.st_mode & 0o077 == 0, "\(p)")
+            #expect(fileMode(p).map { $0 & 0o077 } == 0, "\(p)")
         }
     }
 

@@ -148,3 +148,8 @@ extension SandboxFixture {
         ["JET_API_URL": baseURL, "JET_USER": configuration.user, "JET_SECRET": configuration.secret, "JET_MERCHANT_ID": "m-1"]
     }
 }
+
+/// The permission bits of a file (e.g. 0o600), or nil when it does not exist.
+package func fileMode(_ path: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
+}
