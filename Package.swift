@@ -28,12 +28,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        .target(name: "OrderDesk", swiftSettings: swiftSettings),
+        .target(name: "JetWords", swiftSettings: swiftSettings),
+        .target(name: "OrderDesk", dependencies: ["JetWords"], swiftSettings: swiftSettings),
         .target(name: "OrderStore", dependencies: ["OrderDesk"], swiftSettings: swiftSettings),
         .target(
             name: "JetAPI",
             dependencies: [
-                "OrderDesk",
+                "OrderDesk", "JetWords",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -45,7 +46,7 @@ let package = Package(
         .target(
             name: "JetSandbox",
             dependencies: [
-                "JetAPI",
+                "JetAPI", "JetWords",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,7 +76,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "OrderDesk", "JetAPI", "JetSandbox",
+                "OrderDesk", "JetAPI", "JetSandbox", "JetWords",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -83,17 +84,17 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk"], swiftSettings: swiftSettings),
-        .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk", "JetWords"], swiftSettings: swiftSettings),
+        .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JetTests",
-            dependencies: ["JetAPI", "JetSandbox", "OrderDesk", "TestSupport"],
+            dependencies: ["JetAPI", "JetSandbox", "JetWords", "OrderDesk", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "OrderDesk", "OrderStore"],
+            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "JetWords", "OrderDesk", "OrderStore"],
             exclude: ["Transcripts", "ThirdParty"],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// `--debug-http`: one line per request and per response, with credentials and tokens masked.
 public struct HTTPTrace: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 extension JetClient {
     /// Optional filters of `GET /orders/{status}`.

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 extension JetClient {
     /// `GET /returns/{status}`: the ids of returns in that status (`completed by merchant` is sent as `%20`).

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import OrderDesk
 
 /// Where Jet is and how to log in, plus how patient the client is.

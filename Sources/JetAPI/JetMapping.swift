@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import OrderDesk
 
 /// Translating between Jet's wire models and the order desk's.
@@ -21,9 +22,9 @@ public enum JetMapping {
             altOrderID: j.altOrderID,
             fulfillmentNode: j.fulfillmentNode,
             hashEmail: j.hashEmail,
-            status: j.status.rawValue,
-            exceptionState: j.exceptionState?.rawValue,
-            acknowledgementStatus: j.acknowledgementStatus?.rawValue,
+            status: j.status,
+            exceptionState: j.exceptionState,
+            acknowledgementStatus: j.acknowledgementStatus,
             directedCancel: j.jetRequestDirectedCancel ?? false,
             placedAt: date(j.orderPlacedDate, "order_placed_date"),
             readyAt: date(j.orderReadyDate, "order_ready_date"),
@@ -75,7 +76,7 @@ public enum JetMapping {
     public static func returnRequest(_ r: JetReturn) -> ReturnRequest {
         let refunded = r.items.map { items in items.reduce(Amounts.zero) { $0 + amounts($1.refundAmount) } }
         return ReturnRequest(
-            id: r.merchantReturnAuthorizationID, reference: r.referenceReturnAuthorizationID, status: r.returnStatus.rawValue,
+            id: r.merchantReturnAuthorizationID, reference: r.referenceReturnAuthorizationID, status: r.returnStatus,
             requestedAt: r.returnDate?.date, refundWithoutReturn: r.refundWithoutReturn ?? false,
             returnCharge: Cents(dollars: r.merchantReturnCharge ?? 0), carrier: r.shippingCarrier, tracking: r.trackingNumber,
             lines: r.returnMerchantSKUs.map {
@@ -89,9 +90,9 @@ public enum JetMapping {
 
     public static func acknowledgeRequest(_ a: Acknowledgement) -> JetAcknowledgeRequest {
         JetAcknowledgeRequest(
-            acknowledgementStatus: JetAcknowledgementStatus(rawValue: a.status), altOrderID: a.altOrderID,
+            acknowledgementStatus: a.status, altOrderID: a.altOrderID,
             orderItems: a.items.isEmpty ? nil : a.items.map {
-                .init(orderItemAcknowledgementStatus: JetItemAcknowledgementStatus(rawValue: $0.status), orderItemID: $0.itemID,
+                .init(orderItemAcknowledgementStatus: $0.status, orderItemID: $0.itemID,
                       altOrderItemID: $0.altItemID)
             })
     }
@@ -121,6 +122,6 @@ public enum JetMapping {
                                                             shippingTax: $0.amount.shippingTax.dollars))
             },
             agreeToReturnCharge: c.agreeToReturnCharge,
-            returnChargeFeedback: c.returnChargeFeedback.map(JetReturnChargeFeedback.init(rawValue:)))
+            returnChargeFeedback: c.returnChargeFeedback)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import OrderDesk
 
 /// The order desk's ``Marketplace`` port, spoken over Jet's HTTP API.
@@ -90,9 +91,7 @@ public struct JetMarketplace: Marketplace {
             switch request {
             case .acknowledge(let a):
                 let o = try await client.order(merchantOrderID)
-                if let status = o.acknowledgementStatus {
-                    return status.rawValue.caseInsensitiveCompare(a.status) == .orderedSame
-                }
+                if let status = o.acknowledgementStatus { return status == a.status }
                 if a.isAccepted { return [.acknowledged, .inprogress, .complete].contains(o.status) }
                 return o.exceptionState == .orderRejected
             case .ship(let s):

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import JetAPI
 
 /// The Jet routes under `/api`, with Jet's state machines (protocol §3–§8).

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import JetAPI
 
 /// Test and training routes outside `/api`: `/sandbox/...`. Not part of Jet's protocol.

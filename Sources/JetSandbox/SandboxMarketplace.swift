@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import JetAPI
 
 /// The marketplace behind the sandbox: orders, returns and refunds with Jet's state machines, a scenario

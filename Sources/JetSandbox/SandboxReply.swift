@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// What the sandbox answers: a status, a JSON body (possibly empty), and extra headers.
 public struct SandboxReply: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import HTTPTypes
 import Hummingbird
 import JetAPI

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import JetAPI
 
 /// Everything the sandbox marketplace remembers; saved as JSON beside the store when embedded.

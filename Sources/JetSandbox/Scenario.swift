@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import JetAPI
 
 /// Makes realistic, deterministic demo orders and returns from a seeded generator.

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// Why the operator cancels an order, mapped onto Jet's acknowledgement vocabulary.
 public enum CancelReason: String, Codable, Sendable, Hashable, CaseIterable {
@@ -24,22 +25,22 @@ public enum CancelReason: String, Codable, Sendable, Hashable, CaseIterable {
     }
 
     /// Jet's `acknowledgement_status` for this reason.
-    public var acknowledgementStatus: String {
+    public var acknowledgementStatus: JetAcknowledgementStatus {
         switch self {
-        case .noInventory, .invalidSKU: "rejected - item level error"
-        case .fraud: "rejected - fraud"
-        case .unfulfillableAddress: "rejected - unfulfillable address"
-        case .shippingMethodNotSupported: "rejected - shipping method not supported"
-        case .shipFromLocationNotAvailable: "rejected - ship from location not available"
-        case .other: "rejected - other"
+        case .noInventory, .invalidSKU: .rejectedItemLevelError
+        case .fraud: .rejectedFraud
+        case .unfulfillableAddress: .rejectedUnfulfillableAddress
+        case .shippingMethodNotSupported: .rejectedShippingMethodNotSupported
+        case .shipFromLocationNotAvailable: .rejectedShipFromLocationNotAvailable
+        case .other: .rejectedOther
         }
     }
 
     /// Jet's `order_item_acknowledgement_status` for the items, where the reason is about the items.
-    public var itemStatus: String? {
+    public var itemStatus: JetItemAcknowledgementStatus? {
         switch self {
-        case .noInventory: "nonfulfillable - no inventory"
-        case .invalidSKU: "nonfulfillable - invalid merchant SKU"
+        case .noInventory: .nonfulfillableNoInventory
+        case .invalidSKU: .nonfulfillableInvalidMerchantSKU
         default: nil
         }
     }

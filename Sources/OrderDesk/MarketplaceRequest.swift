@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// Acknowledging an order: accepting it, or rejecting it (which is how an order is cancelled before approval).
 public struct Acknowledgement: Codable, Sendable, Hashable {
@@ -6,9 +7,9 @@ public struct Acknowledgement: Codable, Sendable, Hashable {
         public var itemID: String
         public var altItemID: String?
         /// Jet's item status: `fulfillable`, `nonfulfillable - no inventory`, `nonfulfillable - invalid merchant SKU`.
-        public var status: String
+        public var status: JetItemAcknowledgementStatus
 
-        public init(itemID: String, altItemID: String? = nil, status: String) {
+        public init(itemID: String, altItemID: String? = nil, status: JetItemAcknowledgementStatus) {
             self.itemID = itemID
             self.altItemID = altItemID
             self.status = status
@@ -16,17 +17,17 @@ public struct Acknowledgement: Codable, Sendable, Hashable {
     }
 
     /// Jet's acknowledgement status: `accepted` or one of the `rejected - …` statuses.
-    public var status: String
+    public var status: JetAcknowledgementStatus
     public var altOrderID: String?
     public var items: [Item]
 
-    public init(status: String, altOrderID: String? = nil, items: [Item]) {
+    public init(status: JetAcknowledgementStatus, altOrderID: String? = nil, items: [Item]) {
         self.status = status
         self.altOrderID = altOrderID
         self.items = items
     }
 
-    public var isAccepted: Bool { status == "accepted" }
+    public var isAccepted: Bool { status == .accepted }
 }
 
 /// A shipped message: units shipped with tracking, or units cancelled (a cancel-only shipment).
@@ -105,10 +106,10 @@ public struct ReturnCompletion: Codable, Sendable, Hashable {
     public var altOrderID: String?
     public var items: [Item]
     public var agreeToReturnCharge: Bool
-    public var returnChargeFeedback: String?
+    public var returnChargeFeedback: JetReturnChargeFeedback?
 
     public init(returnID: String, merchantOrderID: String, altOrderID: String? = nil, items: [Item],
-                agreeToReturnCharge: Bool = true, returnChargeFeedback: String? = nil) {
+                agreeToReturnCharge: Bool = true, returnChargeFeedback: JetReturnChargeFeedback? = nil) {
         self.returnID = returnID
         self.merchantOrderID = merchantOrderID
         self.altOrderID = altOrderID

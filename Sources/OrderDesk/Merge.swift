@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// Folding what Jet says into what the store holds, without losing notes or actions not yet sent. Merging
 /// the same download twice changes nothing.
@@ -43,7 +44,7 @@ public enum Merge {
         record.order = incoming
         var changes: [Change] = []
         if old.status != incoming.status {
-            changes.append(.statusChanged(from: old.status, to: incoming.status))
+            changes.append(.statusChanged(from: old.status.rawValue, to: incoming.status.rawValue))
             record.history.append(HistoryEvent(at: now, by: "jet", event: "Jet status \(old.status) → \(incoming.status)"))
         }
         if incoming.directedCancel && !old.directedCancel {

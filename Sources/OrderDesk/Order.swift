@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// A person as Jet names them on an order.
 public struct Contact: Codable, Sendable, Hashable {
@@ -116,8 +117,8 @@ public struct ReturnRequest: Codable, Sendable, Hashable {
     /// Jet's return id (`merchant_return_authorization_id`).
     public var id: String
     public var reference: String?
-    /// Jet's `return_status`, as sent (`created`, `inprogress`, `completed by merchant`, …).
-    public var status: String
+    /// Jet's `return_status` (`created`, `inprogress`, `completed by merchant`, …).
+    public var status: JetReturnStatus
     public var requestedAt: Date?
     public var refundWithoutReturn: Bool
     public var returnCharge: Cents
@@ -127,7 +128,7 @@ public struct ReturnRequest: Codable, Sendable, Hashable {
     /// What was refunded, once the return is completed (Jet's `items`).
     public var refunded: Amounts?
 
-    public init(id: String, reference: String? = nil, status: String, requestedAt: Date?, refundWithoutReturn: Bool = false,
+    public init(id: String, reference: String? = nil, status: JetReturnStatus, requestedAt: Date?, refundWithoutReturn: Bool = false,
                 returnCharge: Cents = .zero, carrier: String? = nil, tracking: String? = nil, lines: [Line], refunded: Amounts? = nil) {
         self.id = id
         self.reference = reference
@@ -144,12 +145,7 @@ public struct ReturnRequest: Codable, Sendable, Hashable {
     public var requestedTotal: Amounts { lines.reduce(.zero) { $0 + $1.requested } }
 
     /// Still waiting for the merchant's answer, as far as Jet says.
-    public var isOpen: Bool {
-        switch status.lowercased() {
-        case "created", "acknowledged", "inprogress", "refund customer without return": return true
-        default: return false
-        }
-    }
+    public var isOpen: Bool { status.isOpen }
 }
 
 /// An order as Jet describes it: what `download` and `import` bring in. Local knowledge (notes, our
@@ -163,10 +159,10 @@ public struct Order: Codable, Sendable, Hashable {
     public var altOrderID: String?
     public var fulfillmentNode: String?
     public var hashEmail: String?
-    /// Jet's order status as sent: `created`, `ready`, `acknowledged`, `inprogress`, `complete`, or something newer.
-    public var status: String
-    public var exceptionState: String?
-    public var acknowledgementStatus: String?
+    /// Jet's order status: `created`, `ready`, `acknowledged`, `inprogress`, `complete`, or something newer.
+    public var status: JetOrderStatus
+    public var exceptionState: JetExceptionState?
+    public var acknowledgementStatus: JetAcknowledgementStatus?
     public var directedCancel: Bool
     public var placedAt: Date?
     public var readyAt: Date?
@@ -187,8 +183,8 @@ public struct Order: Codable, Sendable, Hashable {
     public var returns: [ReturnRequest]
 
     public init(merchantOrderID: String, referenceOrderID: String, customerReferenceOrderID: String? = nil,
-                altOrderID: String? = nil, fulfillmentNode: String? = nil, hashEmail: String? = nil, status: String,
-                exceptionState: String? = nil, acknowledgementStatus: String? = nil, directedCancel: Bool = false,
+                altOrderID: String? = nil, fulfillmentNode: String? = nil, hashEmail: String? = nil, status: JetOrderStatus,
+                exceptionState: JetExceptionState? = nil, acknowledgementStatus: JetAcknowledgementStatus? = nil, directedCancel: Bool = false,
                 placedAt: Date? = nil, readyAt: Date? = nil, acknowledgedAt: Date? = nil,
                 unreadableDates: [String: String]? = nil, buyer: Contact, recipient: Contact, address: Address,
                 requestedCarrier: String? = nil, requestedMethod: String? = nil, serviceLevel: String? = nil,

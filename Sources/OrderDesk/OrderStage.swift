@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// Where an order stands for the operator. Derived from Jet's statuses and our own actions (sent or still
 /// queued), never stored as the truth.
@@ -56,7 +57,7 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
                 return answer.kind == .deny ? .refundDenied : .refunded
             }
             if ret.isOpen { return .returnRequested }
-            if ret.status.lowercased() == "completed by merchant" {
+            if ret.status == .completedByMerchant {
                 if let refunded = ret.refunded, refunded.total == .zero { return .refundDenied }
                 return .refunded
             }
@@ -65,24 +66,23 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
         if isCancelled(record) { return .cancelled }
         let progress = OrderProgress(record)
         if outstandingCancelRequest(record, progress) > 0 { return .cancelRequested }
-        if isAccepted(record) || order.status == "inprogress" || order.status == "complete" {
+        if isAccepted(record) || order.status.isPastAcknowledgement {
             if progress.openUnits == 0 {
                 return progress.shippedUnits > 0 ? .shipped : .cancelled
             }
             return .approved
         }
         switch order.status {
-        case "ready": return .new
-        case "created": return .held
-        default: return .held
+        case .ready: return .new
+        case .created, .acknowledged, .inprogress, .complete, .unknown: return .held
         }
     }
 
     /// Accepted at Jet or by an effective local approval.
     public static func isAccepted(_ record: OrderRecord) -> Bool {
         let order = record.order
-        if order.acknowledgementStatus == "accepted" { return true }
-        if ["acknowledged", "inprogress", "complete"].contains(order.status), !(order.acknowledgementStatus?.hasPrefix("rejected") ?? false) {
+        if order.acknowledgementStatus == .accepted { return true }
+        if order.status.isPastAcknowledgement, !(order.acknowledgementStatus?.isRejection ?? false) {
             return true
         }
         return record.effectiveActions.contains { action in
@@ -105,11 +105,10 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
             if case .acknowledge(let a) = action.request { return !a.isAccepted }
             return false
         }
-        if rejectedLocally || (order.acknowledgementStatus?.hasPrefix("rejected") ?? false)
-            || (order.exceptionState?.contains("order rejected") ?? false) {
+        if rejectedLocally || (order.acknowledgementStatus?.isRejection ?? false) || order.exceptionState == .orderRejected {
             return .merchant
         }
-        if order.exceptionState?.contains("manual canceled") ?? false { return .marketplace }
+        if order.exceptionState == .jetManualCanceledToCompleteState { return .marketplace }
         let progress = OrderProgress(record)
         if progress.orderedUnits > 0, progress.cancelledUnits >= progress.orderedUnits {
             return order.directedCancel || order.lines.contains(where: { $0.cancelRequested > 0 }) ? .directed : .merchant

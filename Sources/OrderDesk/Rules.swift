@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// What an operator may do to an order in each stage, and the exact request Jet gets for it. Pure: every
 /// function either refuses with an operator-facing error or returns the action to record and send.
@@ -97,8 +98,8 @@ public enum Rules {
     public static func approve(_ record: OrderRecord, _ ctx: Context) throws(DeskError) -> OrderAction {
         try require(.approve, record)
         let o = record.order
-        let ack = Acknowledgement(status: "accepted", altOrderID: o.altOrderID,
-                                  items: o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: "fulfillable") })
+        let ack = Acknowledgement(status: .accepted, altOrderID: o.altOrderID,
+                                  items: o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: .fulfillable) })
         return OrderAction(id: ctx.actionID, merchantOrderID: o.merchantOrderID, kind: .approve, request: .acknowledge(ack),
                            createdAt: ctx.now, by: ctx.by)
     }

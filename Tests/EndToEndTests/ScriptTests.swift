@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import JetAPI
 import JetSandbox
 import Testing

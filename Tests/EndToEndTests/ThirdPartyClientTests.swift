@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import JetSandbox
 import Testing
 import TestSupport

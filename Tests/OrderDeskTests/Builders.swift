@@ -1,11 +1,12 @@
 import Foundation
+import JetWords
 import OrderDesk
 
 /// Orders in every stage, built directly (no I/O).
 enum Build {
     static let t0 = Date(timeIntervalSince1970: 1_795_856_400)  // Sat 2026-11-28 09:00 UTC
 
-    static func order(status: String = "ready", lines: [(String, Int)] = [("MUG-RED", 2), ("TEA-50", 1)]) -> Order {
+    static func order(status: JetOrderStatus = .ready, lines: [(String, Int)] = [("MUG-RED", 2), ("TEA-50", 1)]) -> Order {
         Order(
             merchantOrderID: "2ab4c8b414124f0fa04072d615ec0610", referenceOrderID: "801234567890", status: status,
             placedAt: t0.addingTimeInterval(-600), readyAt: t0,
@@ -20,8 +21,8 @@ enum Build {
 
     static func shipped(_ o: Order) -> Order {
         var o = o
-        o.status = "complete"
-        o.acknowledgementStatus = "accepted"
+        o.status = .complete
+        o.acknowledgementStatus = .accepted
         o.shipments = [Shipment(altShipmentID: "S-1", tracking: "1Z999AA10123456784", carrier: "UPS", method: "UPS Ground", shippedAt: t0,
                                 items: o.lines.map { .init(sku: $0.sku, shipped: $0.quantity, cancelled: 0) })]
         return o
@@ -29,7 +30,7 @@ enum Build {
 
     static func withReturn(_ o: Order) -> Order {
         var o = shipped(o)
-        o.returns = [ReturnRequest(id: "ret-1", reference: "R-1", status: "created", requestedAt: t0.addingTimeInterval(3600),
+        o.returns = [ReturnRequest(id: "ret-1", reference: "R-1", status: .created, requestedAt: t0.addingTimeInterval(3600),
                                    lines: [.init(itemID: "item-0", sku: "MUG-RED", title: "Mug", reason: "Item arrived damaged - box intact",
                                                  quantity: 1, requested: Amounts(principal: Cents(1999), tax: Cents(140))),
                                            .init(itemID: "item-1", sku: "TEA-50", title: "Tea", reason: "Unwanted gift",
@@ -46,17 +47,17 @@ enum Build {
     /// A record in `stage`.
     static func record(_ stage: OrderStage) -> OrderRecord {
         switch stage {
-        case .held: return OrderRecord(order: order(status: "created"))
+        case .held: return OrderRecord(order: order(status: .created))
         case .new: return OrderRecord(order: order())
-        case .approved: return OrderRecord(order: order(status: "acknowledged"))
+        case .approved: return OrderRecord(order: order(status: .acknowledged))
         case .shipped: return OrderRecord(order: shipped(order()))
         case .cancelled:
-            var o = order(status: "complete")
-            o.acknowledgementStatus = "rejected - other"
-            o.exceptionState = "exception - order rejected"
+            var o = order(status: .complete)
+            o.acknowledgementStatus = .rejectedOther
+            o.exceptionState = .orderRejected
             return OrderRecord(order: o)
         case .cancelRequested:
-            var o = order(status: "acknowledged")
+            var o = order(status: .acknowledged)
             o.directedCancel = true
             o.lines[0].cancelRequested = 1
             return OrderRecord(order: o)

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import OrderDesk
 import Testing
 
@@ -192,7 +193,7 @@ import Testing
         withNote.notes.append(Note(at: Build.t0, by: "ada", text: "keep me"))
         withNote.actions.append(try Rules.approve(first, Build.context))
         var changed = o
-        changed.status = "acknowledged"
+        changed.status = .acknowledged
         let (merged, c2) = try #require(Merge.merge(changed, returns: [], into: withNote, at: Build.t0))
         #expect(c2 == [.statusChanged(from: "ready", to: "acknowledged")])
         #expect(merged.notes == withNote.notes)
@@ -205,9 +206,9 @@ import Testing
         let (r, changes) = try #require(Merge.merge(record.order, returns: [ret], into: record, at: Build.t0))
         #expect(changes == [.returnRequested])
         #expect(r.stage == .returnRequested)
-        var cancel = Build.order(status: "acknowledged")
+        var cancel = Build.order(status: .acknowledged)
         cancel.directedCancel = true
-        let (_, c) = try #require(Merge.merge(cancel, returns: [], into: OrderRecord(order: Build.order(status: "acknowledged")), at: Build.t0))
+        let (_, c) = try #require(Merge.merge(cancel, returns: [], into: OrderRecord(order: Build.order(status: .acknowledged)), at: Build.t0))
         #expect(c == [.cancelRequested])
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import OrderDesk
 import Testing
 
@@ -71,8 +72,8 @@ import Testing
     @Test func approvalAcceptsEveryItem() throws {
         let a = try Rules.approve(Build.record(.new), c)
         guard case .acknowledge(let ack) = a.request else { Issue.record("not an acknowledgement"); return }
-        #expect(ack.status == "accepted")
-        #expect(ack.items.map(\.status) == ["fulfillable", "fulfillable"])
+        #expect(ack.status.rawValue == "accepted")
+        #expect(ack.items.map(\.status.rawValue) == ["fulfillable", "fulfillable"])
         #expect(a.kind == .approve && a.by == "ada" && a.state == .queued)
     }
 
@@ -89,8 +90,8 @@ import Testing
             .shipFromLocationNotAvailable: ("rejected - ship from location not available", nil),
             .other: ("rejected - other", nil),
         ]
-        #expect(ack.status == expected[reason]!.0)
-        #expect(ack.items.first?.status == expected[reason]!.1)
+        #expect(ack.status.rawValue == expected[reason]!.0)
+        #expect(ack.items.first?.status.rawValue == expected[reason]!.1)
         var after = Build.record(.new)
         after.actions.append(a)
         #expect(after.stage == .cancelled)

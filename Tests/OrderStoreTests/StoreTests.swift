@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import OrderDesk
 import OrderStore
 import Testing
@@ -8,7 +9,7 @@ import TestSupport
 enum Sample {
     static let t0 = Date(timeIntervalSince1970: 1_795_856_400)
 
-    static func order(_ n: Int, status: String = "ready", buyer: String? = nil) -> Order {
+    static func order(_ n: Int, status: JetOrderStatus = .ready, buyer: String? = nil) -> Order {
         Order(
             merchantOrderID: String(format: "%08x", n) + "aaaabbbbccccddddeeeeffff",
             referenceOrderID: String(format: "80%010d", n),
@@ -21,7 +22,7 @@ enum Sample {
                               price: Amounts(principal: Cents(1000 + n)))])
     }
 
-    static func record(_ n: Int, status: String = "ready", buyer: String? = nil) -> OrderRecord {
+    static func record(_ n: Int, status: JetOrderStatus = .ready, buyer: String? = nil) -> OrderRecord {
         OrderRecord(order: order(n, status: status, buyer: buyer))
     }
 }
@@ -34,7 +35,7 @@ enum Sample {
     @Test func writesReadsListsAndFinds() throws {
         let dir = TemporaryDirectory()
         let store = try open(dir)
-        let records = (1...40).map { Sample.record($0, status: $0 % 4 == 0 ? "acknowledged" : "ready") }
+        let records = (1...40).map { Sample.record($0, status: $0 % 4 == 0 ? .acknowledged : .ready) }
         try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
         #expect(store.orderCount == 40)
         #expect(try store.record(records[3].id) == records[3])
@@ -77,7 +78,7 @@ enum Sample {
         let records = (1...10).map { Sample.record($0) }
         try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
         try store.update(records[0].id) { r throws(StoreError) in
-            r.order.status = "acknowledged"
+            r.order.status = .acknowledged
             r.notes.append(Note(at: Sample.t0, by: "ada", text: "rush"))
         }
         #expect(store.find("rush").count == 1)

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 import JetSandbox
 
 #if canImport(Glibc)

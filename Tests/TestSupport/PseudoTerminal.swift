@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JetWords
 import JetAPI
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// `{ "name", "phone_number" }`.
 public struct JetPerson: Codable, Sendable, Hashable {

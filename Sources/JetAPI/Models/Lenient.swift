@@ -1,4 +1,5 @@
 import Foundation
+import JetWords
 
 /// Reading Jet's JSON tolerantly: an optional field that is missing, null or of the wrong type becomes nil
 /// instead of failing the whole order; ids that arrive as numbers become strings; numbers that arrive as
@@ -79,29 +80,4 @@ struct AnyKey: CodingKey {
     init(_ s: String) { stringValue = s }
     init?(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { return nil }
-}
-
-/// A word from one of Jet's vocabularies. Words Jet added later are kept as `.unknown("…")` rather than
-/// failing to decode; comparison with the known words ignores case.
-public protocol JetVocabulary: Codable, Sendable, Hashable, CustomStringConvertible {
-    static var known: [Self] { get }
-    static func unknown(_ raw: String) -> Self
-    var rawValue: String { get }
-}
-
-extension JetVocabulary {
-    public init(rawValue: String) {
-        self = Self.known.first { $0.rawValue.caseInsensitiveCompare(rawValue) == .orderedSame } ?? .unknown(rawValue)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
 }

@@ -53,7 +53,7 @@ enum CancelCommand: ShellCommand {
             let limit = await ctx.desk.settings.cancelRateLimit
             let after = rates.week.afterOneMoreCancel(receivedAt: s.receivedAt, now: await ctx.desk.now)
             let over = after.percent > limit ? ", over \(formatPercent(limit))" : ""
-            let status: String = if case .acknowledge(let a) = preview.request { a.status } else { "" }
+            let status: String = if case .acknowledge(let a) = preview.request { "\(a.status)" } else { "" }
             question = "Cancel order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.rawValue ?? "other") (Jet: \(status))? "
                 + "7-day cancellation rate \(rates.week.formatted) → \(after.formatted)\(over)."
         }

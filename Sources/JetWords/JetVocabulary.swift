@@ -1,4 +1,32 @@
+// JetWords: the words of Jet's protocol (order, acknowledgement, exception, return and refund statuses), one
+// definition shared by the domain (OrderDesk), the wire client (JetAPI) and the sandbox (JetSandbox). It owns
+// no rules and no I/O; what a word means for an order is OrderDesk's business.
 import Foundation
+
+/// A word from one of Jet's vocabularies. Words Jet added later are kept as `.unknown("…")` rather than
+/// failing to decode; comparison with the known words ignores case.
+public protocol JetVocabulary: Codable, Sendable, Hashable, CustomStringConvertible {
+    static var known: [Self] { get }
+    static func unknown(_ raw: String) -> Self
+    var rawValue: String { get }
+}
+
+extension JetVocabulary {
+    public init(rawValue: String) {
+        self = Self.known.first { $0.rawValue.caseInsensitiveCompare(rawValue) == .orderedSame } ?? .unknown(rawValue)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+}
 
 /// `created`, `ready`, `acknowledged`, `inprogress`, `complete`.
 public enum JetOrderStatus: JetVocabulary {
