@@ -53,7 +53,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "DeskEngine", dependencies: ["OrderDesk", "OrderStore"], swiftSettings: swiftSettings),
+        .target(name: "DeskEngine", dependencies: ["OrderDesk"], swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CEditLine",
             pkgConfig: "libedit",
@@ -61,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "Shell",
-            dependencies: ["OrderDesk", "OrderStore", "DeskEngine", "CEditLine"],
+            dependencies: ["OrderDesk", "DeskEngine", "CEditLine"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,6 +1,5 @@
 import Foundation
 import OrderDesk
-import OrderStore
 
 extension Desk {
     /// Sends queued actions to Jet, oldest first and in order per order; different orders go in parallel.
@@ -22,30 +21,32 @@ extension Desk {
             (orders?.contains(e.action.merchantOrderID) ?? true) && (force || ids != nil || (e.nextAttempt ?? .distantPast) <= t)
         }
         guard !wanted.isEmpty else { return [] }
-        if store.dryRun { return dryRunDelivery(wanted) }
-        // Another session delivering this store's outbox usually finishes in moments: wait for it a while.
-        var started = store.beginSending()
-        for _ in 0..<500 where !started {
-            try? await Task.sleep(for: .milliseconds(20))
-            started = store.beginSending()
+        if isDryRun { return dryRunDelivery(wanted) }
+        // Another process delivering this store's outbox usually finishes in moments: wait for it a while.
+        let lock = store.sendLock
+        switch await lock.acquire(holder: "\(operatorName)'s jom", timeout: sendLockTimeout) {
+        case .acquired: break
+        case .busy(let holder):
+            return wanted.map {
+                outcome($0.action, .queued(reason: "the outbox is being sent by \(holder); it goes at the next download"))
+            }
         }
-        guard started else {
-            return wanted.map { outcome($0.action, .queued(reason: "another jom session kept the outbox busy; it will be sent at the next download")) }
+        defer { lock.release() }
+        // Another process may have delivered some of these while we waited.
+        do {
+            try store.refresh()
+        } catch {
+            return wanted.map { outcome($0.action, .queued(reason: "the store could not be read again: \(error.summary)")) }
         }
-        // Another session may have delivered some of these while we waited.
-        try? store.refresh()
         let stillPending = Set(store.pendingActions.map(\.action.id))
         let entries = wanted.filter { stillPending.contains($0.action.id) }
-        guard !entries.isEmpty else { store.endSending(); return [] }
-        defer { store.endSending() }
+        guard !entries.isEmpty else { return [] }
 
         let m: any Marketplace
         do {
             m = try await market()
         } catch {
-            var out: [DeliveryOutcome] = []
-            for e in entries { out.append(recordAttempt(e, error.summary)) }
-            return out
+            return entries.map { recordAttempt($0, error.summary) }
         }
         var groups: [[OutboxEntry]] = []
         var slot: [String: Int] = [:]
@@ -86,22 +87,28 @@ extension Desk {
         guard !delivered.isEmpty, delivered.count <= 20 else { return }
         var fetched: [(Order, [ReturnRequest])] = []
         for id in Set(delivered.map(\.action.merchantOrderID)).sorted() {
+            // Only a courtesy: an order that cannot be fetched now is fetched by the next download.
             guard let order = try? await m.order(id) else { continue }
             var returns: [ReturnRequest] = []
             for a in delivered where a.action.merchantOrderID == id {
+                // The same: the next download reads the return's state.
                 if case .completeReturn(let c) = a.action.request, let r = try? await m.returnRequest(c.returnID) { returns.append(r) }
             }
             fetched.append((order, returns))
         }
         let t = now
-        try? store.withLock { () throws(StoreError) in
-            var changed: [OrderRecord] = []
-            for (order, returns) in fetched {
-                guard let existing = try store.record(order.merchantOrderID),
-                      let (record, _) = Merge.merge(order, returns: returns, into: existing, at: t) else { continue }
-                changed.append(record)
+        do {
+            try store.transaction { () throws(StoreError) in
+                var changed: [OrderRecord] = []
+                for (order, returns) in fetched {
+                    guard let existing = try store.record(order.merchantOrderID),
+                          let (record, _) = Merge.merge(order, returns: returns, into: existing, at: t) else { continue }
+                    changed.append(record)
+                }
+                try store.save(changed, new: [])
             }
-            try store.write(changed)
+        } catch {
+            warn("Jet's new status of \(fetched.count == 1 ? "the order" : "\(fetched.count) orders") could not be saved: \(error.summary); the next download fetches it again")
         }
     }
 
@@ -126,22 +133,25 @@ extension Desk {
         let firstTryHere = freshActions.remove(a.id) != nil && entry.attempts == 0
         if !firstTryHere {
             do {
-                if try await m.isApplied(a.request, for: a.merchantOrderID) { return recordDelivered(a, m) }
+                if try await m.isApplied(a.request, for: a.merchantOrderID) { return recordDelivered(a) }
             } catch {
                 return recordAttempt(entry, "could not check with Jet whether it already arrived: \(error.summary)")
             }
         }
         do {
             try await m.send(a.request, for: a.merchantOrderID)
-            return recordDelivered(a, m)
+            return recordDelivered(a)
         } catch {
             switch error.kind {
-            case .refused:
-                // A refusal can mean an earlier attempt already did it (its answer was lost).
-                if (try? await m.isApplied(a.request, for: a.merchantOrderID)) == true { return recordDelivered(a, m) }
-                return recordRefused(a, error.message)
-            case .uncertain:
-                if (try? await m.isApplied(a.request, for: a.merchantOrderID)) == true { return recordDelivered(a, m) }
+            case .refused, .uncertain:
+                // A refusal can mean an earlier attempt already did it (its answer was lost); an uncertain
+                // answer may have been applied. Jet's own state tells.
+                do {
+                    if try await m.isApplied(a.request, for: a.merchantOrderID) { return recordDelivered(a) }
+                } catch let check {
+                    return recordAttempt(entry, "\(error.summary); checking with Jet failed too: \(check.summary)")
+                }
+                if case .refused = error.kind { return recordRefused(a, error.message) }
                 return recordAttempt(entry, error.summary)
             case .unreachable, .badResponse, .unauthorized:
                 return recordAttempt(entry, error.summary)
@@ -149,19 +159,19 @@ extension Desk {
         }
     }
 
-    private func recordDelivered(_ a: OrderAction, _ m: any Marketplace) -> DeliveryOutcome {
+    private func recordDelivered(_ a: OrderAction) -> DeliveryOutcome {
         let at = now
         do {
-            try store.withLock { () throws(StoreError) in
+            try store.transaction { () throws(StoreError) in
                 try store.markDelivered(a, at: at)
                 if var r = try store.record(a.merchantOrderID), r.setState(.delivered(at: at), ofAction: a.id) {
                     r.history.append(HistoryEvent(at: at, by: "jet", event: "Jet confirmed: \(Self.describeAction(a))", actionID: a.id))
-                    try store.write([r])
+                    try store.save([r], new: [])
                 }
             }
         } catch {
-            // Jet has it; the outbox says so or will find out by checking Jet at the next attempt.
-            return outcome(a, .delivered)
+            // Jet has it. The outbox still says queued, so the next attempt asks Jet first and finds it there.
+            warn("\(a.kind.rawValue) \(reference(a)) reached Jet, but recording that failed: \(error.summary); the next attempt finds it at Jet and records it")
         }
         if case .ship = a.request { refetchLater.insert(a.merchantOrderID) }
         return outcome(a, .delivered)
@@ -169,21 +179,29 @@ extension Desk {
 
     private func recordRefused(_ a: OrderAction, _ reason: String) -> DeliveryOutcome {
         let at = now
-        try? store.withLock { () throws(StoreError) in
-            try store.markRefused(a, at: at, reason: reason)
-            if var r = try store.record(a.merchantOrderID), r.setState(.refused(at: at, reason: reason), ofAction: a.id) {
-                r.history.append(HistoryEvent(at: at, by: "jet", event: "Jet refused \(a.kind.rawValue): \(reason)", actionID: a.id))
-                try store.write([r])
+        do {
+            try store.transaction { () throws(StoreError) in
+                try store.markRefused(a, at: at, reason: reason)
+                if var r = try store.record(a.merchantOrderID), r.setState(.refused(at: at, reason: reason), ofAction: a.id) {
+                    r.history.append(HistoryEvent(at: at, by: "jet", event: "Jet refused \(a.kind.rawValue): \(reason)", actionID: a.id))
+                    try store.save([r], new: [])
+                }
             }
+        } catch {
+            warn("Jet refused \(a.kind.rawValue) \(reference(a)), and recording the refusal failed: \(error.summary); it stays queued and is checked again")
         }
         return outcome(a, .refused(reason: reason))
     }
 
     private func recordAttempt(_ e: OutboxEntry, _ reason: String) -> DeliveryOutcome {
         let at = now
-        let wait = min(900, 5 * pow(2, Double(e.attempts))) * Double.random(in: 0.8...1.2)
-        try? store.withLock { () throws(StoreError) in
-            try store.noteAttempt(e.action, at: at, error: reason, next: at.addingTimeInterval(wait))
+        let wait = min(900, 5 * pow(2, Double(min(e.attempts, 20)))) * Double.random(in: 0.8...1.2)
+        do {
+            try store.transaction { () throws(StoreError) in
+                try store.noteAttempt(e.action, at: at, error: reason, next: at.addingTimeInterval(wait))
+            }
+        } catch {
+            warn("the failed attempt to send \(e.action.kind.rawValue) \(reference(e.action)) could not be noted: \(error.summary)")
         }
         return outcome(e.action, .queued(reason: reason))
     }
@@ -193,20 +211,28 @@ extension Desk {
         for e in entries {
             let a = e.action
             let call = describe(a.request, a.merchantOrderID)
-            try? store.withLock { () throws(StoreError) in
-                try store.markDelivered(a, at: now)
-                if var r = try store.record(a.merchantOrderID), r.setState(.delivered(at: now), ofAction: a.id) {
-                    try store.write([r])
+            do {
+                // The dry run's repository keeps this in memory, so later lines see the action as sent.
+                try store.transaction { () throws(StoreError) in
+                    try store.markDelivered(a, at: now)
+                    if var r = try store.record(a.merchantOrderID), r.setState(.delivered(at: now), ofAction: a.id) {
+                        try store.save([r], new: [])
+                    }
                 }
+            } catch {
+                warn("dry run: \(error.summary)")
             }
             out.append(outcome(a, .wouldSend(call: call)))
         }
         return out
     }
 
+    func reference(_ a: OrderAction) -> String {
+        store.summary(of: a.merchantOrderID)?.referenceOrderID ?? a.merchantOrderID
+    }
+
     func outcome(_ a: OrderAction, _ result: DeliveryOutcome.Result) -> DeliveryOutcome {
-        let ref = store.summary(of: a.merchantOrderID)?.referenceOrderID ?? a.merchantOrderID
-        return DeliveryOutcome(action: a, reference: ref, result: result)
+        DeliveryOutcome(action: a, reference: reference(a), result: result)
     }
 
     /// Sends what is due for a retry (their backoff ran out).

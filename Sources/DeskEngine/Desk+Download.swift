@@ -1,6 +1,5 @@
 import Foundation
 import OrderDesk
-import OrderStore
 
 extension Desk {
     /// Downloads from Jet: ready orders, directed cancels, return requests, and the current state of orders
@@ -8,10 +7,15 @@ extension Desk {
     /// touching notes or actions not yet sent; downloading the same thing twice changes nothing.
     public func download() async throws(MarketplaceError) -> DownloadReport {
         var report = DownloadReport()
-        if store.dryRun {
+        if isDryRun {
             throw MarketplaceError(.unreachable, call: "download", message: "a dry run does not contact Jet (it would GET /orders/ready, /orders/directedCancel, /returns/created …)")
         }
-        var status = store.loadDownloadStatus()
+        var status: DownloadStatus
+        do {
+            status = try store.loadDownloadStatus()
+        } catch {
+            throw MarketplaceError(.badResponse, call: "download", message: "\(error.summary) (\(error.remedy ?? ""))")
+        }
         status.lastAttempt = now
         do {
             let m = try await market()
@@ -34,23 +38,36 @@ extension Desk {
             status.lastSuccess = now
             status.lastError = nil
             status.lastSummary = report.sentence
-            try? store.saveDownloadStatus(status)
+            saveStatus(status)
             return report
         } catch let error as MarketplaceError {
             status.lastError = error.summary
-            try? store.saveDownloadStatus(status)
+            saveStatus(status)
             throw error
+        } catch let error as any OperatorFacingError {
+            status.lastError = error.summary
+            saveStatus(status)
+            throw MarketplaceError(.badResponse, call: "download", message: error.summary)
         } catch {
             status.lastError = "\(error)"
-            try? store.saveDownloadStatus(status)
+            saveStatus(status)
             throw MarketplaceError(.badResponse, call: "download", message: "\(error)")
+        }
+    }
+
+    /// Records how the download went; a failure to record it is shown, and changes nothing else.
+    private func saveStatus(_ status: DownloadStatus) {
+        do {
+            try store.saveDownloadStatus(status)
+        } catch {
+            warn("when this download ran could not be recorded: \(error.summary)")
         }
     }
 
     /// Folds a download into the store, in one locked write.
     func merge(_ result: DownloadResult, into report: inout DownloadReport) throws {
         let t = now
-        try store.withLock { () throws(StoreError) in
+        try store.transaction { () throws(StoreError) in
             var changed: [OrderRecord] = []
             var new: [String] = []
             var seen = Set<String>()
@@ -77,7 +94,7 @@ extension Desk {
                 fold(existing.order, existing)
             }
             report.changedOrders = changed.count
-            try store.write(changed, new: new)
+            try store.save(changed, new: new)
         }
     }
 }

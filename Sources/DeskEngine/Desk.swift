@@ -1,17 +1,27 @@
+// DeskEngine: the desk at work. It owns how an operator's action becomes a durable outbox entry and reaches
+// Jet exactly once, how downloads are merged, and what the shell may ask of the store. It speaks to the
+// store only through the OrderRepository port and to Jet only through the Marketplace port: it must not know
+// files, HTTP, or the terminal.
 import Foundation
 import OrderDesk
-import OrderStore
 
-/// The order desk at work: the rules, the store, the outbox and the marketplace together. Every operator
+/// The order desk at work: the rules, the repository, the outbox and the marketplace together. Every operator
 /// action goes through here: checked by the rules, recorded in the outbox and the order's file, then sent.
 public actor Desk {
-    public let store: OrderStore
+    let store: any OrderRepository
     public private(set) var settings: Settings
     public let operatorName: String
     let clock: WallClock
+    /// A rehearsal (`--dry-run`): the repository is an overlay that keeps changes in memory, and deliveries
+    /// say what they would send instead of sending it.
+    public let isDryRun: Bool
     let marketplaceProvider: @Sendable () async throws -> any Marketplace
     let describe: @Sendable (MarketplaceRequest, String) -> String
+    /// How long to wait for another process delivering this store's outbox.
+    let sendLockTimeout: Duration
     private var marketplace: (any Marketplace)?
+    /// Problems that did not fail a command but must be shown (a write that failed after Jet confirmed).
+    var warnings: [String] = []
     /// Actions committed by this desk and not yet tried: the first try sends without asking Jet first.
     var freshActions = Set<String>()
     /// Orders to fetch again after a shipment, so their Jet status is current.
@@ -22,22 +32,32 @@ public actor Desk {
     /// - Parameters:
     ///   - marketplace: makes the marketplace on first use (so a session that only reads never starts one).
     ///   - describe: the call a request becomes, for `--dry-run`.
-    public init(store: OrderStore, operatorName: String, clock: WallClock = .system,
+    public init(repository: any OrderRepository, operatorName: String, clock: WallClock = .system, dryRun: Bool = false,
+                sendLockTimeout: Duration = .seconds(10),
                 marketplace: @escaping @Sendable () async throws -> any Marketplace,
                 describe: @escaping @Sendable (MarketplaceRequest, String) -> String) throws(StoreError) {
-        self.store = store
-        self.settings = try store.loadSettings()
+        self.store = repository
+        self.settings = try repository.loadSettings()
         self.operatorName = operatorName
         self.clock = clock
+        self.isDryRun = dryRun
+        self.sendLockTimeout = sendLockTimeout
         self.marketplaceProvider = marketplace
         self.describe = describe
     }
 
     public var now: Date { clock.now }
-    public var storePath: String { store.path }
-    public var invoicesPath: String { store.invoicesPath }
+    /// The store's directory (or `memory`), for `status` and messages.
+    public var storePath: String { store.location }
     public var orderCount: Int { store.orderCount }
-    public var isDryRun: Bool { store.dryRun }
+
+    /// Problems since the last call that did not fail a command but must be shown.
+    public func takeWarnings() -> [String] {
+        defer { warnings = [] }
+        return warnings
+    }
+
+    func warn(_ text: String) { warnings.append(text) }
 
     func market() async throws(MarketplaceError) -> any Marketplace {
         if let marketplace { return marketplace }
@@ -64,12 +84,13 @@ public actor Desk {
     @discardableResult
     public func refresh() throws(StoreError) -> Bool {
         let changed = try store.refresh()
-        if !store.dryRun { settings = try store.loadSettings() }
+        settings = try store.loadSettings()
         return changed
     }
 
     public func list(_ filter: OrderFilter) -> [OrderSummary] {
-        sorted(store.summaries(filter, now: now, settings: settings))
+        let t = now, s = settings
+        return sorted(store.summaries(in: filter.stages).filter { filter.matches($0, now: t, settings: s) })
     }
 
     public func find(_ text: String) -> [OrderSummary] {
@@ -93,26 +114,60 @@ public actor Desk {
         }.map(\.order)
     }
 
+    /// Orders whose ids start with `prefix`; the exact match alone when one id is exactly `prefix`.
+    func candidates(_ prefix: String, limit: Int) -> [OrderSummary] {
+        let found = store.matching(prefix: prefix, limit: limit)
+        let p = prefix.lowercased()
+        if let exact = found.first(where: { $0.referenceOrderID.lowercased() == p || $0.merchantOrderID.lowercased() == p }) {
+            return [exact]
+        }
+        return found
+    }
+
+    /// Which order a word names.
+    public enum Resolution: Sendable {
+        case one(OrderSummary)
+        case none
+        /// Several orders: the first few (sorted) and whether there are more than those.
+        case several([OrderSummary], more: Bool)
+    }
+
+    /// The orders `prefix` names as the start of a reference or merchant order id.
+    public func lookUp(_ prefix: String) -> Resolution {
+        let p = prefix.trimmingCharacters(in: .whitespaces)
+        guard !p.isEmpty else { return .none }
+        let shown = 10
+        // Ask for one more than is shown, to know whether there are more.
+        let found = candidates(p, limit: shown + 1)
+        switch found.count {
+        case 0: return .none
+        case 1: return .one(found[0])
+        default:
+            let sorted = found.sorted { $0.referenceOrderID < $1.referenceOrderID }
+            return .several(Array(sorted.prefix(shown)), more: found.count > shown)
+        }
+    }
+
     /// The one order `prefix` names: an unambiguous prefix of its reference or merchant order id.
     public func resolve(_ prefix: String) throws(DeskError) -> OrderSummary {
         let p = prefix.trimmingCharacters(in: .whitespaces)
         guard !p.isEmpty else { throw DeskError("no order given", remedy: "give an order id, or `open` one first") }
-        let found = store.resolve(p, limit: 12)
-        switch found.count {
-        case 1: return found[0]
-        case 0:
+        switch lookUp(p) {
+        case .one(let s): return s
+        case .none:
             throw DeskError("no order matches \"\(p)\"", remedy: "`find \(p)` searches every field; `download` fetches new orders")
-        default:
-            let list = found.sorted { $0.referenceOrderID < $1.referenceOrderID }.prefix(10)
-                .map { "\($0.referenceOrderID) (\($0.buyer), \($0.stage.label))" }.joined(separator: ", ")
-            throw DeskError("\"\(p)\" matches \(found.count == 12 ? "12 or more" : String(found.count)) orders: \(list)",
+        case .several(let list, let more):
+            let names = list.map { "\($0.referenceOrderID) (\($0.buyer), \($0.stage.label))" }.joined(separator: ", ")
+            throw DeskError("\"\(p)\" matches \(more ? "more than \(list.count)" : String(list.count)) orders: \(names)",
                             remedy: "type more of the id")
         }
     }
 
-    /// Order ids for completion: reference ids starting with `prefix` (merchant ids when no reference id matches).
-    public func completeIDs(_ prefix: String, limit: Int = 200) -> [String] {
-        let found = store.resolve(prefix, limit: limit)
+    /// Order ids for completion: reference ids starting with `prefix` (merchant ids when no reference id matches),
+    /// only of orders in `stages` when given.
+    public func completeIDs(_ prefix: String, stages: Set<OrderStage>? = nil, limit: Int = 200) -> [String] {
+        var found = store.matching(prefix: prefix, limit: limit)
+        if let stages { found = found.filter { stages.contains($0.stage) } }
         let refs = found.map(\.referenceOrderID).filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
         return (refs.isEmpty ? found.map(\.merchantOrderID) : refs).sorted()
     }
@@ -128,7 +183,7 @@ public actor Desk {
     /// The full record of an order.
     public func record(_ id: String) throws(StoreError) -> OrderRecord {
         guard let r = try store.record(id) else {
-            throw StoreError("order \(id) is listed in the index of \(store.path) but its file \(store.filePath(for: id)) is missing",
+            throw StoreError("order \(id) is listed in the index of \(store.location) but the order itself is missing",
                              remedy: "run `download` to fetch it from Jet again")
         }
         return r
@@ -137,7 +192,7 @@ public actor Desk {
     public var pendingActions: [OutboxEntry] { store.pendingActions }
     public var refusals: [Refusal] { store.refusals }
 
-    public var downloadStatus: DownloadStatus { store.loadDownloadStatus() }
+    public func downloadStatus() throws(StoreError) -> DownloadStatus { try store.loadDownloadStatus() }
 
     /// Counts for the prompt: due soon, late, unsent, stale download.
     public func urgency() -> Urgency {
@@ -152,7 +207,13 @@ public actor Desk {
             }
         }
         u.unsent = store.pendingActions.count
-        let status = store.loadDownloadStatus()
+        let status: DownloadStatus
+        do {
+            status = try store.loadDownloadStatus()
+        } catch {
+            u.problem = error.summary
+            return u
+        }
         u.lastGoodDownload = status.lastSuccess
         if settings.downloadInterval > 0 {
             if let last = status.lastSuccess {
@@ -198,7 +259,7 @@ public actor Desk {
     /// Records actions: the rules run again on each order as it is now on disk (another session may have
     /// changed it), then the actions go to the outbox (synced) and into the orders' files. Nothing is sent yet.
     public func commit(_ ids: [String], _ build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction) throws -> [OrderAction] {
-        try store.withLock { () throws(StoreError) -> Result<[OrderAction], DeskError> in
+        try store.transaction { () throws(StoreError) -> Result<[OrderAction], DeskError> in
             var actions: [OrderAction] = []
             var records: [OrderRecord] = []
             for id in ids {
@@ -215,7 +276,7 @@ public actor Desk {
                 records.append(r)
             }
             try store.queue(actions)
-            try store.write(records)
+            try store.save(records, new: [])
             freshActions.formUnion(actions.map(\.id))
             return .success(actions)
         }.get()
@@ -223,12 +284,12 @@ public actor Desk {
 
     /// Appends a note (never edited or deleted).
     public func note(_ id: String, _ text: String) throws -> Note {
-        try store.withLock { () throws(StoreError) -> Result<Note, DeskError> in
+        try store.transaction { () throws(StoreError) -> Result<Note, DeskError> in
             guard var r = try store.record(id) else { throw StoreError("order \(id) is not in the store") }
             let note: Note
             do throws(DeskError) { note = try Rules.note(r, text: text, context()) } catch { return .failure(error) }
             r.notes.append(note)
-            try store.write([r])
+            try store.save([r], new: [])
             return .success(note)
         }.get()
     }

@@ -54,6 +54,8 @@ public struct Urgency: Sendable, Equatable {
     /// The last good download is older than twice the interval (or there never was one).
     public var staleDownload = false
     public var lastGoodDownload: Date?
+    /// A store file the prompt depends on cannot be read (`status` says which).
+    public var problem: String?
 
     public init() {}
 }

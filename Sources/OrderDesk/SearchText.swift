@@ -25,4 +25,18 @@ public enum SearchText {
             return lower.isEmpty || !seen.insert(lower).inserted ? nil : lower
         }
     }
+
+    /// Separates the fields of a search text; no needle contains it, so a match never spans two fields.
+    public static let separator: Character = "\u{1F}"
+
+    /// The searchable fields of `record` as one text: lower-cased, joined by ``separator``.
+    public static func joined(_ record: OrderRecord) -> String {
+        fields(of: record).map { $0.contains(separator) ? $0.replacingOccurrences(of: String(separator), with: " ") : $0 }
+            .joined(separator: String(separator))
+    }
+
+    /// Whether `needle` (lower-cased) occurs within one field of a ``joined(_:)`` text.
+    public static func matches(_ search: String, _ needle: String) -> Bool {
+        !needle.isEmpty && !needle.contains(separator) && search.contains(needle)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderDesk
 
 #if canImport(Glibc)
 import Glibc

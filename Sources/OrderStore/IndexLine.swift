@@ -10,13 +10,8 @@ import OrderDesk
 /// is every searchable field in lower case, separated by U+001F. The fields that filters need come first, so
 /// a scan reads only what it needs.
 enum IndexLine {
-    static let separator: Character = "\u{1F}"
-
     /// The search text of `record`: its searchable fields, lower-cased, joined by U+001F.
-    static func searchText(_ record: OrderRecord) -> String {
-        SearchText.fields(of: record).map { $0.contains(separator) ? $0.replacingOccurrences(of: String(separator), with: " ") : $0 }
-            .joined(separator: String(separator))
-    }
+    static func searchText(_ record: OrderRecord) -> String { SearchText.joined(record) }
 
     static func encode(_ s: OrderSummary, search: String) -> [UInt8] {
         var out: [UInt8] = []

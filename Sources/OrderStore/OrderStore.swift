@@ -12,23 +12,21 @@ import OrderDesk
 ///     outbox.jsonl        actions for Jet: queued, then delivered or refused
 ///     history             the shell's command history (libedit's format)
 ///     lock                taken briefly by every write, so two sessions can share the store
+///     send.lock           held by the process delivering the outbox (it writes its name there)
 ///
-/// Every write is atomic and durable. Not thread-safe: one owner per process (the desk).
-public final class OrderStore {
+/// Every write is atomic and durable. Not thread-safe: one owner per process (the desk). The desk's
+/// ``OrderRepository``; it knows nothing of Jet or of the shell.
+public final class OrderStore: OrderRepository {
     public static let format = 1
 
     public let path: String
-    /// In a dry run every change stays in memory: nothing on disk changes.
-    public let dryRun: Bool
+    /// Opened only to read (a dry run lays an overlay over it): nothing is created or repaired.
+    public let readOnly: Bool
     let index: OrderIndex
     let files: OrderFiles
     let outbox: OutboxJournal
     let lock: FileLock
-    let sendLock: FileLock
-    private var overlay: [String: OrderRecord] = [:]
-    private var overlayOutbox: [String: OutboxEntry] = [:]
-    private var overlayOrder: [String] = []
-    private var overlaySettings: Settings?
+    public let sendLock: any SendLock
     private var settingsCache: (stamp: FileIO.Stamp, settings: Settings)?
 
     public var historyPath: String { path + "/history" }
@@ -39,50 +37,56 @@ public final class OrderStore {
 
     /// Opens (creating when new) the store at `path`. Repairs what a crash left behind: pending index lines are
     /// rebuilt from order files, a missing or damaged index is rebuilt, actions in the outbox that an order file
-    /// does not show yet are written into it. `progress` hears about long repairs.
-    public init(path: String, dryRun: Bool = false, progress: (String) -> Void = { _ in }) throws(StoreError) {
+    /// does not show yet are written into it. `progress` hears about long repairs. `readOnly` opens an existing
+    /// store without creating or repairing anything (for a dry run).
+    public init(path: String, readOnly: Bool = false, progress: (String) -> Void = { _ in }) throws(StoreError) {
         var p = path
         while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
         self.path = p
-        self.dryRun = dryRun
+        self.readOnly = readOnly
         self.index = OrderIndex(basePath: p + "/index.jsonl", logPath: p + "/index-log.jsonl")
         self.files = OrderFiles(root: p + "/orders")
         self.outbox = OutboxJournal(path: p + "/outbox.jsonl")
         self.lock = FileLock(path: p + "/lock")
-        self.sendLock = FileLock(path: p + "/send.lock")
+        self.sendLock = FileSendLock(path: p + "/send.lock")
         try prepareDirectory()
-        try lock.withLock { () throws(StoreError) in
-            do throws(StoreError) {
-                try index.load()
-            } catch {
-                if FileIO.stamp(index.basePath) != .missing || !files.allPaths().isEmpty {
-                    progress("the order index needs rebuilding (\(error.summary)); reading the order files…")
-                }
-                try rebuildIndex(progress: progress)
-            }
+        if readOnly {
+            try openIndex(progress: progress)
             try outbox.refresh()
-            if !dryRun {
-                try recoverPending()
-                try reconcileOutbox()
+            return
+        }
+        try lock.withLock { () throws(StoreError) in
+            try openIndex(progress: progress)
+            try outbox.refresh()
+            try recoverPending()
+            try reconcileOutbox()
+        }
+    }
+
+    private func openIndex(progress: (String) -> Void) throws(StoreError) {
+        do throws(StoreError) {
+            try index.load()
+        } catch {
+            if FileIO.stamp(index.basePath) != .missing || !files.allPaths().isEmpty {
+                progress("the order index needs rebuilding (\(error.summary)); reading the order files…")
             }
+            try rebuildIndex(progress: progress)
         }
     }
 
     private func prepareDirectory() throws(StoreError) {
         var st = stat()
         if stat(path, &st) != 0 {
-            guard !dryRun else { throw StoreError("there is no store at \(path) to run against", remedy: "run once without --dry-run to create it") }
+            guard !readOnly else { throw StoreError("there is no store at \(path) to run against", remedy: "run once without --dry-run to create it") }
             try makeDirectories(path)
-        } else if st.st_mode & 0o077 != 0 && !dryRun {
+        } else if st.st_mode & 0o077 != 0 && !readOnly {
             chmod(path, 0o700)
         }
-        let marker = path + "/store.json"
-        if let data = try FileIO.read(marker) {
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let format = object["jom-store"] as? Int else {
-                throw .damaged(marker, "it is not a store marker")
-            }
-            guard format <= Self.format else {
-                throw StoreError("the store \(path) was written by a newer jom (format \(format); this jom reads \(Self.format))",
+        let marker = markerPath
+        if FileIO.stamp(marker) != .missing {
+            let m = try readMarker()
+            guard m.format <= Self.format else {
+                throw StoreError("the store \(path) was written by a newer jom (format \(m.format); this jom reads \(Self.format))",
                                  remedy: "use the newer jom for this store")
             }
         } else {
@@ -92,11 +96,10 @@ public final class OrderStore {
                 throw StoreError("\(path) is not a jom store (it has no store.json) and is not empty",
                                  remedy: "choose an empty or new directory with --store")
             }
-            guard !dryRun else { return }
-            let stamp = JSONEncoderHelpers.isoString(Date())
-            try FileIO.atomicWrite(Data((#"{"jom-store":\#(Self.format),"created":"\#(stamp)"}"# + "\n").utf8), to: marker)
+            guard !readOnly else { return }
+            try writeMarker(StoreMarker(format: Self.format, created: ISO8601DateFormatter().string(from: Date()), marketplace: nil))
         }
-        if !dryRun { try FileIO.makeDirectory(files.root) }
+        if !readOnly { try FileIO.makeDirectory(files.root) }
     }
 
     private func makeDirectories(_ p: String) throws(StoreError) {
@@ -115,10 +118,11 @@ public final class OrderStore {
         return changed
     }
 
+    public var location: String { path }
+
     /// One order, read from its file.
     public func record(_ id: String) throws(StoreError) -> OrderRecord? {
-        if let r = overlay[id] { return r }
-        return try files.read(id)
+        try files.read(id)
     }
 
     /// Where an order's file is.
@@ -126,8 +130,8 @@ public final class OrderStore {
 
     public var orderCount: Int { index.count }
 
-    public func summaries(_ filter: OrderFilter, now: Date, settings: Settings) -> [OrderSummary] {
-        index.summaries(in: filter.stages).filter { filter.matches($0, now: now, settings: settings) }
+    public func summaries(in stages: Set<OrderStage>?) -> [OrderSummary] {
+        index.summaries(in: stages)
     }
 
     public func active() -> [OrderSummary] { index.active() }
@@ -138,13 +142,8 @@ public final class OrderStore {
 
     public func summary(of id: String) -> OrderSummary? { index.summary(of: id) }
 
-    /// Orders whose reference or merchant id starts with `prefix`; an exact id match alone when there is one.
-    public func resolve(_ prefix: String, limit: Int = 20) -> [OrderSummary] {
-        let found = index.matching(prefix, limit: limit)
-        if let exact = found.first(where: { $0.referenceOrderID.lowercased() == prefix.lowercased() || $0.merchantOrderID.lowercased() == prefix.lowercased() }) {
-            return [exact]
-        }
-        return found
+    public func matching(prefix: String, limit: Int) -> [OrderSummary] {
+        index.matching(prefix, limit: limit)
     }
 
     /// Builds the id directory and the find filter now (a session does this in the background after its first prompt).
@@ -156,25 +155,24 @@ public final class OrderStore {
     // MARK: writing
 
     /// Runs `body` holding the store's lock, after picking up other sessions' changes.
-    public func withLock<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try lock.withLock { () throws(StoreError) -> T in
             try refresh()
             return try body()
         }
     }
 
-    /// Writes these orders (call inside `withLock`). Few orders: each file synced; many: one flush for all.
+    /// Writes these orders (call inside `transaction`). Few orders: each file synced; many: one flush for all.
     /// `new` lists the ids the store did not have.
+    public func save(_ records: [OrderRecord], new: [String]) throws(StoreError) {
+        try save(records, new: new, compact: true)
+    }
+
     /// `compact: false` leaves folding the index log into the base to a later `compactIndex()` (imports).
-    public func write(_ records: [OrderRecord], new: [String] = [], compact: Bool = true) throws(StoreError) {
+    public func save(_ records: [OrderRecord], new: [String] = [], compact: Bool) throws(StoreError) {
         guard !records.isEmpty else { return }
+        try refuseWhenReadOnly()
         let entries = Self.entries(records)
-        if dryRun {
-            for r in records { overlay[r.id] = r }
-            index.markAdded(new)
-            index.apply(entries)
-            return
-        }
         try index.appendPending(entries, new: new)
         let encoder = OrderFiles.encoder()
         if records.count <= 4 {
@@ -194,7 +192,11 @@ public final class OrderStore {
 
     /// Folds the index log into the base once it is large.
     public func compactIndex() throws(StoreError) {
-        if !dryRun, index.logSize > 4 << 20 { try index.rewriteBase() }
+        if !readOnly, index.logSize > 4 << 20 { try index.rewriteBase() }
+    }
+
+    private func refuseWhenReadOnly() throws(StoreError) {
+        if readOnly { throw StoreError("the store \(path) was opened only to read", remedy: "run without --dry-run to change it") }
     }
 
     /// Index entries for records; many are built on every core.
@@ -237,7 +239,7 @@ public final class OrderStore {
             }
         }
         for (i, r) in records.enumerated() {
-            guard let data = encoded[i] else { throw StoreError("could not encode order \(r.order.referenceOrderID)") }
+            guard let data = encoded[i] else { throw StoreError("could not encode order \(r.order.referenceOrderID) for \(files.path(for: r.id))") }
             try FileIO.writeFile(data, to: files.path(for: r.id) + ".tmp-\(pid)", sync: false)
         }
         try FileIO.syncFileSystem(containing: path)
@@ -251,11 +253,11 @@ public final class OrderStore {
     /// Re-reads one order, lets `change` modify it, and writes it back, all under the lock.
     @discardableResult
     public func update(_ id: String, _ change: (inout OrderRecord) throws(StoreError) -> Void) throws(StoreError) -> OrderRecord {
-        try withLock { () throws(StoreError) -> OrderRecord in
+        try transaction { () throws(StoreError) -> OrderRecord in
             guard var r = try record(id) else { throw StoreError("order \(id) is not in the store \(path)", remedy: "run `download`") }
             let before = r
             try change(&r)
-            if r != before { try write([r]) }
+            if r != before { try save([r], new: []) }
             return r
         }
     }
@@ -263,45 +265,31 @@ public final class OrderStore {
     // MARK: outbox
 
     /// Actions waiting for Jet, oldest first.
-    public var pendingActions: [OutboxEntry] {
-        dryRun ? overlayOrder.compactMap { overlayOutbox[$0] } : outbox.entries
-    }
+    public var pendingActions: [OutboxEntry] { outbox.entries }
 
     /// Actions Jet refused recently.
     public var refusals: [Refusal] { outbox.refusals }
 
     /// Records actions for Jet durably (call inside `withLock`, before writing the orders that show them).
     public func queue(_ actions: [OrderAction]) throws(StoreError) {
-        if dryRun {
-            for a in actions { overlayOutbox[a.id] = OutboxEntry(action: a, attempts: 0); overlayOrder.append(a.id) }
-            return
-        }
+        try refuseWhenReadOnly()
         try outbox.queue(actions)
     }
 
     public func markDelivered(_ action: OrderAction, at: Date) throws(StoreError) {
-        if dryRun { overlayOutbox[action.id] = nil; overlayOrder.removeAll { $0 == action.id }; return }
+        try refuseWhenReadOnly()
         try outbox.delivered(action.id, at: at)
         try outbox.compactIfLarge(now: at)
     }
 
     public func markRefused(_ action: OrderAction, at: Date, reason: String) throws(StoreError) {
-        if dryRun { overlayOutbox[action.id] = nil; overlayOrder.removeAll { $0 == action.id }; return }
+        try refuseWhenReadOnly()
         try outbox.refused(action, at: at, reason: reason)
     }
 
     public func noteAttempt(_ action: OrderAction, at: Date, error: String, next: Date) throws(StoreError) {
-        if dryRun { return }
+        try refuseWhenReadOnly()
         try outbox.attempt(action.id, at: at, error: error, next: next)
-    }
-
-    /// Takes the right to deliver this store's outbox; false while another process is delivering it.
-    public func beginSending() -> Bool {
-        dryRun || (try? sendLock.tryLock()) == true
-    }
-
-    public func endSending() {
-        if !dryRun { sendLock.unlock() }
     }
 
     // MARK: repair
@@ -324,7 +312,7 @@ public final class OrderStore {
             count += 1
         }
         for p in damaged { progress("warning: \(p) could not be read and is not in the index; move it aside or restore it") }
-        if dryRun {
+        if readOnly {
             throw StoreError("the order index of \(path) needs rebuilding", remedy: "run jom once without --dry-run")
         }
         try index.writeBase(body, count: count, generation: index.generation + 1)
@@ -342,7 +330,7 @@ public final class OrderStore {
         if records.isEmpty {
             try index.appendDone(ids)
         } else {
-            try write(records)
+            try save(records, new: [])
             try index.appendDone(ids)
         }
         try index.refresh()
@@ -371,13 +359,12 @@ public final class OrderStore {
             changed.removeAll { $0.id == id }
             changed.append(rec)
         }
-        if !changed.isEmpty { try write(changed) }
+        if !changed.isEmpty { try save(changed, new: []) }
     }
 
-    // MARK: settings and download status
+    // MARK: settings, download status, marketplace binding
 
     public func loadSettings() throws(StoreError) -> Settings {
-        if let overlaySettings { return overlaySettings }
         // Read again only when the file changed (every command asks, so other sessions' `set` is seen).
         let stamp = FileIO.stamp(settingsPath)
         if let cached = settingsCache, cached.stamp == stamp { return cached.settings }
@@ -385,62 +372,87 @@ public final class OrderStore {
             settingsCache = (.missing, Settings())
             return Settings()
         }
-        do {
-            let settings = try JSONDecoder().decode(Settings.self, from: data)
-            settingsCache = (stamp, settings)
-            return settings
-        } catch {
-            throw StoreError("the settings file \(settingsPath) cannot be read (\(error.localizedDescription))",
-                             remedy: "fix it, or delete it to go back to the default settings")
-        }
+        let settings = try Self.decode(Settings.self, data, file: settingsPath,
+                                       remedy: "fix the value it names (`set` lists what each setting takes), or move the file aside (mv \(settingsPath) \(settingsPath).damaged) to go back to the defaults")
+        settingsCache = (stamp, settings)
+        return settings
     }
 
     public func saveSettings(_ settings: Settings) throws(StoreError) {
-        if dryRun { overlaySettings = settings; return }
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard let data = try? e.encode(settings) else { return }
-        var bytes = data
-        bytes.append(0x0A)
-        try withLock { () throws(StoreError) in try FileIO.atomicWrite(bytes, to: settingsPath) }
+        try refuseWhenReadOnly()
+        let data = try Self.encode(settings, file: settingsPath)
+        try transaction { () throws(StoreError) in try FileIO.atomicWrite(data, to: settingsPath) }
     }
 
-    public func loadDownloadStatus() -> DownloadStatus {
-        guard let data = try? FileIO.read(downloadsPath) else { return DownloadStatus() }
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
-        return (try? d.decode(DownloadStatus.self, from: data)) ?? DownloadStatus()
+    public func loadDownloadStatus() throws(StoreError) -> DownloadStatus {
+        guard let data = try FileIO.read(downloadsPath) else { return DownloadStatus() }
+        return try Self.decode(DownloadStatus.self, data, file: downloadsPath,
+                               remedy: "move it aside (mv \(downloadsPath) \(downloadsPath).damaged); it only records when downloads ran, and the next download writes it anew")
     }
 
     public func saveDownloadStatus(_ status: DownloadStatus) throws(StoreError) {
-        if dryRun { return }
+        try refuseWhenReadOnly()
+        try FileIO.atomicWrite(try Self.encode(status, file: downloadsPath), to: downloadsPath)
+    }
+
+    public func loadBinding() throws(StoreError) -> MarketplaceBinding? {
+        try readMarker().marketplace
+    }
+
+    public func saveBinding(_ binding: MarketplaceBinding) throws(StoreError) {
+        try refuseWhenReadOnly()
+        try transaction { () throws(StoreError) in
+            var m = try readMarker()
+            m.marketplace = binding
+            try writeMarker(m)
+        }
+    }
+
+    // MARK: store.json
+
+    var markerPath: String { path + "/store.json" }
+
+    /// `store.json`: the format, when the store was made, and the marketplace it belongs to.
+    struct StoreMarker: Codable {
+        var format: Int
+        var created: String?
+        var marketplace: MarketplaceBinding?
+
+        enum CodingKeys: String, CodingKey { case format = "jom-store", created, marketplace }
+    }
+
+    func readMarker() throws(StoreError) -> StoreMarker {
+        guard let data = try FileIO.read(markerPath) else {
+            throw StoreError("the store marker \(markerPath) is missing", remedy: "point --store at the store's directory")
+        }
+        return try Self.decode(StoreMarker.self, data, file: markerPath,
+                               remedy: #"restore it from a backup; a marker only needs {"jom-store": 1} (add "marketplace" if you know which account the store belongs to)"#)
+    }
+
+    private func writeMarker(_ m: StoreMarker) throws(StoreError) {
+        try FileIO.atomicWrite(try Self.encode(m, file: markerPath), to: markerPath)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data, file: String, remedy: String) throws(StoreError) -> T {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        do {
+            return try d.decode(T.self, from: data)
+        } catch {
+            throw StoreError("the file \(file) cannot be read: \(JSONProblem.describe(error, data: data))", remedy: remedy)
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T, file: String) throws(StoreError) -> Data {
         let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .iso8601
-        guard var data = try? e.encode(status) else { return }
-        data.append(0x0A)
-        try FileIO.atomicWrite(data, to: downloadsPath)
-    }
-}
-
-/// When downloads last ran, and how the last one went.
-public struct DownloadStatus: Codable, Sendable, Hashable {
-    public var lastAttempt: Date?
-    public var lastSuccess: Date?
-    public var lastError: String?
-    public var lastSummary: String?
-
-    public init(lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil, lastSummary: String? = nil) {
-        self.lastAttempt = lastAttempt
-        self.lastSuccess = lastSuccess
-        self.lastError = lastError
-        self.lastSummary = lastSummary
-    }
-}
-
-enum JSONEncoderHelpers {
-    static func isoString(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        return f.string(from: d)
+        do {
+            var data = try e.encode(value)
+            data.append(0x0A)
+            return data
+        } catch {
+            throw StoreError("could not write \(file): \(error)")
+        }
     }
 }

@@ -1,21 +1,6 @@
 import Foundation
 import OrderDesk
 
-/// An action waiting for Jet, with how its delivery has gone so far.
-public struct OutboxEntry: Sendable, Hashable {
-    public var action: OrderAction
-    public var attempts: Int
-    public var lastError: String?
-    public var nextAttempt: Date?
-}
-
-/// An action Jet refused.
-public struct Refusal: Sendable, Hashable {
-    public var action: OrderAction
-    public var at: Date
-    public var reason: String
-}
-
 /// `outbox.jsonl`: every action for Jet is appended here (and synced) before it is sent, then its delivery or
 /// refusal is appended. Pending = queued and neither delivered nor refused. Rewritten, keeping only what is
 /// still pending and recent refusals, when it grows.

@@ -1,18 +1,8 @@
 import Foundation
 import OrderDesk
 
-/// A problem with the store on disk, naming the file and what to do.
-public struct StoreError: OperatorFacingError, CustomStringConvertible {
-    public var summary: String
-    public var remedy: String?
-
-    public init(_ summary: String, remedy: String? = nil) {
-        self.summary = summary
-        self.remedy = remedy
-    }
-
-    public var description: String { summary + (remedy.map { " (\($0))" } ?? "") }
-
+extension StoreError {
+    /// A system call on `path` failed: what failed, why, and what to check.
     static func io(_ what: String, _ path: String, errno code: Int32 = errno) -> StoreError {
         let reason = String(cString: strerror(code))
         let remedy: String = switch code {
@@ -24,8 +14,28 @@ public struct StoreError: OperatorFacingError, CustomStringConvertible {
         return StoreError("could not \(what) \(path): \(reason)", remedy: remedy)
     }
 
+    /// An order file cannot be read.
     static func damaged(_ path: String, _ detail: String) -> StoreError {
         StoreError("the store file \(path) is damaged: \(detail)",
                    remedy: "restore it from a backup, or move it aside (mv \(path) \(path).damaged) and run `download` to fetch the order from Jet again")
+    }
+}
+
+/// What is wrong with a JSON file, in words that name the field.
+enum JSONProblem {
+    static func describe(_ error: any Error, data: Data) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let ctx):
+            return "\(path(ctx.codingPath + [key])) is missing"
+        case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            return "\(path(ctx.codingPath).isEmpty ? "the file" : path(ctx.codingPath)) has the wrong type"
+        case DecodingError.dataCorrupted(let ctx) where !ctx.codingPath.isEmpty:
+            return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
+        default:
+            return data.isEmpty ? "the file is empty" : "it is not valid JSON (cut short or edited?)"
+        }
     }
 }

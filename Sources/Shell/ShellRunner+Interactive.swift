@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 import Synchronization
 
 #if canImport(Glibc)
@@ -103,6 +102,7 @@ extension ShellRunner {
             let age = u.lastGoodDownload.map { "last download \(DurationText.short(now.timeIntervalSince($0))) ago" } ?? "never downloaded"
             parts.append(colored("STALE: \(age)", .boldRed))
         }
+        if u.problem != nil { parts.append(colored("STORE PROBLEM: see status", .boldRed)) }
         if await desk.isDryRun { parts.append("dry run") }
         return "jom [\(parts.joined(separator: " · "))]> "
     }
@@ -120,7 +120,12 @@ extension ShellRunner {
         while !Task.isCancelled {
             var posted: [String] = []
             let settings = await desk.settings
-            let status = await desk.downloadStatus
+            let status: DownloadStatus
+            do {
+                status = try await desk.downloadStatus()
+            } catch {
+                status = DownloadStatus()  // The download below fails with the damaged file named, and says so.
+            }
             let now = await desk.now
             let last = max(status.lastAttempt ?? .distantPast, status.lastSuccess ?? .distantPast)
             if last != lastSeen {

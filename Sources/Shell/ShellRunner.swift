@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 import Synchronization
 
 #if canImport(Glibc)
@@ -22,6 +21,8 @@ public struct ShellOptions: Sendable {
     public var rcFile: String?
     /// The store's libedit history file.
     public var historyPath: String?
+    /// Where `print` writes invoices when there is no printer (the store's `invoices/`).
+    public var invoicesDirectory = FileManager.default.temporaryDirectory.path + "/jom-invoices"
     /// Deepest `run` nesting.
     public var maxScriptDepth = 16
     /// Print each command before running it (scripts, -c, standard input).

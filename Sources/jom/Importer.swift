@@ -101,7 +101,7 @@ struct Importer {
             var records: [OrderRecord] = []
             var new: [String] = []
             var seen = Set<String>()
-            try store.withLock { () throws(StoreError) in
+            try store.transaction { () throws(StoreError) in
                 for (i, item) in chunk.enumerated() {
                     switch results[i] {
                     case .success(let order)?:
@@ -126,11 +126,11 @@ struct Importer {
                         report.skipped.append((item.line, "could not be read"))
                     }
                 }
-                try store.write(records, new: new, compact: false)
+                try store.save(records, new: new, compact: false)
             }
             progress(offset, items.count)
         }
-        try store.withLock { () throws(StoreError) in try store.compactIndex() }
+        try store.transaction { () throws(StoreError) in try store.compactIndex() }
         return report
     }
 

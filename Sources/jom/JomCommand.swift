@@ -74,7 +74,7 @@ struct JomCommand: AsyncParsableCommand {
         let orderStore: OrderStore
         let isNew = !FileManager.default.fileExists(atPath: storePath + "/store.json")
         do {
-            orderStore = try OrderStore(path: storePath, dryRun: dryRun, progress: progress)
+            orderStore = try OrderStore(path: storePath, readOnly: dryRun, progress: progress)
         } catch {
             printError("jom: error: \(error.summary)")
             if let r = error.remedy { printError("  hint: \(r)") }
@@ -82,9 +82,13 @@ struct JomCommand: AsyncParsableCommand {
         }
         if isNew, credentials == nil, !dryRun {
             // A demo store on the sandbox ships from the sandbox's warehouse ZIP.
-            var s = (try? orderStore.loadSettings()) ?? Settings()
-            s.shipFromZip = "07030"
-            try? orderStore.saveSettings(s)
+            do {
+                var s = try orderStore.loadSettings()
+                s.shipFromZip = "07030"
+                try orderStore.saveSettings(s)
+            } catch {
+                printError("jom: warning: \(error.summary); `set ship-from-zip 07030` sets the demo's ZIP by hand")
+            }
         }
         let historyPath = orderStore.historyPath
         let count = orderStore.orderCount
@@ -93,8 +97,9 @@ struct JomCommand: AsyncParsableCommand {
         let fixed = Paths.fixedNow
         let desk: Desk
         do {
-            desk = try Desk(store: orderStore, operatorName: Paths.operatorName, clock: fixed.map(WallClock.fixed) ?? .system,
-                            marketplace: { try await factory.make() },
+            let repository: any OrderRepository = dryRun ? OverlayRepository(over: orderStore) : orderStore
+            desk = try Desk(repository: repository, operatorName: Paths.operatorName, clock: fixed.map(WallClock.fixed) ?? .system,
+                            dryRun: dryRun, marketplace: { try await factory.make() },
                             describe: { JetMarketplace.describe($0, for: $1) })
         } catch {
             printError("jom: error: \(error.summary)")
@@ -108,6 +113,7 @@ struct JomCommand: AsyncParsableCommand {
         options.timing = timing
         options.marketplaceDescription = factory.description
         options.historyPath = historyPath
+        options.invoicesDirectory = storePath + "/invoices"
         options.rcFile = noRC ? nil : Paths.configDirectory() + "/jomrc"
         let status: Int32
         if !command.isEmpty {

@@ -28,33 +28,33 @@ enum Sample {
 }
 
 @Suite struct StoreTests {
-    func open(_ dir: TemporaryDirectory, dryRun: Bool = false) throws -> OrderStore {
-        try OrderStore(path: dir.file("store"), dryRun: dryRun)
+    func open(_ dir: TemporaryDirectory) throws -> OrderStore {
+        try OrderStore(path: dir.file("store"))
     }
 
     @Test func writesReadsListsAndFinds() throws {
         let dir = TemporaryDirectory()
         let store = try open(dir)
         let records = (1...40).map { Sample.record($0, status: $0 % 4 == 0 ? .acknowledged : .ready) }
-        try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
+        try store.transaction { () throws(StoreError) in try store.save(records, new: records.map(\.id)) }
         #expect(store.orderCount == 40)
         #expect(try store.record(records[3].id) == records[3])
-        #expect(store.summaries(.new, now: Sample.t0, settings: Settings()).count == 30)
-        #expect(store.summaries(.toShip, now: Sample.t0, settings: Settings()).count == 10)
-        #expect(store.summaries(.all, now: Sample.t0, settings: Settings()).count == 40)
+        #expect(store.summaries(in: [.new]).count == 30)
+        #expect(store.summaries(in: [.approved]).count == 10)
+        #expect(store.summaries(in: nil).count == 40)
         #expect(store.find("BUYER 17").map(\.merchantOrderID) == [records[16].id])
         #expect(store.find("thing number 3").count == 6)
         #expect(store.find("austin").count == 20)
         #expect(store.find("no such text").isEmpty)
-        #expect(store.resolve("800000000017").map(\.merchantOrderID) == [records[16].id])
-        #expect(store.resolve("8000000000").count == 20)
-        #expect(store.resolve(String(records[5].id.prefix(8))).count == 1)
+        #expect(store.matching(prefix: "800000000017", limit: 20).map(\.merchantOrderID) == [records[16].id])
+        #expect(store.matching(prefix: "8000000000", limit: 20).count == 20)
+        #expect(store.matching(prefix: String(records[5].id.prefix(8)), limit: 20).count == 1)
 
         // A second session sees it all from the files.
         let again = try open(dir)
         #expect(again.orderCount == 40)
         #expect(again.find("buyer 17").count == 1)
-        #expect(again.summaries(.toShip, now: Sample.t0, settings: Settings()).count == 10)
+        #expect(again.summaries(in: [.approved]).count == 10)
     }
 
     @Test func findMatchesWithinOneFieldOnlyAndHandlesQuotesAndUnicode() throws {
@@ -62,7 +62,7 @@ enum Sample {
         let store = try open(dir)
         var r = Sample.record(1, buyer: "Chloé \"Quotes\" O'Brien")
         r.notes.append(Note(at: Sample.t0, by: "ada", text: "wants gift wrap; back\\slash"))
-        try store.withLock { () throws(StoreError) in try store.write([r, Sample.record(2)], new: [r.id]) }
+        try store.transaction { () throws(StoreError) in try store.save([r, Sample.record(2)], new: [r.id]) }
         #expect(store.find("chloé").count == 1)
         #expect(store.find("\"quotes\"").count == 1)
         #expect(store.find("o'brien").count == 1)
@@ -76,17 +76,17 @@ enum Sample {
         let dir = TemporaryDirectory()
         let store = try open(dir)
         let records = (1...10).map { Sample.record($0) }
-        try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
+        try store.transaction { () throws(StoreError) in try store.save(records, new: records.map(\.id)) }
         try store.update(records[0].id) { r throws(StoreError) in
             r.order.status = .acknowledged
             r.notes.append(Note(at: Sample.t0, by: "ada", text: "rush"))
         }
         #expect(store.find("rush").count == 1)
-        #expect(store.summaries(.toShip, now: Sample.t0, settings: Settings()).count == 1)
-        #expect(store.summaries(.new, now: Sample.t0, settings: Settings()).count == 9)
+        #expect(store.summaries(in: [.approved]).count == 1)
+        #expect(store.summaries(in: [.new]).count == 9)
         try store.rebuildIndex { _ in }
         #expect(store.find("rush").count == 1)
-        #expect(store.summaries(.new, now: Sample.t0, settings: Settings()).count == 9)
+        #expect(store.summaries(in: [.new]).count == 9)
         #expect(store.orderCount == 10)
     }
 
@@ -95,7 +95,7 @@ enum Sample {
         let a = try open(dir)
         let b = try open(dir)
         let base = Sample.record(1)
-        try a.withLock { () throws(StoreError) in try a.write([base], new: [base.id]) }
+        try a.transaction { () throws(StoreError) in try a.save([base], new: [base.id]) }
         try b.refresh()
         #expect(b.orderCount == 1)
         // Both add notes to the same order at the same time; each re-reads under the lock, so both notes stay.
@@ -127,7 +127,7 @@ enum Sample {
         let dir = TemporaryDirectory()
         let store = try open(dir)
         let r = Sample.record(7)
-        try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
+        try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
         // A crash after the index line was logged but before the order file changed: the log says shipped,
         // the file still says ready. The next open must believe the file.
         let log = dir.file("store/index-log.jsonl")
@@ -150,7 +150,7 @@ enum Sample {
         let dir = TemporaryDirectory()
         let store = try open(dir)
         let records = (1...5).map { Sample.record($0) }
-        try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
+        try store.transaction { () throws(StoreError) in try store.save(records, new: records.map(\.id)) }
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: dir.file("store/index.jsonl")))
         var notices: [String] = []
         let rebuilt = try OrderStore(path: dir.file("store")) { notices.append($0) }
@@ -166,7 +166,7 @@ enum Sample {
         let dir = TemporaryDirectory()
         let store = try open(dir)
         let r = Sample.record(3)
-        try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
+        try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
         let path = store.filePath(for: r.id)
         try Data("{\"format\":1,\"order\":{\"merchantOrderID\":".utf8).write(to: URL(fileURLWithPath: path))
         #expect {
@@ -210,24 +210,26 @@ enum Sample {
         let dir = TemporaryDirectory()
         let store = try open(dir)
         let r = Sample.record(1)
-        try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
+        try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
         #expect(fileMode(dir.file("store")) == 0o700)
         for p in [store.filePath(for: r.id), dir.file("store/index-log.jsonl"), dir.file("store/store.json")] {
             #expect(fileMode(p).map { $0 & 0o077 } == 0, "\(p)")
         }
     }
 
-    @Test func aDryRunChangesNothingOnDisk() throws {
+    @Test func aReadOnlyStoreChangesNothingOnDiskAndRefusesWrites() throws {
         let dir = TemporaryDirectory()
         let real = try open(dir)
         let r = Sample.record(1)
-        try real.withLock { () throws(StoreError) in try real.write([r], new: [r.id]) }
+        try real.transaction { () throws(StoreError) in try real.save([r], new: [r.id]) }
         let before = try snapshot(dir.file("store"))
-        let dry = try open(dir, dryRun: true)
-        try dry.update(r.id) { rec throws(StoreError) in rec.notes.append(Note(at: Sample.t0, by: "ada", text: "only in memory")) }
-        #expect(dry.find("only in memory").count == 1)
-        #expect(try dry.record(r.id)?.notes.count == 1)
+        let readOnly = try OrderStore(path: dir.file("store"), readOnly: true)
+        #expect(try readOnly.record(r.id) == r)
+        #expect(throws: StoreError.self) {
+            try readOnly.transaction { () throws(StoreError) in try readOnly.save([r], new: []) }
+        }
         #expect(try snapshot(dir.file("store")) == before)
+        #expect(throws: StoreError.self) { try OrderStore(path: dir.file("nothing-here"), readOnly: true) }
     }
 
     func snapshot(_ path: String) throws -> [String: Data] {
@@ -254,7 +256,7 @@ enum Sample {
         let store = try OrderStore(path: dir.file("s"))
         let r1 = Sample.record(1), r2 = Sample.record(2)
         let a1 = try action(r1), a2 = try action(r2)
-        try store.withLock { () throws(StoreError) in try store.queue([a1, a2]) }
+        try store.transaction { () throws(StoreError) in try store.queue([a1, a2]) }
         #expect(store.pendingActions.map(\.action.id) == [a1.id, a2.id])
         try store.noteAttempt(a1, at: Sample.t0, error: "unreachable", next: Sample.t0.addingTimeInterval(5))
         #expect(store.pendingActions.first?.attempts == 1)
@@ -271,10 +273,10 @@ enum Sample {
         let dir = TemporaryDirectory()
         let store = try OrderStore(path: dir.file("s"))
         let r = Sample.record(1)
-        try store.withLock { () throws(StoreError) in try store.write([r], new: [r.id]) }
+        try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
         let a = try action(r)
         // The crash came after the outbox was synced, before the order file was written.
-        try store.withLock { () throws(StoreError) in try store.queue([a]) }
+        try store.transaction { () throws(StoreError) in try store.queue([a]) }
         let reopened = try OrderStore(path: dir.file("s"))
         let restored = try #require(try reopened.record(r.id))
         #expect(restored.actions.map(\.id) == [a.id])
@@ -286,7 +288,7 @@ enum Sample {
         let dir = TemporaryDirectory()
         let store = try OrderStore(path: dir.file("s"))
         let a = try action(Sample.record(1))
-        try store.withLock { () throws(StoreError) in try store.queue([a]) }
+        try store.transaction { () throws(StoreError) in try store.queue([a]) }
         let handle = try #require(FileHandle(forWritingAtPath: dir.file("s/outbox.jsonl")))
         handle.seekToEndOfFile()
         handle.write(Data(#"{"op":"deliv"#.utf8))
@@ -320,7 +322,7 @@ final class ErrorBox: @unchecked Sendable {
         let store = try OrderStore(path: dir.file("s"))
         var records = (1...400).map { Sample.record($0) }
         records[17].notes.append(Note(at: Sample.t0, by: "ada", text: "Fragile \"glass\" – handle with care"))
-        try store.withLock { () throws(StoreError) in try store.write(records, new: records.map(\.id)) }
+        try store.transaction { () throws(StoreError) in try store.save(records, new: records.map(\.id)) }
         var rng = SystemRandomNumberGenerator()
         var needles = ["buyer 1", "thing number 3", "austin", "fragile \"glass\"", "07030", "zzz", "8000000001", "555-000-03", "–", "e"]
         for _ in 0..<150 {

@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// `approve [ID | all]`
 enum ApproveCommand: ShellCommand {

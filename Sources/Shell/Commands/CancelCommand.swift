@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// `cancel [ID] [REASON]`
 enum CancelCommand: ShellCommand {

@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// `download`
 enum DownloadCommand: ShellCommand {

@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// `print [ID] [--to FILE]`
 enum PrintCommand: ShellCommand {
@@ -52,7 +51,7 @@ enum PrintCommand: ShellCommand {
             }
             ctx.out.error("warning: lp could not print to \(printer) (exit \(p.terminationStatus)); writing the invoice to files instead")
         }
-        let dir = await ctx.desk.invoicesPath
+        let dir = ctx.runner.options.invoicesDirectory
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let base = dir + "/invoice-" + s.referenceOrderID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         try write(html, to: base + ".html")

@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// `refund [ID] [--amount X] [--feedback F]`
 enum RefundCommand: ShellCommand {

@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// `ship [ID] [TRACKING] [--carrier C] [--method M]`
 enum ShipCommand: ShellCommand {

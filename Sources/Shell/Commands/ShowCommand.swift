@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// `show [FILTER] [--format csv|json]`
 enum ShowCommand: ShellCommand {

@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// `status`
 enum StatusCommand: ShellCommand {
@@ -18,7 +17,7 @@ enum StatusCommand: ShellCommand {
         let out = ctx.out
         let now = await d.now
         let settings = await d.settings
-        let dl = await d.downloadStatus
+        let dl = try await d.downloadStatus()
         let urgency = await d.urgency()
         out.line("Jet          " + (ctx.runner.options.marketplaceDescription))
         out.line("Store        \(await d.storePath) (\(await d.orderCount) orders)" + (await d.isDryRun ? " — dry run: nothing is saved" : ""))

@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// TAB completion, driven by each command's ``CommandSpec``: command names, filters, order ids, reasons,
 /// carriers, methods, setting names and values, formats and file paths.

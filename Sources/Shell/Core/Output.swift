@@ -1,7 +1,6 @@
 import CEditLine
 import Foundation
 import OrderDesk
-import OrderStore
 
 #if canImport(Glibc)
 import Glibc

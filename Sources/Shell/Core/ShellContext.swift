@@ -1,7 +1,6 @@
 import DeskEngine
 import Foundation
 import OrderDesk
-import OrderStore
 
 /// What `show` lists now: a filter, or the text of the last `find`.
 enum SessionView: Equatable {

@@ -1,0 +1,138 @@
+import Foundation
+
+/// Where the desk keeps what it knows: orders (Jet's view plus our actions, notes and history), the outbox of
+/// actions for Jet, the settings, the download log and which marketplace the store belongs to.
+///
+/// The JSON store on disk implements it (`OrderStore`); an in-memory repository serves tests, and a dry run
+/// puts an overlay over the real store (reads go through, writes stay in memory). Owned by one desk at a time:
+/// implementations need not be thread-safe, except ``sendLock``.
+public protocol OrderRepository: AnyObject {
+    /// Names the store in messages: its directory, or `memory`.
+    var location: String { get }
+    /// Orders in the store.
+    var orderCount: Int { get }
+
+    /// Picks up what other processes changed. True when orders or the outbox changed.
+    @discardableResult
+    func refresh() throws(StoreError) -> Bool
+
+    // MARK: orders
+
+    /// One order, or nil when the store does not have it.
+    func record(_ id: String) throws(StoreError) -> OrderRecord?
+    /// The summary of one order by its exact merchant id.
+    func summary(of id: String) -> OrderSummary?
+    /// Orders in `stages` (every order when nil).
+    func summaries(in stages: Set<OrderStage>?) -> [OrderSummary]
+    /// Orders in stages that need the operator (new, to ship, cancel or return requested).
+    func active() -> [OrderSummary]
+    /// Orders where `text` occurs in a searchable field, ignoring case.
+    func find(_ text: String) -> [OrderSummary]
+    /// Orders whose reference or merchant id starts with `prefix` (ignoring case), at most `limit` of each kind.
+    func matching(prefix: String, limit: Int) -> [OrderSummary]
+    /// Orders received at or after `date`.
+    func received(since date: Date) -> [OrderSummary]
+    /// Prepares lookups a session will want (id directory, search filter); may take a while on a large store.
+    func warmUp()
+
+    // MARK: changes
+
+    /// Runs `body` as one change: other processes' changes are picked up first, and none interleave.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T
+    /// Writes orders durably (inside ``transaction(_:)``). `new` lists the ids the store did not have.
+    func save(_ records: [OrderRecord], new: [String]) throws(StoreError)
+
+    // MARK: outbox
+
+    /// Actions waiting for Jet, oldest first.
+    var pendingActions: [OutboxEntry] { get }
+    /// Actions Jet refused recently.
+    var refusals: [Refusal] { get }
+    /// Records actions for Jet durably, before the orders that show them are written (inside a transaction).
+    func queue(_ actions: [OrderAction]) throws(StoreError)
+    func markDelivered(_ action: OrderAction, at: Date) throws(StoreError)
+    func markRefused(_ action: OrderAction, at: Date, reason: String) throws(StoreError)
+    /// A failed attempt and when to try again.
+    func noteAttempt(_ action: OrderAction, at: Date, error: String, next: Date) throws(StoreError)
+    /// The right to deliver this store's outbox: one process at a time.
+    var sendLock: any SendLock { get }
+
+    // MARK: settings, downloads, identity
+
+    func loadSettings() throws(StoreError) -> Settings
+    func saveSettings(_ settings: Settings) throws(StoreError)
+    func loadDownloadStatus() throws(StoreError) -> DownloadStatus
+    func saveDownloadStatus(_ status: DownloadStatus) throws(StoreError)
+    /// The marketplace the store belongs to, once it has talked to one.
+    func loadBinding() throws(StoreError) -> MarketplaceBinding?
+    func saveBinding(_ binding: MarketplaceBinding) throws(StoreError)
+}
+
+/// The right to deliver a store's outbox, held by one process at a time. Waiting never polls.
+public protocol SendLock: Sendable {
+    /// Waits up to `timeout` for the lock. `holder` says who takes it (shown to whoever waits next).
+    func acquire(holder: String, timeout: Duration) async -> SendLockOutcome
+    func release()
+}
+
+public enum SendLockOutcome: Sendable, Equatable {
+    case acquired
+    /// Still held by someone else when the time ran out: who, as they described themselves.
+    case busy(heldBy: String)
+}
+
+/// A problem with the store, naming the file and what to do.
+public struct StoreError: OperatorFacingError, CustomStringConvertible {
+    public var summary: String
+    public var remedy: String?
+
+    public init(_ summary: String, remedy: String? = nil) {
+        self.summary = summary
+        self.remedy = remedy
+    }
+
+    public var description: String { summary + (remedy.map { " (\($0))" } ?? "") }
+}
+
+/// An action waiting for Jet, with how its delivery has gone so far.
+public struct OutboxEntry: Sendable, Hashable {
+    public var action: OrderAction
+    public var attempts: Int
+    public var lastError: String?
+    public var nextAttempt: Date?
+
+    public init(action: OrderAction, attempts: Int = 0, lastError: String? = nil, nextAttempt: Date? = nil) {
+        self.action = action
+        self.attempts = attempts
+        self.lastError = lastError
+        self.nextAttempt = nextAttempt
+    }
+}
+
+/// An action Jet refused.
+public struct Refusal: Sendable, Hashable {
+    public var action: OrderAction
+    public var at: Date
+    public var reason: String
+
+    public init(action: OrderAction, at: Date, reason: String) {
+        self.action = action
+        self.at = at
+        self.reason = reason
+    }
+}
+
+/// When downloads last ran, and how the last one went.
+public struct DownloadStatus: Codable, Sendable, Hashable {
+    public var lastAttempt: Date?
+    public var lastSuccess: Date?
+    public var lastError: String?
+    public var lastSummary: String?
+
+    public init(lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil, lastSummary: String? = nil) {
+        self.lastAttempt = lastAttempt
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.lastSummary = lastSummary
+    }
+}
