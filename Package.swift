@@ -84,6 +84,8 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "DeskEngineTests", dependencies: ["DeskEngine", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk", "JetWords"], swiftSettings: swiftSettings),
         .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

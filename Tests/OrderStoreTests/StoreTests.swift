@@ -5,28 +5,6 @@ import OrderStore
 import Testing
 import TestSupport
 
-/// Orders for store tests: distinct ids, names and stages.
-enum Sample {
-    static let t0 = Date(timeIntervalSince1970: 1_795_856_400)
-
-    static func order(_ n: Int, status: JetOrderStatus = .ready, buyer: String? = nil) -> Order {
-        Order(
-            merchantOrderID: String(format: "%08x", n) + "aaaabbbbccccddddeeeeffff",
-            referenceOrderID: String(format: "80%010d", n),
-            status: status, placedAt: t0.addingTimeInterval(Double(-n * 60)), readyAt: t0.addingTimeInterval(Double(-n * 60)),
-            buyer: Contact(name: buyer ?? "Buyer \(n)", phone: "555-000-\(String(format: "%04d", n % 10000))"),
-            recipient: Contact(name: buyer ?? "Buyer \(n)"),
-            address: Address(line1: "\(n) Main St", city: n % 2 == 0 ? "Hoboken" : "Austin", state: n % 2 == 0 ? "NJ" : "TX", zip: "07030"),
-            shipBy: t0.addingTimeInterval(86400),
-            lines: [OrderLine(itemID: "i\(n)", sku: "SKU-\(n % 7)", title: "Thing number \(n % 7)", quantity: 1 + n % 3,
-                              price: Amounts(principal: Cents(1000 + n)))])
-    }
-
-    static func record(_ n: Int, status: JetOrderStatus = .ready, buyer: String? = nil) -> OrderRecord {
-        OrderRecord(order: order(n, status: status, buyer: buyer))
-    }
-}
-
 @Suite struct StoreTests {
     func open(_ dir: TemporaryDirectory) throws -> OrderStore {
         try OrderStore(path: dir.file("store"))

@@ -3,63 +3,92 @@ import OrderDesk
 import Synchronization
 
 /// A repository held in memory: for tests of the desk and the shell, and as the layer a dry run writes into.
-/// Behaves like the JSON store (lists, find, prefixes, outbox, settings) without touching a disk.
-public final class MemoryRepository: OrderRepository {
-    private var records: [String: OrderRecord] = [:]
-    private var entries: [String: (summary: OrderSummary, search: String)] = [:]
-    /// Ids in the order they were added.
-    private var order: [String] = []
-    private var pending: [String: OutboxEntry] = [:]
-    private var pendingOrder: [String] = []
-    public private(set) var refusals: [Refusal] = []
-    private var settings = Settings()
-    private var downloadStatus = DownloadStatus()
-    private var binding: MarketplaceBinding?
-    public let sendLock: any SendLock = MemorySendLock()
+/// Behaves like the JSON store (lists, find, prefixes, outbox, settings) without touching a disk. Safe to
+/// share between desks (two "sessions" in one test): every access takes its lock.
+public final class MemoryRepository: OrderRepository, Sendable {
+    private struct State {
+        var records: [String: OrderRecord] = [:]
+        var entries: [String: (summary: OrderSummary, search: String)] = [:]
+        /// Ids in the order they were added.
+        var order: [String] = []
+        var pending: [String: OutboxEntry] = [:]
+        var pendingOrder: [String] = []
+        var refusals: [Refusal] = []
+        var settings = Settings()
+        var downloadStatus = DownloadStatus()
+        var binding: MarketplaceBinding?
+        /// Writes still to fail (tests of what happens when the disk is full).
+        var failNextWrites = 0
 
-    /// A failure to inject into the next write (tests of what happens when the disk is full).
-    public var failNextWrites = 0
+        mutating func put(_ r: OrderRecord) {
+            if records.updateValue(r, forKey: r.id) == nil { order.append(r.id) }
+            entries[r.id] = (OrderSummary(r), SearchText.joined(r))
+        }
 
-    public init(records: [OrderRecord] = []) {
-        for r in records { put(r) }
+        mutating func injectedFailure(_ what: String) throws(StoreError) {
+            guard failNextWrites > 0 else { return }
+            failNextWrites -= 1
+            throw StoreError("could not write the \(what) in memory: no space left (injected by a test)",
+                             remedy: "free some disk space, then try again")
+        }
+
+        func summaries(in stages: Set<OrderStage>?) -> [OrderSummary] {
+            order.compactMap { entries[$0]?.summary }.filter { stages?.contains($0.stage) ?? true }
+        }
+
+        mutating func remove(_ id: String) {
+            pending[id] = nil
+            pendingOrder.removeAll { $0 == id }
+        }
     }
 
+    private let state = Mutex(State())
+    public let sendLock: any SendLock = MemorySendLock()
+
+    public init(records: [OrderRecord] = []) {
+        state.withLock { s in for r in records { s.put(r) } }
+    }
+
+    /// The next `count` writes fail as a full disk would.
+    public func failNextWrites(_ count: Int) { state.withLock { $0.failNextWrites = count } }
+
     public var location: String { "memory" }
-    public var orderCount: Int { records.count }
+    public var orderCount: Int { state.withLock { $0.records.count } }
 
     public func refresh() throws(StoreError) -> Bool { false }
 
     // MARK: orders
 
-    public func record(_ id: String) throws(StoreError) -> OrderRecord? { records[id] }
+    public func record(_ id: String) throws(StoreError) -> OrderRecord? { state.withLock { $0.records[id] } }
 
-    public func summary(of id: String) -> OrderSummary? { entries[id]?.summary }
+    public func summary(of id: String) -> OrderSummary? { state.withLock { $0.entries[id]?.summary } }
 
-    public func summaries(in stages: Set<OrderStage>?) -> [OrderSummary] {
-        order.compactMap { entries[$0]?.summary }.filter { stages?.contains($0.stage) ?? true }
-    }
+    public func summaries(in stages: Set<OrderStage>?) -> [OrderSummary] { state.withLock { $0.summaries(in: stages) } }
 
     public func active() -> [OrderSummary] { summaries(in: Set(OrderStage.allCases.filter(\.isActionable))) }
 
     public func find(_ text: String) -> [OrderSummary] {
         let needle = text.lowercased()
-        guard !needle.isEmpty else { return [] }
-        return order.compactMap { id in
-            guard let e = entries[id] else { return nil }
-            return SearchText.matches(e.search, needle) ? e.summary : nil
+        return state.withLock { s in
+            s.order.compactMap { id in
+                guard let e = s.entries[id] else { return nil }
+                return SearchText.matches(e.search, needle) ? e.summary : nil
+            }
         }
     }
 
     public func matching(prefix: String, limit: Int) -> [OrderSummary] {
         let p = prefix.lowercased()
-        var byReference: [OrderSummary] = [], byMerchant: [OrderSummary] = []
-        for id in order {
-            guard let s = entries[id]?.summary else { continue }
-            if s.referenceOrderID.lowercased().hasPrefix(p), byReference.count < limit { byReference.append(s) }
-            if s.merchantOrderID.lowercased().hasPrefix(p), byMerchant.count < limit { byMerchant.append(s) }
+        return state.withLock { s in
+            var byReference: [OrderSummary] = [], byMerchant: [OrderSummary] = []
+            for id in s.order {
+                guard let summary = s.entries[id]?.summary else { continue }
+                if summary.referenceOrderID.lowercased().hasPrefix(p), byReference.count < limit { byReference.append(summary) }
+                if summary.merchantOrderID.lowercased().hasPrefix(p), byMerchant.count < limit { byMerchant.append(summary) }
+            }
+            var seen = Set<String>()
+            return (byReference + byMerchant).filter { seen.insert($0.merchantOrderID).inserted }
         }
-        var seen = Set<String>()
-        return (byReference + byMerchant).filter { seen.insert($0.merchantOrderID).inserted }
     }
 
     public func received(since date: Date) -> [OrderSummary] {
@@ -73,65 +102,60 @@ public final class MemoryRepository: OrderRepository {
     public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T { try body() }
 
     public func save(_ records: [OrderRecord], new: [String]) throws(StoreError) {
-        try injectedFailure("orders")
-        for r in records { put(r) }
-    }
-
-    private func put(_ r: OrderRecord) {
-        if records.updateValue(r, forKey: r.id) == nil { order.append(r.id) }
-        entries[r.id] = (OrderSummary(r), SearchText.joined(r))
-    }
-
-    private func injectedFailure(_ what: String) throws(StoreError) {
-        guard failNextWrites > 0 else { return }
-        failNextWrites -= 1
-        throw StoreError("could not write the \(what) in memory: no space left (injected by a test)", remedy: "free some disk space, then try again")
+        try state.withLock { s throws(StoreError) in
+            try s.injectedFailure("orders")
+            for r in records { s.put(r) }
+        }
     }
 
     // MARK: outbox
 
-    public var pendingActions: [OutboxEntry] { pendingOrder.compactMap { pending[$0] } }
+    public var pendingActions: [OutboxEntry] { state.withLock { s in s.pendingOrder.compactMap { s.pending[$0] } } }
+    public var refusals: [Refusal] { state.withLock { $0.refusals } }
 
     public func queue(_ actions: [OrderAction]) throws(StoreError) {
-        try injectedFailure("outbox")
-        for a in actions where pending[a.id] == nil {
-            pending[a.id] = OutboxEntry(action: a)
-            pendingOrder.append(a.id)
+        try state.withLock { s throws(StoreError) in
+            try s.injectedFailure("outbox")
+            for a in actions where s.pending[a.id] == nil {
+                s.pending[a.id] = OutboxEntry(action: a)
+                s.pendingOrder.append(a.id)
+            }
         }
     }
 
     public func markDelivered(_ action: OrderAction, at: Date) throws(StoreError) {
-        try injectedFailure("outbox")
-        remove(action.id)
+        try state.withLock { s throws(StoreError) in
+            try s.injectedFailure("outbox")
+            s.remove(action.id)
+        }
     }
 
     public func markRefused(_ action: OrderAction, at: Date, reason: String) throws(StoreError) {
-        try injectedFailure("outbox")
-        remove(action.id)
-        refusals.append(Refusal(action: action, at: at, reason: reason))
+        try state.withLock { s throws(StoreError) in
+            try s.injectedFailure("outbox")
+            s.remove(action.id)
+            s.refusals.append(Refusal(action: action, at: at, reason: reason))
+        }
     }
 
     public func noteAttempt(_ action: OrderAction, at: Date, error: String, next: Date) throws(StoreError) {
-        guard var e = pending[action.id] else { return }
-        e.attempts += 1
-        e.lastError = error
-        e.nextAttempt = next
-        pending[action.id] = e
-    }
-
-    private func remove(_ id: String) {
-        pending[id] = nil
-        pendingOrder.removeAll { $0 == id }
+        state.withLock { s in
+            guard var e = s.pending[action.id] else { return }
+            e.attempts += 1
+            e.lastError = error
+            e.nextAttempt = next
+            s.pending[action.id] = e
+        }
     }
 
     // MARK: settings, downloads, identity
 
-    public func loadSettings() throws(StoreError) -> Settings { settings }
-    public func saveSettings(_ settings: Settings) throws(StoreError) { self.settings = settings }
-    public func loadDownloadStatus() throws(StoreError) -> DownloadStatus { downloadStatus }
-    public func saveDownloadStatus(_ status: DownloadStatus) throws(StoreError) { downloadStatus = status }
-    public func loadBinding() throws(StoreError) -> MarketplaceBinding? { binding }
-    public func saveBinding(_ binding: MarketplaceBinding) throws(StoreError) { self.binding = binding }
+    public func loadSettings() throws(StoreError) -> Settings { state.withLock { $0.settings } }
+    public func saveSettings(_ settings: Settings) throws(StoreError) { state.withLock { $0.settings = settings } }
+    public func loadDownloadStatus() throws(StoreError) -> DownloadStatus { state.withLock { $0.downloadStatus } }
+    public func saveDownloadStatus(_ status: DownloadStatus) throws(StoreError) { state.withLock { $0.downloadStatus = status } }
+    public func loadBinding() throws(StoreError) -> MarketplaceBinding? { state.withLock { $0.binding } }
+    public func saveBinding(_ binding: MarketplaceBinding) throws(StoreError) { state.withLock { $0.binding = binding } }
 }
 
 /// The send lock of one process's memory: waiting is a queue of continuations, resumed in turn.
