@@ -86,6 +86,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DeskEngineTests", dependencies: ["DeskEngine", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShellTests", dependencies: ["Shell", "DeskEngine", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk", "JetWords"], swiftSettings: swiftSettings),
         .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -39,7 +39,7 @@ extension ShellRunner {
             _ = try? await desk.refresh()
             out.usePager = await desk.settings.pager
             let prompt = await promptText()
-            switch await editor.readLine(prompt: prompt, remember: true) {
+            switch await editor.readLine(prompt: prompt, remember: true, question: false) {
             case .line(let line):
                 let finished = await runInteractively(line, ctx: ctx)
                 if !finished { return 0 }
@@ -109,7 +109,7 @@ extension ShellRunner {
 
     /// Sends what the outbox holds, then downloads when due, again and again; posts what happened, with the
     /// prompt as it now reads (no longer stale, fewer unsent, …).
-    static func backgroundWork(desk: Desk, editor: LineEditor, prompt: @Sendable () async -> String) async {
+    static func backgroundWork(desk: Desk, editor: any LineReader, prompt: @Sendable () async -> String) async {
         func stamp() async -> String { TimeText.clock(await desk.now) }
         editor.post(notices(await desk.deliver(force: true), stamp: await stamp()), prompt: await prompt())
         // When a download is due: the store's last download (by any session or a watcher) is an interval old

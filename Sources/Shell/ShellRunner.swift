@@ -38,16 +38,23 @@ public final class ShellRunner: @unchecked Sendable {
     // The runner drives one command at a time; the background task only talks to the desk and the editor.
     public let options: ShellOptions
     let desk: Desk
-    let out = Output()
+    let out: Output
     let session = Session()
-    var editor: LineEditor?
+    var editor: (any LineReader)?
     /// What the prompt last showed of the session, for the background work to redraw it.
     let promptParts = Mutex(PromptParts())
     private var failures = 0
 
-    public init(desk: Desk, options: ShellOptions) {
+    public init(desk: Desk, options: ShellOptions, output: any OutputSink = StandardOutputSink()) {
         self.desk = desk
         self.options = options
+        self.out = Output(sink: output)
+    }
+
+    /// A runner whose questions are answered by `reader` (a person at a terminal, or a test's script).
+    convenience init(desk: Desk, options: ShellOptions, output: any OutputSink, reader: any LineReader) {
+        self.init(desk: desk, options: options, output: output)
+        self.editor = reader
     }
 
     func context() -> ShellContext {
@@ -222,6 +229,6 @@ public func peakMemoryBytes() -> Int {
 
 extension Output {
     func styledError(_ s: String) -> String {
-        isatty(2) == 1 && colors ? "\u{1B}[1;31m\(s)\u{1B}[0m" : s
+        errorIsTerminal && colors ? "\u{1B}[1;31m\(s)\u{1B}[0m" : s
     }
 }

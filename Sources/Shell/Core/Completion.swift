@@ -1,6 +1,7 @@
 import DeskEngine
 import Foundation
 import OrderDesk
+import Synchronization
 
 /// TAB completion, driven by each command's ``CommandSpec``: command names, filters, order ids, reasons,
 /// carriers, methods, setting names and values, formats and file paths.
@@ -86,22 +87,33 @@ struct Completer: Sendable {
         return list.filter { $0.lowercased().hasPrefix(w) }
     }
 
-    /// Asks the desk, waiting at most half a second (completion runs on the editor's thread).
+    /// Asks the desk, waiting at most half a second (completion runs on the editor's thread, and the desk may be
+    /// busy with a download). The answer goes through a lock: one that comes too late is simply dropped.
     private func orderIDs(_ word: String) -> [String] {
         let box = ResultBox()
-        let semaphore = DispatchSemaphore(value: 0)
         let desk = self.desk
         Task {
-            box.value = await desk.completeIDs(word)
-            semaphore.signal()
+            box.set(await desk.completeIDs(word))
         }
-        _ = semaphore.wait(timeout: .now() + .milliseconds(500))
-        return box.value
+        return box.wait(upTo: .milliseconds(500)) ?? []
     }
 
-    private final class ResultBox: @unchecked Sendable {
-        // Written once by the task before it signals; read after the wait.
-        var value: [String] = []
+    /// One answer handed from a task to a waiting thread.
+    final class ResultBox: Sendable {
+        private let value = Mutex<[String]?>(nil)
+        private let ready = DispatchSemaphore(value: 0)
+
+        func set(_ v: [String]) {
+            value.withLock { $0 = v }
+            ready.signal()
+        }
+
+        /// The answer, or nil when it did not come in time.
+        func wait(upTo timeout: Duration) -> [String]? {
+            let millis = Int(timeout.components.seconds * 1000) + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
+            guard ready.wait(timeout: .now() + .milliseconds(millis)) == .success else { return nil }
+            return value.withLock { $0 }
+        }
     }
 
     private func files(_ word: String) -> [String] {

@@ -6,18 +6,34 @@ import OrderDesk
 import Glibc
 #endif
 
+/// Where the shell's bytes end up: the process's standard output and error, or a buffer in a test.
+public protocol OutputSink: Sendable {
+    func write(_ bytes: [UInt8], error: Bool)
+    /// Standard output (`error: false`) or standard error is a terminal.
+    func isTerminal(error: Bool) -> Bool
+}
+
+/// Standard output and standard error of this process.
+public struct StandardOutputSink: OutputSink {
+    public init() {}
+    public func write(_ bytes: [UInt8], error: Bool) { Output.write(error ? 2 : 1, bytes) }
+    public func isTerminal(error: Bool) -> Bool { isatty(error ? 2 : 1) == 1 }
+}
+
 /// Where a command's output goes: standard output (buffered per command), with colour only on a terminal
 /// and never with `NO_COLOR`, long lists through `$PAGER` in an interactive session.
 final class Output: @unchecked Sendable {
     // Used only by the command runner, one command at a time.
     private var buffer: [UInt8] = []
+    let sink: any OutputSink
     let isTerminal: Bool
     var colorMode: Settings.ColorMode = .auto
     let noColorEnv: Bool
     var usePager = false
 
-    init() {
-        isTerminal = isatty(1) == 1
+    init(sink: any OutputSink = StandardOutputSink()) {
+        self.sink = sink
+        isTerminal = sink.isTerminal(error: false)
         noColorEnv = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
     }
 
@@ -52,24 +68,26 @@ final class Output: @unchecked Sendable {
         let bytes = buffer
         buffer.removeAll(keepingCapacity: true)
         if usePager, isTerminal, height > 0, bytes.lazy.filter({ $0 == 0x0A }).count > height - 2, page(bytes) { return }
-        Self.write(1, bytes)
+        sink.write(bytes, error: false)
     }
 
     /// Writes to standard error at once (errors, progress).
     func error(_ s: String) {
         flush()
-        Self.write(2, Array((s + "\n").utf8))
+        sink.write(Array((s + "\n").utf8), error: true)
     }
+
+    var errorIsTerminal: Bool { sink.isTerminal(error: true) }
 
     /// `\r`-overwritten progress on a terminal; nothing otherwise.
     func progress(_ s: String) {
-        guard isatty(2) == 1 else { return }
-        Self.write(2, Array(("\r\u{1B}[K" + s).utf8))
+        guard errorIsTerminal else { return }
+        sink.write(Array(("\r\u{1B}[K" + s).utf8), error: true)
     }
 
     func endProgress() {
-        guard isatty(2) == 1 else { return }
-        Self.write(2, Array("\r\u{1B}[K".utf8))
+        guard errorIsTerminal else { return }
+        sink.write(Array("\r\u{1B}[K".utf8), error: true)
     }
 
     static func write(_ fd: Int32, _ bytes: [UInt8]) {

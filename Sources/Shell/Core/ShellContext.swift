@@ -30,12 +30,12 @@ final class ShellContext: @unchecked Sendable {
     let desk: Desk
     let out: Output
     let session: Session
-    let editor: LineEditor?
+    let editor: (any LineReader)?
     let runner: ShellRunner
     /// Script files being run, innermost last (for `run` depth and relative paths).
     var scripts: [String] = []
 
-    init(desk: Desk, out: Output, session: Session, editor: LineEditor?, runner: ShellRunner) {
+    init(desk: Desk, out: Output, session: Session, editor: (any LineReader)?, runner: ShellRunner) {
         self.desk = desk
         self.out = out
         self.session = session

@@ -8,7 +8,7 @@ import Glibc
 
 /// The interactive prompt on libedit: history, TAB completion, Ctrl-R, and notices printed above a
 /// half-typed line without garbling it. One per process; every libedit call happens on its own queue.
-final class LineEditor: @unchecked Sendable {
+final class LineEditor: LineReader, @unchecked Sendable {
     // All mutable state below is touched only on `queue` (the C callbacks run inside el_gets, on that queue).
     // A thread of its own: el_gets blocks for as long as the operator thinks, which must not hold one of the
     // few shared worker threads.
@@ -31,16 +31,6 @@ final class LineEditor: @unchecked Sendable {
     private let updatedPrompt = Mutex<String?>(nil)
     /// Completion: given the text before the cursor, the candidates and how many characters of the word to replace.
     var completer: (@Sendable (String) -> (candidates: [String], wordLength: Int))?
-
-    enum ReadResult: Equatable {
-        case line(String)
-        /// Ctrl-D on an empty line, or end of input.
-        case endOfInput
-        /// Ctrl-C in a question.
-        case interrupted
-        /// SIGTERM or SIGHUP.
-        case terminated
-    }
 
     init(program: String, historyPath: String?) {
         Signals.install()
@@ -72,7 +62,7 @@ final class LineEditor: @unchecked Sendable {
     }
 
     /// Shows `prompt` and reads one line. Lines read for the main prompt go to the history (`remember`).
-    func readLine(prompt: String, remember: Bool, question: Bool = false) async -> ReadResult {
+    func readLine(prompt: String, remember: Bool, question: Bool) async -> ReadResult {
         await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: self.readLineOnQueue(prompt: prompt, remember: remember, question: question))

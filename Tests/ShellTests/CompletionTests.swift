@@ -1,0 +1,32 @@
+import Foundation
+@testable import Shell
+import Testing
+import TestSupport
+
+/// What TAB offers, word by word, from each command's declaration.
+@Suite struct CompletionTests {
+    @Test func commandsFiltersReasonsCarriersSettingsAndOptions() async throws {
+        let h = try await ShellHarness()
+        let c = Completer(desk: h.desk)
+        #expect(c.complete("sh").candidates == ["show", "ship"])
+        #expect(c.complete("show ne").candidates == ["new"])
+        #expect(c.complete("show new --f").candidates == ["--format"])
+        #expect(c.complete("show new --format ").candidates == ["csv", "json"])
+        #expect(c.complete("cancel \(h.ref(1)) no").candidates == ["no-inventory"])
+        #expect(c.complete("ship 8012 1Z --carrier fed").candidates.first == "FedEx")
+        #expect(c.complete("set ack").candidates == ["ack-window"])
+        #expect(c.complete("set confirm ").candidates == ["on", "off"])
+        #expect(c.complete("deny \(h.ref(6)) outside").candidates == ["outside-window"])
+        #expect(c.complete("frobnicate ").candidates.isEmpty)
+    }
+
+    @Test func orderIDsCompleteFromTheStoreAndReplaceTheWord() async throws {
+        let h = try await ShellHarness()
+        let c = Completer(desk: h.desk)
+        let (ids, length) = c.complete("open 80000000000")
+        #expect(ids == (1...6).map { h.ref($0) })
+        #expect(length == 11)
+        #expect(c.complete("open \(h.ref(3))").candidates == [h.ref(3)])
+        #expect(c.complete("approve a").candidates.first == "all")
+    }
+}
