@@ -1,66 +1,90 @@
 import Foundation
-import JetWords
+import Hummingbird
 import JetAPI
+import JetWords
 
 /// Test and training routes outside `/api`: `/sandbox/...`. Not part of Jet's protocol.
-extension SandboxMarketplace {
-    public func handleAdmin(method: String, segments: [String], body: Data) -> SandboxReply {
-        evolve()
-        let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
-        switch (method, segments.first ?? "") {
-        case ("GET", "ledger"):
-            return .json(["entries": state.ledger])
-        case ("GET", "state"):
-            return .json(summary())
-        case ("POST", "reset"):
-            reset()
-            return .json(summary())
-        case ("POST", "advance"):
+enum SandboxAdminRoutes {
+    static func add(to admin: RouterGroup<SandboxRequestContext>, marketplace m: SandboxMarketplace) {
+        admin.get("ledger") { _, context in
+            try await SandboxRoute.answer(.json(["entries": await m.ledger()]), context)
+        }
+        admin.get("state") { _, context in
+            try await SandboxRoute.answer(.json(await m.summary()), context)
+        }
+        admin.post("reset") { _, context in
+            await m.reset()
+            return try await SandboxRoute.answer(.json(await m.summary()), context)
+        }
+        admin.post("advance") { request, context in
+            let object = try await json(request)
             let seconds = (object["seconds"] as? Double) ?? (object["seconds"] as? Int).map(Double.init) ?? 0
-            let t = advance(by: seconds)
-            return .json(["now": JetDate.format(t, style: .seconds)])
-        case ("POST", "orders"):
+            let t = await m.advance(by: seconds)
+            return try await SandboxRoute.answer(.json(["now": JetDate.format(t, style: .seconds)]), context)
+        }
+        admin.post("orders") { request, context in
+            let body = try await SandboxRoute.body(request)
+            let object = try await json(request, body)
             if object["merchant_order_id"] != nil {
                 guard let o = try? JSONDecoder().decode(JetOrder.self, from: body) else {
-                    return .errors(400, "The body is not a Jet order")
+                    return try await SandboxRoute.answer(.errors(400, "The body is not a Jet order"), context)
                 }
-                inject(order: o)
-                return .json(["ids": [o.merchantOrderID]], status: 201)
+                await m.inject(order: o)
+                return try await SandboxRoute.answer(.json(["ids": [o.merchantOrderID]], status: 201), context)
             }
             let count = (object["count"] as? Int) ?? 1
             let status = JetOrderStatus(rawValue: (object["status"] as? String) ?? "ready")
-            return .json(["ids": generateOrders(count: count, status: status)], status: 201)
-        case ("POST", "returns"):
+            return try await SandboxRoute.answer(.json(["ids": await m.generateOrders(count: count, status: status)], status: 201), context)
+        }
+        admin.post("returns") { request, context in
+            let body = try await SandboxRoute.body(request)
+            let object = try await json(request, body)
             if object["merchant_return_authorization_id"] != nil {
-                guard let r = try? JSONDecoder().decode(JetReturn.self, from: body) else { return .errors(400, "The body is not a Jet return") }
-                inject(return: r)
-                return .json(["id": r.merchantReturnAuthorizationID], status: 201)
+                guard let r = try? JSONDecoder().decode(JetReturn.self, from: body) else {
+                    return try await SandboxRoute.answer(.errors(400, "The body is not a Jet return"), context)
+                }
+                await m.inject(return: r)
+                return try await SandboxRoute.answer(.json(["id": r.merchantReturnAuthorizationID], status: 201), context)
             }
-            guard let order = object["merchant_order_id"] as? String, let id = openReturn(orderID: order) else {
-                return .errors(404, "Give an existing merchant_order_id")
+            guard let order = object["merchant_order_id"] as? String, let id = await m.openReturn(orderID: order) else {
+                return try await SandboxRoute.answer(.errors(404, "Give an existing merchant_order_id"), context)
             }
-            return .json(["id": id], status: 201)
-        case ("POST", "directed-cancel"):
+            return try await SandboxRoute.answer(.json(["id": id], status: 201), context)
+        }
+        admin.post("directed-cancel") { request, context in
+            let object = try await json(request)
             guard let order = object["merchant_order_id"] as? String,
-                  requestDirectedCancel(orderID: order, units: object["units"] as? Int) else {
-                return .errors(404, "Give an existing merchant_order_id")
+                  await m.requestDirectedCancel(orderID: order, units: object["units"] as? Int) else {
+                return try await SandboxRoute.answer(.errors(404, "Give an existing merchant_order_id"), context)
             }
-            return .noContent
-        case ("POST", "faults"):
-            var f = faults
+            return try await SandboxRoute.answer(.noContent, context)
+        }
+        admin.post("faults") { request, context in
+            let object = try await json(request)
+            var f = await m.faults
             if let v = object["fail_rate"] as? Double { f.failRate = v }
             if let v = object["throttle_rate"] as? Double { f.throttleRate = v }
             if let v = object["malformed_rate"] as? Double { f.malformedRate = v }
+            if let v = object["lost_reply_rate"] as? Double { f.lostReplyRate = v }
             if let v = object["latency_ms"] as? Double { f.latencyMillis = v }
             if let v = object["retry_after"] as? Int { f.retryAfter = v }
-            setFaults(f)
-            return .json(f)
-        case ("POST", "expire-tokens"):
-            expireTokens()
-            return .noContent
-        default:
-            return .errors(404, "Sandbox admin routes: GET /sandbox/ledger, GET /sandbox/state, POST /sandbox/reset, "
-                + "/sandbox/advance, /sandbox/orders, /sandbox/returns, /sandbox/directed-cancel, /sandbox/faults, /sandbox/expire-tokens")
+            for (name, rate) in [("fail_rate", f.failRate), ("throttle_rate", f.throttleRate), ("malformed_rate", f.malformedRate),
+                                 ("lost_reply_rate", f.lostReplyRate)] where !(0...1).contains(rate) {
+                return try await SandboxRoute.answer(.errors(400, "\(name) must be between 0 and 1"), context)
+            }
+            await m.setFaults(f)
+            return try await SandboxRoute.answer(.json(f), context)
         }
+        admin.post("expire-tokens") { _, context in
+            await m.expireTokens()
+            return try await SandboxRoute.answer(.noContent, context)
+        }
+    }
+
+    /// The request body as a JSON object (empty when there is none or it is not an object).
+    private static func json(_ request: Request, _ body: Data? = nil) async throws -> [String: Any] {
+        let data: Data
+        if let body { data = body } else { data = try await SandboxRoute.body(request) }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]  // No body means no options.
     }
 }

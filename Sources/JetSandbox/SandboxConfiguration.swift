@@ -26,6 +26,9 @@ public struct SandboxConfiguration: Sendable {
     public var latencyMillis = 0.0
     /// Fraction of JSON answers sent truncated or with a field of the wrong type.
     public var malformedRate = 0.0
+    /// Fraction of API calls applied and then left unanswered: the connection drops (Jet did it, the merchant
+    /// never heard).
+    public var lostReplyRate = 0.0
 
     /// New orders per hour of scenario time (0: none).
     public var arrivalRate = 4.0

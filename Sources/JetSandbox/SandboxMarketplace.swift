@@ -20,8 +20,8 @@ public actor SandboxMarketplace {
         self.configuration = configuration
         self.faultRNG = SeededRandom(seed: configuration.seed ^ 0xFA17)
         self.faults = Faults(failRate: configuration.failRate, throttleRate: configuration.throttleRate,
-                             malformedRate: configuration.malformedRate, latencyMillis: configuration.latencyMillis,
-                             retryAfter: configuration.retryAfter)
+                             malformedRate: configuration.malformedRate, lostReplyRate: configuration.lostReplyRate,
+                             latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter)
         if let path = configuration.stateFile, let data = FileManager.default.contents(atPath: path),
            let saved = try? JSONDecoder.sandbox.decode(SandboxState.self, from: data), saved.version == 1 {
             self.state = saved
@@ -212,13 +212,53 @@ public actor SandboxMarketplace {
         public var failRate: Double
         public var throttleRate: Double
         public var malformedRate: Double
+        public var lostReplyRate: Double
         public var latencyMillis: Double
         public var retryAfter: Int
+
+        enum CodingKeys: String, CodingKey {
+            case failRate = "fail_rate", throttleRate = "throttle_rate", malformedRate = "malformed_rate"
+            case lostReplyRate = "lost_reply_rate", latencyMillis = "latency_ms", retryAfter = "retry_after"
+        }
     }
 
     public func setFaults(_ f: Faults) { faults = f }
 
-    enum Fault { case fail, throttle, malformed }
+    /// What goes wrong with one call.
+    public enum Fault: Sendable {
+        /// 500 before anything is applied.
+        case fail
+        /// 429 before anything is applied.
+        case throttle
+        /// Applied, answered with a broken body.
+        case malformed(Malforming)
+        /// Applied, then the connection drops without an answer.
+        case lostReply
+    }
+
+    /// How a body is broken: cut short, or one value of the wrong type.
+    public enum Malforming: Sendable {
+        case truncated(keeping: Double)
+        case wrongType
+
+        func apply(to body: Data) -> Data {
+            guard body.count > 2 else { return Data("{".utf8) }
+            switch self {
+            case .truncated(let fraction):
+                return body.prefix(max(1, min(body.count - 1, Int(Double(body.count) * fraction))))
+            case .wrongType:
+                var text = String(decoding: body, as: UTF8.self)
+                for key in ["\"order_items\":", "\"order_urls\":", "\"return_merchant_SKUs\":", "\"return_urls\":", "\"refund_urls\":",
+                            "\"shipment_items\":"] {
+                    if let r = text.range(of: key) {
+                        text.replaceSubrange(r, with: key + "42,\"was\":")
+                        return Data(text.utf8)
+                    }
+                }
+                return body.prefix(body.count / 2)
+            }
+        }
+    }
 
     /// API requests being answered right now, and the most there ever were at once.
     public private(set) var inFlight = 0
@@ -234,34 +274,20 @@ public actor SandboxMarketplace {
     /// How many faults were injected so far.
     public private(set) var faultsInjected = 0
 
-    func drawFault(isRead: Bool) -> Fault? {
+    /// The fault for one call, drawn from the configured rates. `canLoseReply` is false for the login.
+    func drawFault(isRead: Bool, canLoseReply: Bool) -> Fault? {
         var fault: Fault?
         if faultRNG.chance(faults.throttleRate) {
             fault = .throttle
         } else if faultRNG.chance(faults.failRate) {
             fault = .fail
+        } else if canLoseReply, faultRNG.chance(faults.lostReplyRate) {
+            fault = .lostReply
         } else if isRead, faultRNG.chance(faults.malformedRate) {
-            fault = .malformed
+            fault = faultRNG.chance(0.5) ? .malformed(.truncated(keeping: Double.random(in: 0.05..<0.95, using: &faultRNG))) : .malformed(.wrongType)
         }
         if fault != nil { faultsInjected += 1 }
         return fault
-    }
-
-    /// A broken version of a JSON body: cut short, or with one value of the wrong type.
-    func malform(_ body: Data) -> Data {
-        guard body.count > 2 else { return Data("{".utf8) }
-        if faultRNG.chance(0.5) {
-            return body.prefix(Int.random(in: 1..<body.count, using: &faultRNG))
-        }
-        var text = String(decoding: body, as: UTF8.self)
-        for key in ["\"order_items\":", "\"order_urls\":", "\"return_merchant_SKUs\":", "\"return_urls\":", "\"refund_urls\":",
-                    "\"shipment_items\":"] {
-            if let r = text.range(of: key) {
-                text.replaceSubrange(r, with: key + "42,\"was\":")
-                return Data(text.utf8)
-            }
-        }
-        return body.prefix(body.count / 2)
     }
 
     // MARK: admin
@@ -323,6 +349,7 @@ public actor SandboxMarketplace {
 
     public func order(_ id: String) -> JetOrder? { state.orders[id] }
     public func returnRequest(_ id: String) -> JetReturn? { state.returns[id] }
+    public func refund(_ id: String) -> JetRefund? { state.refunds[id] }
     public func allOrderIDs() -> [String] { state.orderSeq }
 
     public func summary() -> [String: String] {

@@ -7,6 +7,8 @@ import Synchronization
 /// carriers, methods, setting names and values, formats and file paths.
 struct Completer: Sendable {
     let desk: Desk
+    /// How long TAB waits for the desk's answer about order ids (the desk may be busy with a download).
+    var patience: Duration = .milliseconds(500)
 
     /// Candidates for the word before the cursor, and that word's length in characters.
     func complete(_ before: String) -> (candidates: [String], wordLength: Int) {
@@ -95,7 +97,7 @@ struct Completer: Sendable {
         Task {
             box.set(await desk.completeIDs(word))
         }
-        return box.wait(upTo: .milliseconds(500)) ?? []
+        return box.wait(upTo: patience) ?? []
     }
 
     /// One answer handed from a task to a waiting thread.

@@ -2,62 +2,8 @@ import Foundation
 import JetWords
 import JetAPI
 
-/// The Jet routes under `/api`, with Jet's state machines (protocol §3–§8).
+/// Jet's state machines for the calls under `/api` (protocol §2–§8); `buildSandboxRouter` routes to them.
 extension SandboxMarketplace {
-    /// One API call. `segments` are the path's segments after `/api`, already percent-decoded.
-    public func handleAPI(method: String, path: String, segments: [String], query: [String: String], body: Data,
-                          authorization: String?) -> SandboxReply {
-        evolve()
-        let lower = segments.map { $0.lowercased() }
-        if lower == ["token"] {
-            guard method == "POST" else { return .errors(405, "Use POST /token") }
-            guard let req = try? JSONDecoder().decode(JetTokenRequest.self, from: body) else {
-                return .errors(400, "The body must be {\"user\": \"…\", \"pass\": \"…\"}")
-            }
-            return issueToken(user: req.user, pass: req.pass)
-        }
-        guard authorized(authorization) else {
-            return .json(["statusCode": "401", "message": "Unauthorized. Access token is missing or invalid."], status: 401)
-        }
-        switch (method, lower.first, segments.count) {
-        case ("GET", "authcheck", 1):
-            return SandboxReply(status: 200, body: Data("\"This message is authorized.\"".utf8))
-        case ("GET", "orders", 2) where lower[1] == "directedcancel":
-            return .urls("order_urls", directedCancelIDs().map { "/orders/withoutShipmentDetail/\($0)" })
-        case ("GET", "orders", 2):
-            return listOrders(status: segments[1], query: query)
-        case ("GET", "orders", 3) where lower[1] == "withoutshipmentdetail":
-            guard let o = state.orders[segments[2]] else { return .errors(404, "Order '\(segments[2])' was not found") }
-            return .json(o)
-        case ("GET", "orders", 4):
-            return listTagged(status: segments[1], tag: segments[2], tagged: lower[3])
-        case ("PUT", "orders", 3) where lower[2] == "acknowledge":
-            return record(method, path, body, acknowledge(segments[1], body))
-        case ("PUT", "orders", 3) where lower[2] == "shipped":
-            return record(method, path, body, ship(segments[1], body))
-        case ("PUT", "orders", 3) where lower[2] == "tag":
-            return record(method, path, body, tag(segments[1], body))
-        case ("GET", "returns", 2):
-            return listReturns(status: segments[1])
-        case ("GET", "returns", 3) where lower[1] == "state":
-            guard let r = state.returns[segments[2]] else { return .errors(404, "Return '\(segments[2])' was not found") }
-            return .json(r)
-        case ("PUT", "returns", 3) where lower[2] == "acknowledge":
-            return record(method, path, body, acknowledgeReturn(segments[1]))
-        case ("PUT", "returns", 3) where lower[2] == "complete":
-            return record(method, path, body, completeReturn(segments[1], body))
-        case ("POST", "refunds", 3):
-            return record(method, path, body, createRefund(order: segments[1], altRefundID: segments[2], body))
-        case ("GET", "refunds", 3) where lower[1] == "state":
-            guard let r = state.refunds[segments[2]] else { return .errors(404, "Refund '\(segments[2])' was not found") }
-            return .json(r)
-        case ("GET", "refunds", 2):
-            return listRefunds(status: lower[1])
-        default:
-            return .errors(404, "No route \(method) /api/\(segments.joined(separator: "/"))")
-        }
-    }
-
     // MARK: orders
 
     func listOrders(status raw: String, query: [String: String]) -> SandboxReply {
