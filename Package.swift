@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "JetWords", swiftSettings: swiftSettings),
@@ -48,6 +49,7 @@ let package = Package(
             dependencies: [
                 "JetAPI", "JetWords",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -88,6 +90,15 @@ let package = Package(
             name: "DeskEngineTests", dependencies: ["DeskEngine", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShellTests", dependencies: ["Shell", "DeskEngine", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JetSandboxTests",
+            dependencies: [
+                "JetSandbox", "JetAPI", "JetWords",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk", "JetWords"], swiftSettings: swiftSettings),
         .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
