@@ -32,7 +32,7 @@ public final class JetClient: Sendable {
 
     /// Closes connections. Call once, when done.
     public func shutdown() async {
-        try? await http.shutdown()
+        try? await http.shutdown()  // Already shut down is the same outcome.
     }
 
     // MARK: token
@@ -263,7 +263,7 @@ public final class JetClient: Sendable {
 
     func errorText(_ data: Data) -> String? {
         guard !data.isEmpty else { return nil }
-        if let body = try? JSONDecoder().decode(JetErrorBody.self, from: data), let t = body.text { return t }
+        if let body = try? JSONDecoder().decode(JetErrorBody.self, from: data), let t = body.text { return t }  // Else: the raw text.
         let text = String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? nil : text
     }

@@ -112,19 +112,21 @@ public struct JetMarketplace: Marketplace {
 
     /// The call `send` makes, relative to the API's base URL: `PUT /orders/…/acknowledge {…}`.
     public static func describe(_ request: MarketplaceRequest, for merchantOrderID: String) -> String {
-        let (method, path, body): (String, String, Data?)
+        func text(_ body: some Encodable) -> String {
+            do {
+                return String(decoding: try JetClient.encoder.encode(body), as: UTF8.self)
+            } catch {
+                return "(the body could not be encoded: \(error))"
+            }
+        }
         switch request {
         case .acknowledge(let a):
-            (method, path, body) = ("PUT", "/orders/\(JetClient.escape(merchantOrderID))/acknowledge",
-                                    try? JetClient.encoder.encode(JetMapping.acknowledgeRequest(a)))
+            return "PUT /orders/\(JetClient.escape(merchantOrderID))/acknowledge " + text(JetMapping.acknowledgeRequest(a))
         case .ship(let s):
-            (method, path, body) = ("PUT", "/orders/\(JetClient.escape(merchantOrderID))/shipped",
-                                    try? JetClient.encoder.encode(JetMapping.shipRequest(s)))
+            return "PUT /orders/\(JetClient.escape(merchantOrderID))/shipped " + text(JetMapping.shipRequest(s))
         case .completeReturn(let c):
-            (method, path, body) = ("PUT", "/returns/\(JetClient.escape(c.returnID))/complete",
-                                    try? JetClient.encoder.encode(JetMapping.completeReturnRequest(c)))
+            return "PUT /returns/\(JetClient.escape(c.returnID))/complete " + text(JetMapping.completeReturnRequest(c))
         }
-        return "\(method) \(path) \(body.map { String(decoding: $0, as: UTF8.self) } ?? "")"
     }
 
     public func shutdown() async {

@@ -26,7 +26,7 @@ enum SandboxAdminRoutes {
             let body = try await SandboxRoute.body(request)
             let object = try await json(request, body)
             if object["merchant_order_id"] != nil {
-                guard let o = try? JSONDecoder().decode(JetOrder.self, from: body) else {
+                guard let o = try? JSONDecoder().decode(JetOrder.self, from: body) else {  // Refused below.
                     return try await SandboxRoute.answer(.errors(400, "The body is not a Jet order"), context)
                 }
                 await m.inject(order: o)
@@ -40,7 +40,7 @@ enum SandboxAdminRoutes {
             let body = try await SandboxRoute.body(request)
             let object = try await json(request, body)
             if object["merchant_return_authorization_id"] != nil {
-                guard let r = try? JSONDecoder().decode(JetReturn.self, from: body) else {
+                guard let r = try? JSONDecoder().decode(JetReturn.self, from: body) else {  // Refused below.
                     return try await SandboxRoute.answer(.errors(400, "The body is not a Jet return"), context)
                 }
                 await m.inject(return: r)

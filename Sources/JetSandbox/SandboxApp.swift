@@ -33,7 +33,7 @@ public func buildSandboxRouter(marketplace m: SandboxMarketplace) -> Router<Sand
     let api = router.group("api").add(middleware: FaultMiddleware(marketplace: m))
     api.post("token") { request, context in
         let body = try await SandboxRoute.body(request)
-        guard let req = try? JSONDecoder().decode(JetTokenRequest.self, from: body) else {
+        guard let req = try? JSONDecoder().decode(JetTokenRequest.self, from: body) else {  // Refused below, with the shape it needs.
             return try await SandboxRoute.answer(.errors(400, "The body must be {\"user\": \"…\", \"pass\": \"…\"}"), context)
         }
         return try await SandboxRoute.answer(await m.issueToken(user: req.user, pass: req.pass), context)

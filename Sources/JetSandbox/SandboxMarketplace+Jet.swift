@@ -38,7 +38,7 @@ extension SandboxMarketplace {
 
     func tag(_ id: String, _ body: Data) -> SandboxReply {
         guard state.orders[id] != nil else { return .errors(404, "Order '\(id)' was not found") }
-        let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+        let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]  // Not JSON: refused below.
         guard let object else { return .errors(400, "The body must be a JSON object such as {\"tag\": \"batch-42\"}") }
         state.tags[id] = object["tag"] as? String
         return .noContent

@@ -16,22 +16,50 @@ public actor SandboxMarketplace {
     var dirty = false
     var saveTask: Task<Void, Never>?
 
-    public init(configuration: SandboxConfiguration) {
+    /// A marketplace with a new scenario, or the one saved in `configuration.stateFile`. A state file that
+    /// cannot be read is reported, never replaced by a new scenario.
+    public init(configuration: SandboxConfiguration) throws(SandboxStateError) {
         self.configuration = configuration
         self.faultRNG = SeededRandom(seed: configuration.seed ^ 0xFA17)
         self.faults = Faults(failRate: configuration.failRate, throttleRate: configuration.throttleRate,
                              malformedRate: configuration.malformedRate, lostReplyRate: configuration.lostReplyRate,
                              latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter)
-        if let path = configuration.stateFile, let data = FileManager.default.contents(atPath: path),
-           let saved = try? JSONDecoder.sandbox.decode(SandboxState.self, from: data), saved.version == 1 {
-            self.state = saved
+        if let path = configuration.stateFile, FileManager.default.fileExists(atPath: path) {
+            self.state = try Self.load(path)
         } else {
             self.state = SandboxMarketplace.initialState(configuration)
-            if let path = configuration.stateFile, let data = try? JSONEncoder.sandbox.encode(state) {
-                // Saved at once, so the next run continues this scenario instead of starting another.
-                try? data.write(to: URL(fileURLWithPath: path), options: .atomic)
-                chmod(path, 0o600)
-            }
+            // Saved at once, so the next run continues this scenario instead of starting another.
+            if let path = configuration.stateFile { try Self.save(state, to: path) }
+        }
+    }
+
+    static func load(_ path: String) throws(SandboxStateError) -> SandboxState {
+        let move = "move it aside (mv \(path) \(path).damaged) to start a new practice scenario, or restore it from a backup"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SandboxStateError(summary: "the sandbox's state file \(path) cannot be read", remedy: "check its owner and mode (chmod 600 \(path))")
+        }
+        let saved: SandboxState
+        do {
+            saved = try JSONDecoder.sandbox.decode(SandboxState.self, from: data)
+        } catch {
+            throw SandboxStateError(summary: "the sandbox's state file \(path) is damaged (\(data.isEmpty ? "it is empty" : "not the JSON this jom wrote"))",
+                                    remedy: move)
+        }
+        guard saved.version == 1 else {
+            throw SandboxStateError(summary: "the sandbox's state file \(path) is version \(saved.version); this jom reads version 1",
+                                    remedy: "use the jom that wrote it, or " + move)
+        }
+        return saved
+    }
+
+    static func save(_ state: SandboxState, to path: String) throws(SandboxStateError) {
+        do {
+            let data = try JSONEncoder.sandbox.encode(state)
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            chmod(path, 0o600)
+        } catch {
+            throw SandboxStateError(summary: "the sandbox's state could not be saved to \(path): \(error.localizedDescription)",
+                                    remedy: "check the disk and the file's permissions; the practice orders of this run may be lost")
         }
     }
 
@@ -150,20 +178,30 @@ public actor SandboxMarketplace {
         dirty = true
         guard configuration.stateFile != nil, saveTask == nil else { return }
         saveTask = Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(500))
-            await self?.saveNow()
+            try? await Task.sleep(for: .milliseconds(500))  // Cancelled: save now all the same.
+            await self?.saveInBackground()
         }
     }
 
+    /// The last save that failed, until a save succeeds (`stop` reports it).
+    public private(set) var saveError: SandboxStateError?
+
+    private func saveInBackground() {
+        do { try saveNow() } catch { saveError = error }
+    }
+
     /// Writes the state file now (atomically).
-    public func saveNow() {
+    public func saveNow() throws(SandboxStateError) {
         saveTask = nil
         guard let path = configuration.stateFile, dirty else { return }
         dirty = false
-        guard let data = try? JSONEncoder.sandbox.encode(state) else { return }
-        let url = URL(fileURLWithPath: path)
-        try? data.write(to: url, options: .atomic)
-        chmod(path, 0o600)
+        do {
+            try Self.save(state, to: path)
+            saveError = nil
+        } catch {
+            dirty = true
+            throw error
+        }
     }
 
     // MARK: tokens

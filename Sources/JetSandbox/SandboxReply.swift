@@ -20,7 +20,11 @@ public struct SandboxReply: Sendable {
     }()
 
     static func json<T: Encodable>(_ value: T, status: Int = 200) -> SandboxReply {
-        SandboxReply(status: status, body: (try? encoder.encode(value)) ?? Data("{}".utf8))
+        do {
+            return SandboxReply(status: status, body: try encoder.encode(value))
+        } catch {
+            return errors(500, "The sandbox could not encode its answer: \(error)")
+        }
     }
 
     /// Jet's error form: `{"errors": ["…"]}`.

@@ -25,7 +25,7 @@ public final class SandboxServer: Sendable {
 
     /// Starts a sandbox and returns once it accepts connections.
     public static func start(_ configuration: SandboxConfiguration) async throws -> SandboxServer {
-        let marketplace = SandboxMarketplace(configuration: configuration)
+        let marketplace = try SandboxMarketplace(configuration: configuration)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let app = buildSandboxApplication(marketplace: marketplace, configuration: configuration) { channel in
             portContinuation.yield(channel.localAddress?.port ?? 0)
@@ -44,11 +44,17 @@ public final class SandboxServer: Sendable {
         return SandboxServer(marketplace: marketplace, port: port, host: configuration.host, task: task)
     }
 
-    /// Stops listening and saves the marketplace's state.
-    public func stop() async {
+    /// Stops listening and saves the marketplace's state. Returns why the state could not be saved, if it could not.
+    @discardableResult
+    public func stop() async -> SandboxStateError? {
         task.cancel()
-        _ = try? await task.value
-        await marketplace.saveNow()
+        _ = await task.result  // Cancelled on purpose: how the server ended does not matter now.
+        do {
+            try await marketplace.saveNow()
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Runs until the process is told to stop.

@@ -36,3 +36,11 @@ struct SandboxState: Codable, Sendable {
         self.rng = rng
     }
 }
+
+/// The sandbox's state file cannot be read or written: which file, what is wrong, and what to do.
+public struct SandboxStateError: Error, CustomStringConvertible {
+    public var summary: String
+    public var remedy: String
+
+    public var description: String { "\(summary) (\(remedy))" }
+}

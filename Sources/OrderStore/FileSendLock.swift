@@ -34,7 +34,7 @@ final class FileSendLock: SendLock {
                 }
             }
             Task {
-                try? await Task.sleep(for: timeout)
+                try? await Task.sleep(for: timeout)  // Cancelled: give up at once.
                 let first = race.settle(.gaveUp)
                 if first { continuation.resume(returning: false) }
             }

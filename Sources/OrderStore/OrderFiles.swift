@@ -91,7 +91,7 @@ struct OrderFiles {
             return stored.record
         } catch let e as StoreError {
             throw e
-        } catch where (try? JSONDecoder().decode(FormatProbe.self, from: data))?.format ?? 0 > Self.format {
+        } catch where (try? JSONDecoder().decode(FormatProbe.self, from: data))?.format ?? 0 > Self.format {  // No format: damaged, below.
             throw newer
         } catch DecodingError.keyNotFound(let key, let ctx) {
             throw .damaged(p, "\((ctx.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing")
@@ -106,10 +106,10 @@ struct OrderFiles {
 
     /// Every order file's path (for a rebuild of the index).
     func allPaths() -> [String] {
-        guard let shards = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }
+        guard let shards = try? FileManager.default.contentsOfDirectory(atPath: root) else { return [] }  // No orders yet.
         var out: [String] = []
         for s in shards.sorted() {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(s)") else { continue }
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(s)") else { continue }  // Not a shard.
             for n in names.sorted() where n.hasSuffix(".json") { out.append("\(root)/\(s)/\(n)") }
         }
         return out
@@ -119,7 +119,7 @@ struct OrderFiles {
     func removeLeftovers(for id: String) {
         let dir = "\(root)/\(shard(for: id))"
         let prefix = fileName(for: id) + ".tmp-"
-        for n in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where n.hasPrefix(prefix) {
+        for n in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where n.hasPrefix(prefix) {  // No directory: nothing left over.
             unlink("\(dir)/\(n)")
         }
     }

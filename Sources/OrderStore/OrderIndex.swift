@@ -58,6 +58,7 @@ final class OrderIndex {
         guard data.last == UInt8(ascii: "\n"), let headerEnd = data.firstIndex(of: UInt8(ascii: "\n")) else {
             throw StoreError("the order index \(basePath) is incomplete")
         }
+        // A header that does not parse is answered below: the index is rebuilt.
         guard let header = try? JSONSerialization.jsonObject(with: data[..<headerEnd]) as? [String: Any],
               let format = header["jom-index"] as? Int, let count = header["orders"] as? Int else {
             throw StoreError("the order index \(basePath) has no valid header line")
@@ -105,7 +106,7 @@ final class OrderIndex {
                     if let (s, search) = IndexLineReader.summary(raw, start: start, end: end) {
                         fresh.append(Entry(summary: s, search: search))
                     }
-                } else if let object = try? JSONSerialization.jsonObject(with: Data(raw[start..<end])) as? [String: Any] {
+                } else if let object = try? JSONSerialization.jsonObject(with: Data(raw[start..<end])) as? [String: Any] {  // else: a line of no use
                     if let g = object["generation"] as? Int, g < generation {
                         // A log from before the base was last rewritten: already merged.
                         start = raw.count
@@ -387,26 +388,36 @@ final class OrderIndex {
     /// Appends `{"pending": ids}` and the new lines in one durable write, before the order files change.
     func appendPending(_ entries: [Entry], new: [String]) throws(StoreError) {
         try FileIO.truncateTornTail(logPath)
-        var payload: [String: Any] = ["pending": entries.map(\.summary.merchantOrderID)]
-        if !new.isEmpty { payload["new"] = new }
-        var bytes = (try? JSONSerialization.data(withJSONObject: payload)) ?? Data()
-        bytes.append(0x0A)
+        var bytes = Self.idsLine("pending", entries.map(\.summary.merchantOrderID), new: new)
         for e in entries {
             bytes.append(contentsOf: IndexLine.encode(e.summary, search: e.search))
         }
         if FileIO.stamp(logPath) == .missing {
-            var header = (try? JSONSerialization.data(withJSONObject: ["generation": generation])) ?? Data()
-            header.append(0x0A)
-            bytes = header + bytes
+            bytes = Data(#"{"generation":\#(generation)}"#.utf8 + [0x0A]) + bytes
         }
         try FileIO.append(bytes, to: logPath, sync: true)
     }
 
     /// Marks the order files written. Not synced: if it is lost, the next start re-checks those orders.
     func appendDone(_ ids: [String]) throws(StoreError) {
-        var bytes = (try? JSONSerialization.data(withJSONObject: ["done": ids])) ?? Data()
-        bytes.append(0x0A)
-        try FileIO.append(bytes, to: logPath, sync: false)
+        try FileIO.append(Self.idsLine("done", ids), to: logPath, sync: false)
+    }
+
+    /// `{"pending":["id",…],"new":[…]}` or `{"done":[…]}`, one line.
+    static func idsLine(_ key: String, _ ids: [String], new: [String] = []) -> Data {
+        func list(_ ids: [String]) -> [UInt8] {
+            var out: [UInt8] = [UInt8(ascii: "[")]
+            for (i, id) in ids.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                IndexLine.string(id, &out)
+            }
+            out.append(UInt8(ascii: "]"))
+            return out
+        }
+        var out = Array("{\"\(key)\":".utf8) + list(ids)
+        if !new.isEmpty { out += Array(",\"new\":".utf8) + list(new) }
+        out += Array("}\n".utf8)
+        return Data(out)
     }
 
 

@@ -90,7 +90,7 @@ public final class OrderStore: OrderRepository {
                                  remedy: "use the newer jom for this store")
             }
         } else {
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []  // Unlistable: treated as empty.
             // A crash while the store was being created can leave the lock and a temporary marker behind.
             guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" || $0.hasPrefix("store.json.tmp-") }) else {
                 throw StoreError("\(path) is not a jom store (it has no store.json) and is not empty",
@@ -234,7 +234,7 @@ public final class OrderStore: OrderRepository {
             let encoder = OrderFiles.encoder()
             var i = chunk
             while i < records.count {
-                encoded[i] = try? files.encode(records[i], with: encoder)
+                encoded[i] = try? files.encode(records[i], with: encoder)  // A nil slot fails the write below, naming the order.
                 i += chunks
             }
         }
@@ -303,6 +303,7 @@ public final class OrderStore: OrderRepository {
         let decoder = OrderFiles.decoder()
         for (n, p) in paths.enumerated() {
             if n > 0, n % 10_000 == 0 { progress("… \(n) of \(paths.count) order files read") }
+            // A file that does not decode is listed as damaged below (never deleted).
             guard let data = try FileIO.read(p), let stored = try? decoder.decode(OrderFiles.Stored.self, from: data) else {
                 damaged.append(p)
                 continue

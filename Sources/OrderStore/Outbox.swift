@@ -99,13 +99,21 @@ final class OutboxJournal {
 
     private func write(_ lines: [Line], sync: Bool) throws(StoreError) {
         try FileIO.truncateTornTail(path)
+        try FileIO.append(try encode(lines), to: path, sync: sync)
+    }
+
+    /// JSON Lines for the journal; an action that cannot be encoded fails the write (it is never dropped).
+    private func encode(_ lines: [Line]) throws(StoreError) -> Data {
         var data = Data()
         for l in lines {
-            guard let d = try? Self.encoder.encode(l) else { continue }
-            data.append(d)
+            do {
+                data.append(try Self.encoder.encode(l))
+            } catch {
+                throw StoreError("could not write an action to the outbox \(path): \(error)", remedy: "nothing was recorded; try the command again")
+            }
             data.append(0x0A)
         }
-        try FileIO.append(data, to: path, sync: sync)
+        return data
     }
 
     func queue(_ actions: [OrderAction]) throws(StoreError) {
@@ -140,13 +148,7 @@ final class OutboxJournal {
         for r in refusals where now.timeIntervalSince(r.at) < 7 * 86400 {
             lines.append(Line(op: "refused", action: r.action, id: r.action.id, at: r.at, reason: r.reason))
         }
-        var data = Data()
-        for l in lines {
-            guard let d = try? Self.encoder.encode(l) else { continue }
-            data.append(d)
-            data.append(0x0A)
-        }
-        try FileIO.atomicWrite(data, to: path)
+        try FileIO.atomicWrite(try encode(lines), to: path)
         try refresh()
     }
 }

@@ -24,7 +24,12 @@ extension ShellRunner {
         if let rc = options.rcFile, FileManager.default.fileExists(atPath: rc) {
             let runner = self
             let rcContext = ShellContext(desk: desk, out: out, session: session, editor: nil, runner: runner)
-            _ = try? await runScript(path: rc, ctx: rcContext)
+            do {
+                // Its failing lines report themselves; what is left is a jomrc that cannot be read at all.
+                _ = try await runScript(path: rc, ctx: rcContext)
+            } catch {
+                report(error, location: rc)
+            }
             out.flush()
         }
         let background = Task { [desk] in
@@ -36,7 +41,12 @@ extension ShellRunner {
             warm.cancel()
         }
         while true {
-            _ = try? await desk.refresh()
+            do {
+                try await desk.refresh()
+            } catch {
+                // Damage another process left: say so at every prompt until it is mended.
+                report(error, location: nil)
+            }
             out.usePager = await desk.settings.pager
             let prompt = await promptText()
             switch await editor.readLine(prompt: prompt, remember: true, question: false) {
@@ -60,7 +70,7 @@ extension ShellRunner {
         let task = Task { await self.runLine(line, ctx: ctx, location: nil) }
         let watcher = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(50))
+                try? await Task.sleep(for: .milliseconds(50))  // Cancelled when the command ends.
                 if Signals.interrupts.load(ordering: .sequentiallyConsistent) != before {
                     task.cancel()
                     return
@@ -150,7 +160,7 @@ extension ShellRunner {
                 posted += notices(await desk.retryDue(), stamp: await stamp())
             }
             editor.post(posted, prompt: await prompt())
-            try? await Task.sleep(for: .seconds(min(30, max(1, interval > 0 ? interval : 30))))
+            try? await Task.sleep(for: .seconds(min(30, max(1, interval > 0 ? interval : 30))))  // Cancelled when the session ends.
         }
     }
 

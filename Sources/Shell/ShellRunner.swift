@@ -221,6 +221,7 @@ public let jomVersion = "0.1.0"
 
 /// The most memory this process has held (VmHWM), in bytes; 0 when unknown.
 public func peakMemoryBytes() -> Int {
+    // No /proc (not Linux): the figure is unknown, 0.
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
     let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0

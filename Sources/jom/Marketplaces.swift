@@ -49,8 +49,12 @@ actor MarketplaceFactory {
                               displayName: "Jet sandbox at \(server.baseURL) (embedded; not Jet)")
     }
 
+    /// Stops the embedded sandbox; says so when its practice orders could not be saved.
     func stop() async {
-        await server?.stop()
+        if let problem = await server?.stop() {
+            printError("jom: warning: \(problem.summary)")
+            printError("  hint: \(problem.remedy)")
+        }
         server = nil
     }
 }

@@ -97,6 +97,10 @@ struct SandboxCommand: AsyncParsableCommand {
         let server: SandboxServer
         do {
             server = try await SandboxServer.start(c)
+        } catch let e as SandboxStateError {
+            printError("jom sandbox: error: \(e.summary)")
+            printError("  hint: \(e.remedy)")
+            throw ExitCode(1)
         } catch {
             printError("jom sandbox: error: could not listen on \(host):\(port): \(error)")
             printError("  hint: choose another port with --port, or --port 0 for a free one")
@@ -114,7 +118,11 @@ struct SandboxCommand: AsyncParsableCommand {
             printError("warning: listening on \(host): other machines can reach this sandbox")
         }
         for await _ in stop { break }
-        await server.stop()
+        if let problem = await server.stop() {
+            printError("jom sandbox: warning: \(problem.summary)")
+            printError("  hint: \(problem.remedy)")
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -20,7 +20,7 @@ import Testing
         c.user = "u"
         c.secret = "s"
         adjust(&c)
-        let m = SandboxMarketplace(configuration: c)
+        let m = try! SandboxMarketplace(configuration: c)  // No state file: nothing to read.
         return (m, buildSandboxApplication(marketplace: m, configuration: c))
     }
 

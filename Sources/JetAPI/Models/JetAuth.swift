@@ -71,7 +71,7 @@ public struct JetURLList: Decodable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         for key in ["order_urls", "return_urls", "refund_urls", "sku_urls"] {
-            if let list = try? c.decodeIfPresent([String].self, forKey: AnyKey(key)) {
+            if let list = try? c.decodeIfPresent([String].self, forKey: AnyKey(key)) {  // Another shape: try the next key.
                 urls = list
                 return
             }

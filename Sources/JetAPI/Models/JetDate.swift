@@ -25,9 +25,9 @@ public struct JetDate: Codable, Sendable, Hashable, CustomStringConvertible {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let s = try? c.decode(String.self) {
+        if let s = try? c.decode(String.self) {  // Not a string: maybe a number (below).
             self.init(raw: s)
-        } else if let n = try? c.decode(Double.self) {
+        } else if let n = try? c.decode(Double.self) {  // Neither: handled below.
             // Seconds since 1970, which no Jet client sent but a tolerant reader accepts (years 1900–2999 only).
             self.init(raw: String(n))
             self.date = n.isFinite && n > -2_208_988_800 && n < 32_503_680_000 ? Date(timeIntervalSince1970: n) : nil

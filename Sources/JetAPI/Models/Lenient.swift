@@ -4,6 +4,8 @@ import JetWords
 /// Reading Jet's JSON tolerantly: an optional field that is missing, null or of the wrong type becomes nil
 /// instead of failing the whole order; ids that arrive as numbers become strings; numbers that arrive as
 /// strings are read as numbers. Required fields still fail loudly, naming the field.
+///
+/// Every `try?` here is a read whose failure is an expected answer: "not this type, try the next".
 extension KeyedDecodingContainer {
     func lenientString(_ key: Key) -> String? {
         if let s = try? decodeIfPresent(String.self, forKey: key) { return s }

@@ -43,7 +43,7 @@ enum ShowCommand: ShellCommand {
         let rows = OrderTable.rows(list, settings: settings, now: now, unsent: await ctx.desk.unsentOrderIDs)
         switch format?.lowercased() {
         case "csv"?: OrderTable.csv(rows, out: ctx.out)
-        case "json"?: OrderTable.json(rows, out: ctx.out)
+        case "json"?: try OrderTable.json(rows, out: ctx.out)
         case nil, "table"?:
             if rows.isEmpty {
                 ctx.out.line("No orders (\(label)).  `show all` lists every order; `download` fetches new ones.")

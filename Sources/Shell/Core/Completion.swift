@@ -130,7 +130,7 @@ struct Completer: Sendable {
             namePart = (expanded as NSString).lastPathComponent
         }
         let dir = dirPart.isEmpty ? "." : dirPart
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }  // Nothing to offer.
         let typedDir: String
         if word.hasSuffix("/") {
             typedDir = word

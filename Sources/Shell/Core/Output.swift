@@ -109,8 +109,9 @@ final class Output: @unchecked Sendable {
         let pipe = Pipe()
         p.standardInput = pipe
         do { try p.run() } catch { return false }
+        // The operator may quit the pager before it read everything: the rest is not wanted, and not an error.
         try? pipe.fileHandleForWriting.write(contentsOf: Data(bytes))
-        try? pipe.fileHandleForWriting.close()
+        try? pipe.fileHandleForWriting.close()  // As above.
         p.waitUntilExit()
         return true
     }

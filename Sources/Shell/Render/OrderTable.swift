@@ -106,7 +106,7 @@ enum OrderTable {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func json(_ rows: [Row], out: Output) {
+    static func json(_ rows: [Row], out: Output) throws {
         let objects: [[String: Any]] = rows.map { r in
             var o: [String: Any] = [:]
             for (k, v) in zip(csvHeader, fields(r)) { o[k] = v }
@@ -116,7 +116,12 @@ enum OrderTable {
             for k in ["received", "deadline", "due"] where (o[k] as? String) == "" { o[k] = NSNull() }
             return o
         }
-        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        let data: Data
+        do {
+            data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        } catch {
+            throw ShellError.other("the list could not be written as JSON: \(error)", remedy: "--format csv writes the same rows")
+        }
         out.line(String(decoding: data, as: UTF8.self))
     }
 
