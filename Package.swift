@@ -2,12 +2,13 @@
 import PackageDescription
 
 // Dependency direction (arrows point at what a module uses):
-//   OrderDesk  -> Foundation only (the rules: no files, no sockets)
-//   OrderStore -> OrderDesk                  (the JSON store on disk)
+//   JetWords   -> Foundation only (Jet's status words)
+//   OrderDesk  -> JetWords                   (the rules and the ports: no files, no sockets)
+//   OrderStore -> OrderDesk                  (the JSON store on disk: an OrderRepository)
 //   JetAPI     -> OrderDesk, AsyncHTTPClient (Jet's wire + the Marketplace adapter)
 //   JetSandbox -> JetAPI (wire models only), Hummingbird
-//   DeskEngine -> OrderDesk, OrderStore      (actions, outbox, downloads: the desk at work)
-//   Shell      -> DeskEngine, OrderDesk, OrderStore, CEditLine
+//   DeskEngine -> OrderDesk                  (actions, outbox, downloads: the desk at work, through the ports)
+//   Shell      -> DeskEngine, OrderDesk, CEditLine
 //   jom        -> everything; the one place that wires live I/O together
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -16,7 +17,6 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "jom",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "jom", targets: ["jom"])
     ],
@@ -37,7 +37,6 @@ let package = Package(
             dependencies: [
                 "OrderDesk", "JetWords",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,7 +70,6 @@ let package = Package(
             dependencies: [
                 "Shell", "DeskEngine", "OrderStore", "OrderDesk", "JetAPI", "JetSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -109,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "JetWords", "OrderDesk", "OrderStore"],
+            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "JetWords"],
             exclude: ["Transcripts", "ThirdParty"],
             swiftSettings: swiftSettings
         ),

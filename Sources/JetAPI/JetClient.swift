@@ -1,3 +1,6 @@
+// JetAPI: Jet's merchant API on the wire. It owns Jet's JSON models (read tolerantly), the HTTP client (login,
+// retries, timeouts, concurrency) and the Marketplace adapter that maps Jet to the desk's models. It must not
+// know the store, the shell, or the desk's rules about what an operator may do.
 import AsyncHTTPClient
 import Foundation
 import JetWords

@@ -1,3 +1,7 @@
+// OrderDesk: the rules of the order desk, with no I/O. It owns what an order is (Jet's view plus our actions,
+// notes and history), its stage, what may be done to it and the exact request Jet gets for that, deadlines,
+// the cancellation rate, tracking-number checks, filters, settings, merging downloads, and the ports the
+// desk needs (Marketplace, OrderRepository, WallClock). It must not know files, HTTP, Jet's JSON or the terminal.
 import Foundation
 import JetWords
 

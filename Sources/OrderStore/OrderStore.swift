@@ -1,3 +1,6 @@
+// OrderStore: the JSON store on disk, the desk's OrderRepository. It owns the store's files (orders, index,
+// outbox journal, settings, locks), atomic and durable writes, and repairs after a crash. It must not know
+// Jet, HTTP, the shell, or what an action means beyond recording it.
 import Foundation
 import OrderDesk
 

@@ -1,3 +1,6 @@
+// Shell: the operator's REPL. It owns parsing, one file per command (its help and completion beside it),
+// questions and confirmations, scripts, rendering, the libedit prompt and notices. It talks to the desk
+// (DeskEngine) only: it must not know how the store keeps files, or how Jet is spoken to.
 import DeskEngine
 import Foundation
 import OrderDesk

@@ -1,3 +1,6 @@
+// jom: the executable. It owns the command line (ArgumentParser), where things live (flags, environment),
+// and the one place that wires live I/O together: the JSON store, the Jet client or the embedded sandbox,
+// the desk and the shell. `jom sandbox` and `jom import` live here too. No rules are decided here.
 import ArgumentParser
 import Foundation
 

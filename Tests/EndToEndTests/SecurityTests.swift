@@ -76,21 +76,18 @@ import TestSupport
         let port = try #require(line.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) })
         // /proc/net/tcp lists the listening socket as 0100007F (127.0.0.1), not 00000000 (every address). The
         // kernel writes that file in chunks and can skip a line while other tests open and close connections,
-        // so it is read again a few times before concluding the socket is missing.
+        // so it is read again (at once) a few times before concluding the socket is missing.
         let hexPort = String(format: "%04X", port)
         var listening: [Substring] = []
-        for _ in 0..<20 where listening.isEmpty {
+        for _ in 0..<200 where listening.isEmpty {
             let tcp = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
             listening = tcp.split(separator: "\n").filter { $0.contains(":\(hexPort) ") && $0.contains(" 0A ") }
-            if listening.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(!listening.isEmpty, "port \(port) is not among the listening sockets in /proc/net/tcp")
         #expect(listening.allSatisfy { $0.contains("0100007F:\(hexPort)") }, "\(listening)")
         // SIGTERM right after the port is announced stops it (the signal must not fall in a gap before its handler).
         p.terminate()
-        let deadline = Date().addingTimeInterval(10)
-        while p.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!p.isRunning, "the sandbox ignored SIGTERM sent as soon as it announced its port")
+        #expect(await ProcessEvents.ended(p.processIdentifier, within: .seconds(10)), "the sandbox ignored SIGTERM sent as soon as it announced its port")
     }
 
     @Test func aSandboxStartedForAHarnessStopsWhenItsParentEnds() async throws {
@@ -113,14 +110,7 @@ import TestSupport
             }
         }
         let pid = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        func alive() -> Bool {
-            // A zombie (state Z) has stopped; only its exit status waits for whoever reaps it.
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
-            return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true)
-        }
-        let deadline = Date().addingTimeInterval(15)
-        while alive() && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
-        let stillThere = alive()
+        let stillThere = !(await ProcessEvents.ended(pid, within: .seconds(15)))
         if stillThere { kill(pid, SIGKILL) }
         #expect(!stillThere, "the sandbox outlived the process that started it")
     }

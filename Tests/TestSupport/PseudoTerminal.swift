@@ -47,14 +47,15 @@ package final class PseudoTerminal: @unchecked Sendable {
     }
 
     /// Reads what the program printed, until `predicate` holds on everything printed so far (or the time runs out).
-    /// Polls with `Task.sleep`, so waiting never blocks a shared thread.
+    /// Between reads it waits for the terminal to have output (poll, on a thread of its own), never for a fixed time.
     @discardableResult
     package func wait(for predicate: (String) -> Bool, timeout: Double = 30) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while ContinuousClock.now < deadline {
             drain()
             if predicate(transcript) { return true }
-            try? await Task.sleep(for: .milliseconds(20))
+            let left = deadline - ContinuousClock.now
+            _ = await ProcessEvents.readable(master, within: left)
         }
         drain()
         return predicate(transcript)
@@ -111,18 +112,18 @@ package final class PseudoTerminal: @unchecked Sendable {
 
     /// Waits for the program to exit; its exit status, or nil when it did not exit in time.
     package func waitForExit(timeout: Double = 30) async -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         var status: Int32 = 0
-        while Date() < deadline {
+        while true {
             drain()
-            let r = waitpid(pid, &status, WNOHANG)
-            if r == pid {
+            if waitpid(pid, &status, WNOHANG) == pid {
                 exited = true
                 return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            guard ContinuousClock.now < deadline else { return nil }
+            // Output (to drain, so the program is not blocked writing) or its exit, whichever comes first.
+            _ = await ProcessEvents.readableOrEnded(master, pid: pid, within: deadline - ContinuousClock.now)
         }
-        return nil
     }
 
     private var exited = false
