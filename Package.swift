@@ -8,7 +8,7 @@ import PackageDescription
 //   JetAPI     -> OrderDesk, AsyncHTTPClient (Jet's wire + the Marketplace adapter)
 //   JetSandbox -> JetAPI (wire models only), Hummingbird
 //   DeskEngine -> OrderDesk                  (actions, outbox, downloads: the desk at work, through the ports)
-//   Shell      -> DeskEngine, OrderDesk, CEditLine
+//   Shell      -> DeskEngine, OrderDesk, JetWords, CEditLine
 //   jom        -> everything; the one place that wires live I/O together
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "Shell",
-            dependencies: ["OrderDesk", "DeskEngine", "CEditLine"],
+            dependencies: ["OrderDesk", "JetWords", "DeskEngine", "CEditLine"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -46,6 +46,8 @@ extension Desk {
         do {
             m = try await market()
         } catch {
+            // Not connected at all: nothing was tried, so the outbox records no attempt.
+            if case .notConnected = error.kind { return entries.map { outcome($0.action, .queued(reason: error.summary)) } }
             return entries.map { recordAttempt($0, error.summary) }
         }
         var groups: [[OutboxEntry]] = []
@@ -76,6 +78,7 @@ extension Desk {
                 if next < groups.count { add() }
             }
         }
+        if outcomes.contains(where: { if case .queued = $0.result { false } else { true } }) { bindIfNeeded(m) }
         await refreshDelivered(outcomes, m)
         return outcomes
     }
@@ -130,6 +133,9 @@ extension Desk {
 
     private func deliverOne(_ entry: OutboxEntry, _ m: any Marketplace) async -> DeliveryOutcome {
         let a = entry.action
+        if let account = a.account, !account.isSameAccount(as: m.binding) {
+            return outcome(a, .queued(reason: "recorded for \(account), and this session is connected to \(m.binding); it is never sent elsewhere"))
+        }
         let firstTryHere = freshActions.remove(a.id) != nil && entry.attempts == 0
         if !firstTryHere {
             do {
@@ -137,6 +143,16 @@ extension Desk {
             } catch {
                 return recordAttempt(entry, "could not check with Jet whether it already arrived: \(error.summary)")
             }
+        }
+        // What Jet said last (a download since it was recorded) may already rule it out: then it is not sent.
+        let known: OrderRecord?
+        do {
+            known = try store.record(a.merchantOrderID)
+        } catch {
+            return recordAttempt(entry, "the order could not be read: \(error.summary)")
+        }
+        if let known, let why = Rules.jetForbids(a.request, known.order) {
+            return recordRefused(a, "not sent: \(why)")
         }
         do {
             try await m.send(a.request, for: a.merchantOrderID)
@@ -153,7 +169,7 @@ extension Desk {
                 }
                 if case .refused = error.kind { return recordRefused(a, error.message) }
                 return recordAttempt(entry, error.summary)
-            case .unreachable, .badResponse, .unauthorized:
+            case .unreachable, .badResponse, .unauthorized, .notConnected:
                 return recordAttempt(entry, error.summary)
             }
         }

@@ -2,10 +2,11 @@ import Foundation
 import OrderDesk
 
 extension Desk {
-    /// Downloads from Jet: ready orders, directed cancels, return requests, and the current state of orders
-    /// waiting to ship. First sends whatever waits in the outbox. Merges everything into the store without
-    /// touching notes or actions not yet sent; downloading the same thing twice changes nothing.
-    public func download() async throws(MarketplaceError) -> DownloadReport {
+    /// Downloads from Jet: ready orders, directed cancels, return requests, and the current state of orders jom
+    /// holds as not final (a bounded number each time, longest unread first; see ``reconciliation(_:)``). First
+    /// sends whatever waits in the outbox. Merges everything into the store without touching notes or actions
+    /// not yet sent; downloading the same thing twice changes nothing. `by` says who downloads (`jom watch`).
+    public func download(by: String? = nil) async throws(MarketplaceError) -> DownloadReport {
         var report = DownloadReport()
         if isDryRun {
             throw MarketplaceError(.unreachable, call: "download", message: "a dry run does not contact Jet (it would GET /orders/ready, /orders/directedCancel, /returns/created …)")
@@ -20,9 +21,8 @@ extension Desk {
         do {
             let m = try await market()
             report.delivered = await deliver(force: true)
-            let watch = store.active().filter { $0.stage == .approved || $0.stage == .cancelRequested }.map(\.merchantOrderID)
-                + Array(refetchLater)
-            var result = try await m.download(watch: watch)
+            let (watch, watchReturns) = try reconciliation(status)
+            var result = try await m.download(watch: Array(refetchLater) + watch, returns: watchReturns)
             refetchLater.removeAll()
             // A return on an order we do not have yet: fetch the order too.
             let known = Set(result.orders.map(\.merchantOrderID))
@@ -35,9 +35,13 @@ extension Desk {
             }
             try merge(result, into: &report)
             report.failures = result.failures
+            report.reconciled = watch.count
+            bindIfNeeded(m)
             status.lastSuccess = now
             status.lastError = nil
             status.lastSummary = report.sentence
+            status.lastBy = by ?? downloaderName
+            status.checked = checks(after: result, before: status.checked ?? [:])
             saveStatus(status)
             return report
         } catch let error as MarketplaceError {
@@ -53,6 +57,36 @@ extension Desk {
             saveStatus(status)
             throw MarketplaceError(.badResponse, call: "download", message: "\(error)")
         }
+    }
+
+    /// Orders (and returns) to re-read besides what Jet lists: those jom holds as not final, longest unread first.
+    /// Each download reads a bounded share, enough that every one is read at least once a day at the download
+    /// interval (at least 50, at most 1,000 a download).
+    func reconciliation(_ status: DownloadStatus) throws(StoreError) -> (orders: [String], returns: [String]) {
+        let open = store.openAtJet()
+        guard !open.isEmpty else { return ([], []) }
+        let checked = status.checked ?? [:]
+        let t = now
+        let perDay = 86400 / max(60, settings.downloadInterval > 0 ? settings.downloadInterval : 900)
+        let share = min(1000, max(50, Int((Double(open.count) / perDay).rounded(.up)) * 2))
+        let overdue = open.filter { t.timeIntervalSince(checked[$0.merchantOrderID] ?? .distantPast) >= 86400 }.count
+        let chosen = open.sorted { (checked[$0.merchantOrderID] ?? .distantPast, $0.merchantOrderID) < (checked[$1.merchantOrderID] ?? .distantPast, $1.merchantOrderID) }
+            .prefix(min(1000, max(share, overdue)))
+        var returns: [String] = []
+        for s in chosen where s.stage != .new && s.stage != .held {
+            guard let r = try store.record(s.merchantOrderID) else { continue }
+            returns += r.order.returns.filter { !$0.isFinalAtJet }.map(\.id)
+        }
+        return (chosen.map(\.merchantOrderID), returns)
+    }
+
+    /// When each order Jet may still change was last read, after this download: the ones it brought are read
+    /// now; orders that became final are forgotten.
+    func checks(after result: DownloadResult, before: [String: Date]) -> [String: Date] {
+        let open = Set(store.openAtJet().map(\.merchantOrderID))
+        var out = before.filter { open.contains($0.key) }
+        for o in result.orders where open.contains(o.merchantOrderID) { out[o.merchantOrderID] = now }
+        return out
     }
 
     /// Records how the download went; a failure to record it is shown, and changes nothing else.
@@ -83,6 +117,8 @@ extension Desk {
                     case .cancelRequested: report.cancelRequests += 1
                     case .returnRequested: report.returnRequests += 1
                     case .statusChanged: report.statusChanges += 1
+                    case .cancelledByJet: report.cancelledByJet += 1
+                    case .returnClosedByJet: report.returnsClosedByJet += 1
                     }
                 }
             }

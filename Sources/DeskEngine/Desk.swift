@@ -19,6 +19,9 @@ public actor Desk {
     let describe: @Sendable (MarketplaceRequest, String) -> String
     /// How long to wait for another process delivering this store's outbox.
     let sendLockTimeout: Duration
+    /// The account this desk connects to (decided by ``Connection/decide(store:bound:offer:storeIsEmpty:)``), nil
+    /// when it may not connect anywhere. Recorded in each action of a store not yet attached to a marketplace.
+    public let account: MarketplaceBinding?
     private var marketplace: (any Marketplace)?
     /// Problems that did not fail a command but must be shown (a write that failed after Jet confirmed).
     var warnings: [String] = []
@@ -33,7 +36,7 @@ public actor Desk {
     ///   - marketplace: makes the marketplace on first use (so a session that only reads never starts one).
     ///   - describe: the call a request becomes, for `--dry-run`.
     public init(repository: any OrderRepository, operatorName: String, clock: WallClock = .system, dryRun: Bool = false,
-                sendLockTimeout: Duration = .seconds(10),
+                sendLockTimeout: Duration = .seconds(10), account: MarketplaceBinding? = nil,
                 marketplace: @escaping @Sendable () async throws -> any Marketplace,
                 describe: @escaping @Sendable (MarketplaceRequest, String) -> String) throws(StoreError) {
         self.store = repository
@@ -42,11 +45,15 @@ public actor Desk {
         self.clock = clock
         self.isDryRun = dryRun
         self.sendLockTimeout = sendLockTimeout
+        self.account = account
         self.marketplaceProvider = marketplace
         self.describe = describe
     }
 
     public var now: Date { clock.now }
+
+    /// How this process's downloads are recorded (`ada (pid 4711)`), so a session can tell them from a watcher's.
+    public nonisolated var downloaderName: String { "\(operatorName) (pid \(ProcessInfo.processInfo.processIdentifier))" }
     /// The store's directory (or `memory`), for `status` and messages.
     public var storePath: String { store.location }
     public var orderCount: Int { store.orderCount }
@@ -61,16 +68,48 @@ public actor Desk {
 
     func market() async throws(MarketplaceError) -> any Marketplace {
         if let marketplace { return marketplace }
+        let m: any Marketplace
         do {
-            let m = try await marketplaceProvider()
-            marketplace = m
-            marketplaceName = m.displayName
-            return m
+            m = try await marketplaceProvider()
         } catch let e as MarketplaceError {
             throw e
+        } catch let refusal as Connection.Refusal {
+            throw MarketplaceError(.notConnected(remedy: refusal.remedy), call: "connect", message: refusal.summary)
+        } catch let e as any OperatorFacingError {
+            throw MarketplaceError(.notConnected(remedy: e.remedy), call: "connect", message: e.summary)
         } catch {
             throw MarketplaceError(.unreachable, call: "connect", message: "\(error)")
         }
+        // The store's own record of its marketplace has the last word.
+        let bound: MarketplaceBinding?
+        do {
+            bound = try store.loadBinding()
+        } catch {
+            throw MarketplaceError(.notConnected(remedy: error.remedy), call: "connect", message: error.summary)
+        }
+        if let bound, !bound.isSameAccount(as: m.binding) {
+            await m.shutdown()
+            throw MarketplaceError(.notConnected(remedy: "use --store to choose the store of \(m.binding)"), call: "connect",
+                                   message: "the store \(store.location) belongs to \(bound), not to \(m.binding)")
+        }
+        marketplace = m
+        marketplaceName = m.displayName
+        return m
+    }
+
+    /// After the first successful talk with a marketplace, the store belongs to it for good.
+    func bindIfNeeded(_ m: any Marketplace) {
+        do {
+            guard try store.loadBinding() == nil else { return }
+            try store.saveBinding(m.binding)
+        } catch {
+            warn("the store could not record that it belongs to \(m.binding): \(error.summary)")
+        }
+    }
+
+    /// The account an action recorded now is for.
+    func accountForActions() throws(StoreError) -> MarketplaceBinding? {
+        try store.loadBinding() ?? account
     }
 
     public func shutdown() async {
@@ -128,23 +167,24 @@ public actor Desk {
     public enum Resolution: Sendable {
         case one(OrderSummary)
         case none
-        /// Several orders: the first few (sorted) and whether there are more than those.
-        case several([OrderSummary], more: Bool)
+        /// Several orders: the first few (sorted), and how many there are (nil: more than ``countLimit``).
+        case several([OrderSummary], count: Int?)
     }
+
+    /// Up to how many matches a prefix's count is exact.
+    static let countLimit = 1000
 
     /// The orders `prefix` names as the start of a reference or merchant order id.
     public func lookUp(_ prefix: String) -> Resolution {
         let p = prefix.trimmingCharacters(in: .whitespaces)
         guard !p.isEmpty else { return .none }
-        let shown = 10
-        // Ask for one more than is shown, to know whether there are more.
-        let found = candidates(p, limit: shown + 1)
+        let found = candidates(p, limit: Self.countLimit + 1)
         switch found.count {
         case 0: return .none
         case 1: return .one(found[0])
         default:
             let sorted = found.sorted { $0.referenceOrderID < $1.referenceOrderID }
-            return .several(Array(sorted.prefix(shown)), more: found.count > shown)
+            return .several(Array(sorted.prefix(10)), count: found.count > Self.countLimit ? nil : found.count)
         }
     }
 
@@ -156,10 +196,11 @@ public actor Desk {
         case .one(let s): return s
         case .none:
             throw DeskError("no order matches \"\(p)\"", remedy: "`find \(p)` searches every field; `download` fetches new orders")
-        case .several(let list, let more):
+        case .several(let list, let count):
             let names = list.map { "\($0.referenceOrderID) (\($0.buyer), \($0.stage.label))" }.joined(separator: ", ")
-            throw DeskError("\"\(p)\" matches \(more ? "more than \(list.count)" : String(list.count)) orders: \(names)",
-                            remedy: "type more of the id")
+            let total = count.map(String.init) ?? "more than \(Self.countLimit)"
+            let shown = list.count < (count ?? Int.max) ? ", the first \(list.count): " : ": "
+            throw DeskError("\"\(p)\" matches \(total) orders\(shown)\(names)", remedy: "type more of the id")
         }
     }
 
@@ -262,14 +303,16 @@ public actor Desk {
         try store.transaction { () throws(StoreError) -> Result<[OrderAction], DeskError> in
             var actions: [OrderAction] = []
             var records: [OrderRecord] = []
+            let account = try accountForActions()
             for id in ids {
                 guard var r = try store.record(id) else { throw StoreError("order \(id) is not in the store") }
-                let action: OrderAction
+                var action: OrderAction
                 do throws(DeskError) {
                     action = try build(r, context())
                 } catch {
                     return .failure(error)
                 }
+                action.account = account
                 r.actions.append(action)
                 r.history.append(HistoryEvent(at: action.createdAt, by: action.by, event: Self.describeAction(action), actionID: action.id))
                 actions.append(action)

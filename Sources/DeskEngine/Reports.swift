@@ -24,6 +24,12 @@ public struct DownloadReport: Sendable {
     public var cancelRequests = 0
     public var returnRequests = 0
     public var statusChanges = 0
+    /// Orders Jet cancelled itself.
+    public var cancelledByJet = 0
+    /// Return requests closed at Jet without the operator's answer.
+    public var returnsClosedByJet = 0
+    /// Orders re-read because jom holds them as not final.
+    public var reconciled = 0
     public var failures: [String] = []
     /// Orders that changed (new or updated).
     public var changedOrders = 0
@@ -39,11 +45,15 @@ public struct DownloadReport: Sendable {
         n(newOrders, "new order", "new orders")
         n(cancelRequests, "cancel request from Jet", "cancel requests from Jet")
         n(returnRequests, "return request", "return requests")
+        n(cancelledByJet, "order cancelled by Jet", "orders cancelled by Jet")
+        n(returnsClosedByJet, "return closed at Jet", "returns closed at Jet")
         n(statusChanges, "status change", "status changes")
         return parts.isEmpty ? "nothing new" : parts.joined(separator: ", ")
     }
 
-    public var isInteresting: Bool { newOrders + cancelRequests + returnRequests > 0 || !failures.isEmpty }
+    public var isInteresting: Bool {
+        newOrders + cancelRequests + returnRequests + cancelledByJet + returnsClosedByJet > 0 || !failures.isEmpty
+    }
 }
 
 /// What needs attention now: the prompt's counts.

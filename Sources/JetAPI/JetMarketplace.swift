@@ -6,13 +6,17 @@ import OrderDesk
 public struct JetMarketplace: Marketplace {
     public let client: JetClient
     public let displayName: String
+    public let binding: MarketplaceBinding
 
-    public init(client: JetClient, displayName: String) {
+    /// `binding`: `.sandbox` for the embedded sandbox; by default the Jet account of the client's configuration.
+    public init(client: JetClient, displayName: String, binding: MarketplaceBinding? = nil) {
         self.client = client
         self.displayName = displayName
+        let c = client.configuration
+        self.binding = binding ?? .jet(api: c.baseURL, user: c.user, merchantID: c.merchantID)
     }
 
-    public func download(watch: [String]) async throws(MarketplaceError) -> DownloadResult {
+    public func download(watch: [String], returns watchedReturns: [String]) async throws(MarketplaceError) -> DownloadResult {
         do {
             let ready = try await client.orderIDs(status: .ready)
             let directed: [String]
@@ -31,7 +35,7 @@ public struct JetMarketplace: Marketplace {
             }
             var result = DownloadResult()
             var returnsByOrder: [String: [ReturnRequest]] = [:]
-            for (id, outcome) in await client.returnDetails(Array(Set(returnIDs)).sorted()) {
+            for (id, outcome) in await client.returnDetails(Array(Set(returnIDs + watchedReturns)).sorted()) {
                 switch outcome {
                 case .success(let r): returnsByOrder[r.merchantOrderID, default: []].append(JetMapping.returnRequest(r))
                 case .failure(let e): result.failures.append("return \(id): \(e.summary)")

@@ -35,6 +35,18 @@ public enum Carriers {
         "OnTrac": ["Ontrac Ground"],
     ]
 
+    /// Methods Jet took that belong to no carrier above.
+    static let otherMethods = ["Freight", "USPS Retail Ground", "OnTrac Direct Post", "DHL eCommerce", "DHL Express Worldwide",
+                               "LaserShip Next Day", "GSO Ground", "Other"]
+
+    /// Jet's spelling of a shipment method typed in any case, with dashes or underscores (`ups-ground`,
+    /// `UPS_Ground`, `UPSGround`). Nil when Jet would not take it.
+    public static func canonicalMethod(_ text: String) -> String? {
+        let key = squash(text)
+        guard !key.isEmpty else { return nil }
+        return (methods.values.flatMap { $0 } + otherMethods).first { squash($0) == key }
+    }
+
     /// The method to send when the operator names none: the order's requested method when it belongs to the
     /// carrier, else the carrier's first method, else `Other`.
     public static func defaultMethod(carrier: String, requested: String?) -> String {

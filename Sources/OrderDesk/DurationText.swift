@@ -2,10 +2,18 @@ import Foundation
 
 /// Durations as operators write them: `90s`, `15m`, `24h`, `2d`, `1h30m`, or a bare number of minutes.
 public enum DurationText {
-    /// Seconds for `text`, or nil when it is not a duration.
+    /// The longest duration jom reads: a year. Anything longer is a typo, and would overflow date arithmetic.
+    public static let longest: TimeInterval = 366 * 86400
+
+    /// Seconds for `text`, or nil when it is not a duration (or is longer than ``longest``).
     public static func parse(_ text: String) -> TimeInterval? {
+        guard let d = parseUnbounded(text), d.isFinite, d >= 0, d <= longest else { return nil }
+        return d
+    }
+
+    private static func parseUnbounded(_ text: String) -> TimeInterval? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !t.isEmpty else { return nil }
+        guard !t.isEmpty, t.count <= 40 else { return nil }
         if let minutes = Double(t), minutes >= 0 { return minutes * 60 }
         var total: Double = 0
         var number = ""
@@ -31,8 +39,9 @@ public enum DurationText {
         return total
     }
 
-    /// `15m`, `24h`, `1h30m`, `2d`, `45s`, `0`.
+    /// `15m`, `24h`, `1h30m`, `2d`, `45s`, `0`. Values beyond ``longest`` (which jom never stores) read as such.
     public static func format(_ seconds: TimeInterval) -> String {
+        guard seconds.isFinite, abs(seconds) <= longest else { return seconds.isFinite ? "more than 366d" : "not a duration" }
         var s = Int(seconds.rounded())
         if s == 0 { return "0" }
         var parts: [String] = []
@@ -48,6 +57,7 @@ public enum DurationText {
 
     /// A short, human distance in time: `12m`, `3h`, `2d`, `45s`.
     public static func short(_ seconds: TimeInterval) -> String {
+        guard seconds.isFinite, abs(seconds) < 1e12 else { return "ages" }
         let s = abs(seconds)
         if s < 60 { return "\(Int(s))s" }
         if s < 3600 { return "\(Int(s / 60))m" }

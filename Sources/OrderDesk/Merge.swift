@@ -10,6 +10,10 @@ public enum Merge {
         case cancelRequested
         case returnRequested
         case statusChanged(from: String, to: String)
+        /// Jet cancelled the order itself (not at our asking).
+        case cancelledByJet
+        /// A return request was closed at Jet without our answer (the customer or Jet closed it).
+        case returnClosedByJet
     }
 
     /// The record after merging `order` (and the order's open `returns`) into `existing`. Returns nil when
@@ -52,6 +56,19 @@ public enum Merge {
             let units = incoming.lines.reduce(0) { $0 + $1.cancelRequested }
             record.history.append(HistoryEvent(at: now, by: "jet",
                                                event: "Jet asks to cancel " + (units > 0 ? "\(units) unit\(units == 1 ? "" : "s")" : "the order")))
+        }
+        if OrderStage.cancellation(record) == .marketplace, OrderStage.cancellation(OrderRecord(order: old, actions: record.actions)) != .marketplace {
+            changes.append(.cancelledByJet)
+            record.history.append(HistoryEvent(at: now, by: "jet", event: "Jet cancelled the order itself (\(incoming.exceptionState.map { "\($0)" } ?? "status \(incoming.status)"))"))
+        }
+        let answered = Set(record.effectiveActions.compactMap { a -> String? in
+            if case .completeReturn(let c) = a.request { return c.returnID }
+            return nil
+        })
+        for r in incoming.returns where !r.isOpen && !answered.contains(r.id) {
+            guard let before = old.returns.first(where: { $0.id == r.id }), before.isOpen else { continue }
+            changes.append(.returnClosedByJet)
+            record.history.append(HistoryEvent(at: now, by: "jet", event: "return \(r.reference ?? r.id) was closed at Jet without your answer (status \(r.status))"))
         }
         let oldIDs = Set(old.returns.map(\.id))
         for r in incoming.returns where !oldIDs.contains(r.id) {

@@ -150,6 +150,9 @@ public struct ReturnRequest: Codable, Sendable, Hashable {
 
     /// Still waiting for the merchant's answer, as far as Jet says.
     public var isOpen: Bool { status.isOpen }
+
+    /// Jet will not change it any more: completed by the merchant.
+    public var isFinalAtJet: Bool { status == .completedByMerchant }
 }
 
 /// An order as Jet describes it: what `download` and `import` bring in. Local knowledge (notes, our
@@ -230,6 +233,11 @@ public struct Order: Codable, Sendable, Hashable {
     /// The most recent return request, if any.
     public var latestReturn: ReturnRequest? {
         returns.max { ($0.requestedAt ?? .distantPast) < ($1.requestedAt ?? .distantPast) }
+    }
+
+    /// Jet may still change this order: it is not complete there, or one of its returns is not closed.
+    public var isOpenAtJet: Bool {
+        !status.isFinal || returns.contains { !$0.isFinalAtJet }
     }
 
     /// Units of `sku` that Jet has seen shipped or cancelled.

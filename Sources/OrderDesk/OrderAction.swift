@@ -51,8 +51,13 @@ public struct OrderAction: Codable, Sendable, Hashable, Identifiable {
     /// The operator (`$USER`) who did it.
     public var by: String
     public var state: State
+    /// The account it is for (the store's marketplace when it was recorded); it is delivered nowhere else. Nil in
+    /// actions recorded before stores knew their marketplace, and in an unattached store: then the account the
+    /// store is attached to.
+    public var account: MarketplaceBinding?
 
-    public init(id: String, merchantOrderID: String, kind: Kind, request: MarketplaceRequest, createdAt: Date, by: String, state: State = .queued) {
+    public init(id: String, merchantOrderID: String, kind: Kind, request: MarketplaceRequest, createdAt: Date, by: String,
+                state: State = .queued, account: MarketplaceBinding? = nil) {
         self.id = id
         self.merchantOrderID = merchantOrderID
         self.kind = kind
@@ -60,6 +65,7 @@ public struct OrderAction: Codable, Sendable, Hashable, Identifiable {
         self.createdAt = createdAt
         self.by = by
         self.state = state
+        self.account = account
     }
 
     /// Queued or delivered: an action that counts for the order's stage.

@@ -109,6 +109,12 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
             return .merchant
         }
         if order.exceptionState == .jetManualCanceledToCompleteState { return .marketplace }
+        // Complete at Jet without ever being acknowledged or shipped: Jet ended it (the acknowledgement window
+        // passed, or Jet cancelled it another way).
+        if order.status == .complete, order.acknowledgementStatus == nil, order.shipments.isEmpty,
+           !record.effectiveActions.contains(where: { if case .acknowledge = $0.request { true } else { false } }) {
+            return .marketplace
+        }
         let progress = OrderProgress(record)
         if progress.orderedUnits > 0, progress.cancelledUnits >= progress.orderedUnits {
             return order.directedCancel || order.lines.contains(where: { $0.cancelRequested > 0 }) ? .directed : .merchant

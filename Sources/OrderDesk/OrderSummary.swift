@@ -20,10 +20,13 @@ public struct OrderSummary: Sendable, Hashable {
     public var title: String
     /// How the order was cancelled, when it is.
     public var cancellation: OrderStage.Cancellation?
+    /// Jet may still change the order (it is not complete there, or a return is not closed): downloads keep
+    /// re-reading it until Jet says it is final.
+    public var openAtJet: Bool
 
     public init(merchantOrderID: String, referenceOrderID: String, stage: OrderStage, receivedAt: Date?, shipBy: Date?,
                 returnRequestedAt: Date?, buyer: String, destination: String, units: Int, total: Cents, title: String,
-                cancellation: OrderStage.Cancellation?) {
+                cancellation: OrderStage.Cancellation?, openAtJet: Bool = false) {
         self.merchantOrderID = merchantOrderID
         self.referenceOrderID = referenceOrderID
         self.stage = stage
@@ -36,6 +39,7 @@ public struct OrderSummary: Sendable, Hashable {
         self.total = total
         self.title = title
         self.cancellation = cancellation
+        self.openAtJet = openAtJet
     }
 
     public init(_ record: OrderRecord) {
@@ -55,7 +59,8 @@ public struct OrderSummary: Sendable, Hashable {
             units: order.units,
             total: order.totals.total,
             title: title,
-            cancellation: stage == .cancelled ? OrderStage.cancellation(record) : nil
+            cancellation: stage == .cancelled ? OrderStage.cancellation(record) : nil,
+            openAtJet: order.isOpenAtJet
         )
     }
 }

@@ -150,6 +150,15 @@ public enum Rules {
                             remedy: "use one of: " + Carriers.all.prefix(12).joined(separator: ", ") + ", … (TAB completes them)")
         }
         let number = try TrackingNumber.validate(tracking, carrier: jetCarrier)
+        var jetMethod: String?
+        if let method {
+            guard let m = Carriers.canonicalMethod(method) else {
+                let options = Carriers.methods[jetCarrier] ?? Carriers.otherMethods
+                throw DeskError("\"\(method)\" is not one of Jet's shipment methods",
+                                remedy: "for \(jetCarrier) use one of: " + options.joined(separator: ", ") + " (TAB completes them; dashes for spaces)")
+            }
+            jetMethod = m
+        }
         let shipFrom = ctx.settings.shipFromZip
         guard !shipFrom.isEmpty else {
             throw DeskError("Jet needs the ZIP code parcels ship from, and ship-from-zip is not set",
@@ -161,7 +170,7 @@ public enum Rules {
         }
         let report = ShipmentReport(
             altShipmentID: ctx.actionID, tracking: number, carrier: jetCarrier,
-            method: method ?? Carriers.defaultMethod(carrier: jetCarrier, requested: o.requestedMethod),
+            method: jetMethod ?? Carriers.defaultMethod(carrier: jetCarrier, requested: o.requestedMethod),
             shippedAt: ctx.now,
             expectedDeliveryAt: max(o.deliverBy ?? ctx.now.addingTimeInterval(5 * 86400), ctx.now),
             carrierPickUpAt: ctx.now, shipFromZip: shipFrom, daysToReturn: ctx.settings.daysToReturn, items: items)
@@ -235,6 +244,26 @@ public enum Rules {
                                           items: items, agreeToReturnCharge: true)
         return OrderAction(id: ctx.actionID, merchantOrderID: o.merchantOrderID, kind: .deny,
                            request: .completeReturn(completion), createdAt: ctx.now, by: ctx.by)
+    }
+
+    // MARK: Jet's last word
+
+    /// Why Jet, as last read, no longer takes `request` on this order: it ended the order, or closed the
+    /// return. Nil when nothing known forbids it (Jet itself still decides when it arrives). Only states Jet
+    /// never leaves count: an order that is merely not yet acknowledged at Jet may be, a moment later.
+    public static func jetForbids(_ request: MarketplaceRequest, _ order: Order) -> String? {
+        let ended: String? = {
+            guard order.status.isFinal else { return nil }
+            if let e = order.exceptionState { return "Jet shows order \(order.referenceOrderID) as \(order.status) (\(e))" }
+            return "Jet shows order \(order.referenceOrderID) as \(order.status)"
+        }()
+        switch request {
+        case .acknowledge, .ship:
+            return ended
+        case .completeReturn(let c):
+            guard let r = order.returns.first(where: { $0.id == c.returnID }) else { return nil }
+            return r.isFinalAtJet ? "Jet shows return \(r.reference ?? r.id) as \(r.status)" : nil
+        }
     }
 
     // MARK: notes

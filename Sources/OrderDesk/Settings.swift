@@ -40,6 +40,41 @@ public struct Settings: Codable, Sendable, Hashable {
         shipFromZip = try c.decodeIfPresent(String.self, forKey: .shipFromZip) ?? d.shipFromZip
         daysToReturn = try c.decodeIfPresent(Int.self, forKey: .daysToReturn) ?? d.daysToReturn
         pager = try c.decodeIfPresent(Bool.self, forKey: .pager) ?? d.pager
+        // A value out of range (a hand-edited file, an older jom) is reported, naming the setting; never used.
+        func check<T: Comparable>(_ value: T, _ range: ClosedRange<T>, _ key: CodingKeys, _ name: String, _ shown: (T) -> String) throws {
+            guard range.contains(value) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c,
+                    debugDescription: "\(name) is \(shown(value)); it must be from \(shown(range.lowerBound)) to \(shown(range.upperBound))")
+            }
+        }
+        for (name, key, value) in [("download-interval", CodingKeys.downloadInterval, downloadInterval), ("ack-window", .ackWindow, ackWindow),
+                                   ("due-soon", .dueSoon, dueSoon)] {
+            guard value.isFinite else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(name) is not a number of seconds")
+            }
+            try check(value, Self.durationRanges[name]!, key, name, DurationText.format)
+        }
+        try check(returnDays, 0...30, .returnDays, "return-days") { "\($0)" }
+        try check(cancelRateLimit, 0...100, .cancelRateLimit, "cancel-rate-limit", formatPercent)
+        try check(daysToReturn, 0...365, .daysToReturn, "days-to-return") { "\($0)" }
+        if !shipFromZip.isEmpty, !Self.isZip(shipFromZip) {
+            throw DecodingError.dataCorruptedError(forKey: .shipFromZip, in: c,
+                                                   debugDescription: "ship-from-zip is \"\(Printable.visible(shipFromZip))\", not a US ZIP code")
+        }
+    }
+
+    /// The durations each duration setting may take, in seconds; `set` and the settings file are held to them.
+    static let durationRanges: [String: ClosedRange<TimeInterval>] = [
+        "download-interval": 0...86400,
+        "ack-window": 60...(30 * 86400),
+        "due-soon": 0...(30 * 86400),
+    ]
+
+    /// `07030` or `07030-1234`.
+    static func isZip(_ v: String) -> Bool {
+        let digits = v.filter(\.isASCII).filter(\.isNumber)
+        return (v.count == 5 && digits.count == 5) || (v.count == 10 && digits.count == 9 && v.dropFirst(5).first == "-")
     }
 
     public static let defaults = Settings()
@@ -93,8 +128,7 @@ public struct Settings: Codable, Sendable, Hashable {
         Definition(name: "ship-from-zip", help: "the ZIP code parcels ship from, sent with each shipment", values: [],
                    get: { $0.shipFromZip.isEmpty ? "(not set)" : $0.shipFromZip },
                    set: { s, v throws(DeskError) in
-                       let digits = v.filter(\.isNumber)
-                       guard v.count == 5 || v.count == 10, digits.count == 5 || digits.count == 9 else {
+                       guard isZip(v) else {
                            throw DeskError("ship-from-zip must be a US ZIP code such as 07030, not \"\(v)\"", remedy: "set ship-from-zip 07030")
                        }
                        s.shipFromZip = v
@@ -124,8 +158,13 @@ public struct Settings: Codable, Sendable, Hashable {
         return Definition(name: name, help: help, values: values,
                    get: { DurationText.format($0[keyPath: key]) },
                    set: { s, v throws(DeskError) in
+                       let range = durationRanges[name]!
                        guard let d = DurationText.parse(v) else {
                            throw DeskError("\(name) must be a duration such as 15m, 2h or 1d, not \"\(v)\"",
+                                           remedy: "set \(name) \(values.last ?? "15m")")
+                       }
+                       guard range.contains(d) else {
+                           throw DeskError("\(name) must be from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)), not \(v)",
                                            remedy: "set \(name) \(values.last ?? "15m")")
                        }
                        s[keyPath: key] = d

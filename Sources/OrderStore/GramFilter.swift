@@ -32,7 +32,7 @@ struct GramFilter {
                 let end = memchr(p + i, 0x0A, raw.count - i).map { p.distance(to: UnsafeRawPointer($0)) } ?? raw.count
                 // Only the search text can match; a line that cannot be read is hashed whole.
                 var reader = IndexLineReader(raw, start: i, end: end)
-                let from = reader?.startOfField(12) ?? i
+                let from = reader?.startOfField(IndexLine.searchField) ?? i
                 Self.add(raw, from..<end, to: &words)
                 lines += 1
                 i = end + 1

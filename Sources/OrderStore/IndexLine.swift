@@ -6,10 +6,14 @@ import OrderDesk
 ///     ["new",1795849200,null,"2ab4…","801234567890",1796022000,null,"Ada Shopper","Hoboken, NJ",2,4278,"Red mug","…"]
 ///
 /// Fields, in order: stage, received (Unix seconds), cancellation, merchant_order_id, reference_order_id,
-/// ship-by, return requested, buyer, destination, units, total in cents, title, search text. The search text
+/// ship-by, return requested, buyer, destination, units, total in cents, title, open at Jet (1 or 0), search
+/// text. The search text
 /// is every searchable field in lower case, separated by U+001F. The fields that filters need come first, so
 /// a scan reads only what it needs.
 enum IndexLine {
+    /// The position of the search text, the last field.
+    static let searchField = 13
+
     /// The search text of `record`: its searchable fields, lower-cased, joined by U+001F.
     static func searchText(_ record: OrderRecord) -> String { SearchText.joined(record) }
 
@@ -30,6 +34,7 @@ enum IndexLine {
         int(s.units, &out); comma(&out)
         int(s.total.value, &out); comma(&out)
         string(s.title, &out); comma(&out)
+        int(s.openAtJet ? 1 : 0, &out); comma(&out)
         string(search, &out)
         out.append(UInt8(ascii: "]"))
         out.append(UInt8(ascii: "\n"))
@@ -214,13 +219,13 @@ struct IndexLineReader {
               let mid = r.string(), let rid = r.string(), let shipBy = r.optionalInt(), let returnAt = r.optionalInt(),
               let buyer = r.string(), let destination = r.string(),
               case .int(let units)? = r.next(), case .int(let total)? = r.next(),
-              let title = r.string(), let search = r.string()
+              let title = r.string(), case .int(let open)? = r.next(), let search = r.string()
         else { return nil }
         func date(_ v: Int?) -> Date? { v.map { Date(timeIntervalSince1970: Double($0)) } }
         let s = OrderSummary(merchantOrderID: mid, referenceOrderID: rid, stage: stage, receivedAt: date(received), shipBy: date(shipBy),
                              returnRequestedAt: date(returnAt), buyer: buyer, destination: destination, units: units,
                              total: Cents(total), title: title,
-                             cancellation: cancellation.flatMap(OrderStage.Cancellation.init(rawValue:)))
+                             cancellation: cancellation.flatMap(OrderStage.Cancellation.init(rawValue:)), openAtJet: open != 0)
         return (s, search)
     }
 }

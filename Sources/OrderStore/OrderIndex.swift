@@ -8,7 +8,8 @@ import OrderDesk
 /// Before order files change, their ids are logged as pending; if a crash leaves them pending, the index
 /// lines are rebuilt from the order files at the next start. The index is never the truth, only a copy.
 final class OrderIndex {
-    static let format = 1
+    /// 2: lines carry "open at Jet". An index of an older format is rebuilt from the order files.
+    static let format = 2
 
     struct Entry {
         let summary: OrderSummary
@@ -30,8 +31,12 @@ final class OrderIndex {
     private var added = Set<String>()
     /// Ids whose order files were being written when the log was last read.
     private(set) var pending = Set<String>()
+    /// The log ended in the middle of a line when last read: a write cut short, or a damaged file.
+    private(set) var tornTail = false
     /// Summaries of orders in actionable stages, built on first use.
     private var activeCache: [String: OrderSummary]?
+    /// Summaries of orders Jet may still change, built on first use.
+    private var openCache: [String: OrderSummary]?
     private var directory: IdDirectory?
 
     init(basePath: String, logPath: String) {
@@ -67,10 +72,14 @@ final class OrderIndex {
             throw StoreError("the order index \(basePath) was written by a newer jom (format \(format))",
                              remedy: "use the newer jom, or delete \(basePath) to have it rebuilt")
         }
+        guard format == Self.format else {
+            throw StoreError("the order index \(basePath) is of an older format (\(format))")
+        }
         base = data
         baseCount = count
         generation = header["generation"] as? Int ?? 0
         activeCache = nil
+        openCache = nil
         directory = nil
         recentCache = nil
         gramFilter = nil
@@ -122,12 +131,14 @@ final class OrderIndex {
             }
         }
         logOffset = start
+        tornTail = start < data.count
         apply(fresh)
     }
 
     private func resetLogKeepingBase() {
         resetLog()
         activeCache = nil
+        openCache = nil
         directory = nil
     }
 
@@ -159,6 +170,9 @@ final class OrderIndex {
             }
             if activeCache != nil {
                 if e.summary.stage.isActionable { activeCache?[id] = e.summary } else { activeCache?[id] = nil }
+            }
+            if openCache != nil {
+                if e.summary.openAtJet { openCache?[id] = e.summary } else { openCache?[id] = nil }
             }
         }
     }
@@ -236,6 +250,24 @@ final class OrderIndex {
         return Array(cache.values)
     }
 
+    /// Orders Jet may still change (not complete there, or with a return not closed).
+    func openAtJet() -> [OrderSummary] {
+        if let openCache { return Array(openCache.values) }
+        var cache: [String: OrderSummary] = [:]
+        forEachBaseLine { raw, start, end in
+            guard var r = IndexLineReader(raw, start: start, end: end) else { return true }
+            for _ in 0..<(IndexLine.searchField - 1) { guard r.skip() else { return true } }
+            guard case .int(let open)? = r.next(), open != 0, let (s, _) = IndexLineReader.summary(raw, start: start, end: end) else { return true }
+            cache[s.merchantOrderID] = s
+            return true
+        }
+        for (id, e) in overrides {
+            if e.summary.openAtJet { cache[id] = e.summary } else { cache[id] = nil }
+        }
+        openCache = cache
+        return Array(cache.values)
+    }
+
     /// Orders received at or after `date` (for the cancellation rate): reads only the first fields.
     func received(since date: Date) -> [OrderSummary] {
         let cutoff = Int(date.timeIntervalSince1970)
@@ -285,7 +317,7 @@ final class OrderIndex {
                         while start > 0, raw[start - 1] != 0x0A { start -= 1 }
                         let end = memchr(p + h, 0x0A, raw.count - h).map { p.distance(to: UnsafeRawPointer($0)) } ?? raw.count
                         from = end + 1
-                        guard var reader = IndexLineReader(raw, start: start, end: end), let searchStart = reader.startOfField(12) else { continue }
+                        guard var reader = IndexLineReader(raw, start: start, end: end), let searchStart = reader.startOfField(IndexLine.searchField) else { continue }
                         // The search text runs from after its opening quote to before the closing `"]`.
                         let region = UnsafeRawBufferPointer(rebasing: raw[searchStart..<max(searchStart, end - 2)])
                         guard region.count >= pat.count, FileIO.memmem(region.baseAddress, region.count, pat.baseAddress!, pat.count) != nil else { continue }

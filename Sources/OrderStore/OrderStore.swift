@@ -54,21 +54,26 @@ public final class OrderStore: OrderRepository {
         self.sendLock = FileSendLock(path: p + "/send.lock")
         try prepareDirectory()
         if readOnly {
-            try openIndex(progress: progress)
+            try openIndex(progress: progress, underLock: false)
             try outbox.refresh()
             return
         }
         try lock.withLock { () throws(StoreError) in
-            try openIndex(progress: progress)
+            try openIndex(progress: progress, underLock: true)
             try outbox.refresh()
             try recoverPending()
             try reconcileOutbox()
         }
     }
 
-    private func openIndex(progress: (String) -> Void) throws(StoreError) {
+    private func openIndex(progress: (String) -> Void, underLock: Bool) throws(StoreError) {
         do throws(StoreError) {
             try index.load()
+            // Opened under the lock, so no other process is appending: half a line at the end means lines may be
+            // missing too (a crash, or a damaged file). The order files are the truth: read them again.
+            if underLock, index.tornTail {
+                throw StoreError("the order index log \(index.logPath) ends in the middle of a line")
+            }
         } catch {
             if FileIO.stamp(index.basePath) != .missing || !files.allPaths().isEmpty {
                 progress("the order index needs rebuilding (\(error.summary)); reading the order files…")
@@ -138,6 +143,8 @@ public final class OrderStore: OrderRepository {
     }
 
     public func active() -> [OrderSummary] { index.active() }
+
+    public func openAtJet() -> [OrderSummary] { index.openAtJet() }
 
     public func find(_ text: String) -> [OrderSummary] { index.find(text) }
 

@@ -99,8 +99,8 @@ extension ShellRunner {
     static func promptText(_ p: PromptParts, desk: Desk) async -> String {
         let u = await desk.urgency()
         let settings = await desk.settings
-        var parts = [p.view]
-        if let ref = p.selected { parts.append(ref) }
+        var parts = [Printable.visible(p.view)]
+        if let ref = p.selected { parts.append(Printable.visible(ref)) }
         func colored(_ s: String, _ style: Output.Style) -> String {
             p.colors ? "\u{1}\u{1B}[\(style.rawValue)m\u{1}\(s)\u{1}\u{1B}[0m\u{1}" : s
         }
@@ -127,6 +127,8 @@ extension ShellRunner {
         // second keeps a pinned wall clock (JOM_NOW) from stopping downloads after the first.
         var lastSeen: Date?
         var seenAt = ContinuousClock.now
+        // What another process (a watcher, another session) downloaded is announced as if this one had.
+        var lastSuccessSeen: Date?
         while !Task.isCancelled {
             var posted: [String] = []
             let settings = await desk.settings
@@ -141,6 +143,12 @@ extension ShellRunner {
             if last != lastSeen {
                 lastSeen = last
                 seenAt = .now
+            }
+            if let success = status.lastSuccess, success != lastSuccessSeen {
+                if lastSuccessSeen != nil, status.lastBy != desk.downloaderName, let summary = status.lastSummary, summary != "nothing new" {
+                    posted.append("[\(TimeText.clock(success))] downloaded: \(summary)")
+                }
+                lastSuccessSeen = success
             }
             let interval = settings.downloadInterval
             let due = now.timeIntervalSince(last) >= interval || ContinuousClock.now - seenAt >= .seconds(interval)

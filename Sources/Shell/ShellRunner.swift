@@ -47,6 +47,14 @@ public final class ShellRunner: @unchecked Sendable {
     /// What the prompt last showed of the session, for the background work to redraw it.
     let promptParts = Mutex(PromptParts())
     private var failures = 0
+    /// Failures that only mean "Jet could not be reached; try later" (exit status 75 when they are all there is).
+    private var temporaryFailures = 0
+
+    /// 0 when every line succeeded; 75 (EX_TEMPFAIL) when the only failures were Jet being unreachable; else 1.
+    var exitStatus: Int32 {
+        if failures == 0 { return 0 }
+        return failures == temporaryFailures ? 75 : 1
+    }
 
     public init(desk: Desk, options: ShellOptions, output: any OutputSink = StandardOutputSink()) {
         self.desk = desk
@@ -76,7 +84,7 @@ public final class ShellRunner: @unchecked Sendable {
             if ok == .failed && !options.keepGoing { break }
         }
         out.flush()
-        return failures > 0 ? 1 : 0
+        return exitStatus
     }
 
     /// Runs a script file at the top level. Returns the exit status.
@@ -90,7 +98,7 @@ public final class ShellRunner: @unchecked Sendable {
             failures += 1
         }
         out.flush()
-        return failures > 0 ? 1 : 0
+        return exitStatus
     }
 
     /// Reads commands from standard input (not a terminal) like a script named `stdin`.
@@ -105,28 +113,47 @@ public final class ShellRunner: @unchecked Sendable {
             if r == .failed && !options.keepGoing { break }
         }
         out.flush()
-        return failures > 0 ? 1 : 0
+        return exitStatus
     }
 
     /// Runs a script; returns how many lines failed. Used by `run` too (nested).
     func runScript(path: String, ctx: ShellContext) async throws -> Int {
         guard ctx.scripts.count < options.maxScriptDepth else {
             throw ShellError.other("scripts nested more than \(options.maxScriptDepth) deep at \(path)",
-                                   remedy: "a script that runs itself (directly or through others) never ends; check its `run` lines")
+                                   remedy: "check the scripts' `run` lines")
+        }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if isDirectory.boolValue {
+            throw ShellError.other("\(path) is a directory, not a script", remedy: "name the .jom file inside it (ls \(path))")
+        }
+        // A script that runs itself (directly or through others) would repeat its lines until the depth limit.
+        let identity = Self.identity(of: path)
+        if let i = ctx.scripts.firstIndex(where: { Self.identity(of: $0) == identity }) {
+            let chain = (ctx.scripts[i...] + [path]).joined(separator: " → ")
+            throw ShellError.other("the script \(path) runs itself (\(chain)); none of it ran again",
+                                   remedy: "remove the `run` line that leads back to it in \(ctx.scripts.last ?? path)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
             let remedy = exists ? "check its permissions (ls -l \(path))"
                 : path.hasPrefix("/") ? "check the name (ls \((path as NSString).deletingLastPathComponent))"
                 : "check the name; a relative name is looked up from \(FileManager.default.currentDirectoryPath)"
             throw ShellError.other(exists ? "cannot read the script \(path)" : "there is no script \(path)", remedy: remedy)
         }
-        let text = String(decoding: data, as: UTF8.self)
         ctx.scripts.append(path)
         defer { ctx.scripts.removeLast() }
         var failed = 0
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let r = await runLine(String(line), ctx: ctx, location: "\(path):\(i + 1)")
+        for (i, bytes) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let location = "\(path):\(i + 1)"
+            let r: LineResult
+            if let line = String(validating: bytes, as: UTF8.self) {
+                r = await runLine(line, ctx: ctx, location: location)
+            } else {
+                r = .failed
+                failures += 1
+                report(ShellError.other("the line is not UTF-8 text (\(Self.firstBadByte(Array(bytes)))); it was not run",
+                                        remedy: "save the script as UTF-8"), location: location)
+            }
             if r == .quit { break }
             if r == .failed {
                 failed += 1
@@ -134,6 +161,28 @@ public final class ShellRunner: @unchecked Sendable {
             }
         }
         return failed
+    }
+
+    /// The same file however it is named (relative, through links): its device and inode.
+    static func identity(of path: String) -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return (path as NSString).standardizingPath }
+        return "\(st.st_dev):\(st.st_ino)"
+    }
+
+    /// `byte 0xE9 at column 4`.
+    static func firstBadByte(_ bytes: [UInt8]) -> String {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            let tail = length > 0 ? bytes[min(bytes.count, i + 1)..<min(bytes.count, i + length)] : []
+            if length == 0 || tail.count < length - 1 || tail.contains(where: { $0 >> 6 != 0b10 }) {
+                return String(format: "byte 0x%02X at column %d", b, i + 1)
+            }
+            i += length
+        }
+        return "an invalid sequence"
     }
 
     enum LineResult { case ok, failed, quit }
@@ -181,6 +230,7 @@ public final class ShellRunner: @unchecked Sendable {
             out.flush()
             report(error, location: location)
             failures += 1
+            if let e = error as? MarketplaceError, e.kind == .unreachable { temporaryFailures += 1 }
             return .failed
         }
     }
@@ -198,8 +248,10 @@ public final class ShellRunner: @unchecked Sendable {
 
     /// `error: what happened` and `hint: what to do`, on standard error; `FILE:LINE:` first in scripts.
     func report(_ error: any Error, location: String?) {
-        let (summary, remedy) = Self.describe(error)
-        let prefix = location.map { "\($0): " } ?? ""
+        let (rawSummary, rawRemedy) = Self.describe(error)
+        // Errors echo what was typed or what Jet said: outside text, made visible before jom styles the line.
+        let summary = Printable.visible(rawSummary), remedy = rawRemedy.map(Printable.visible)
+        let prefix = Printable.visible(location.map { "\($0): " } ?? "")
         out.error(prefix + out.styledError("error: ") + summary)
         if let remedy { out.error(String(repeating: " ", count: min(prefix.count, 2)) + "  hint: " + remedy) }
     }

@@ -41,6 +41,9 @@ struct JomCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Log every HTTP request and response to standard error, with credentials and tokens masked.")
     var debugHTTP = false
 
+    @Flag(name: .long, help: "Use the embedded Jet sandbox (practice orders), also when Jet credentials are configured; for a new store or a sandbox store.")
+    var sandbox = false
+
     @Flag(name: [.customShort("X"), .long], help: "Do not run $XDG_CONFIG_HOME/jom/jomrc.")
     var noRC = false
 
@@ -61,58 +64,17 @@ struct JomCommand: AsyncParsableCommand {
         if scriptPath != nil && !command.isEmpty {
             throw ValidationError("give either -c commands or a script, not both")
         }
-        let storePath = Paths.store(store)
-        let credentials: JetConfiguration?
-        do {
-            credentials = try JetConfiguration.fromEnvironment(Paths.environment)
-        } catch {
-            printError("jom: error: \(error.summary)")
-            if let r = error.remedy { printError("  hint: \(r)") }
-            throw ExitCode(1)
-        }
-        let progress: (String) -> Void = { printError("jom: \($0)") }
-        let orderStore: OrderStore
-        let isNew = !FileManager.default.fileExists(atPath: storePath + "/store.json")
-        do {
-            orderStore = try OrderStore(path: storePath, readOnly: dryRun, progress: progress)
-        } catch {
-            printError("jom: error: \(error.summary)")
-            if let r = error.remedy { printError("  hint: \(r)") }
-            throw ExitCode(1)
-        }
-        if isNew, credentials == nil, !dryRun {
-            // A demo store on the sandbox ships from the sandbox's warehouse ZIP.
-            do {
-                var s = try orderStore.loadSettings()
-                s.shipFromZip = "07030"
-                try orderStore.saveSettings(s)
-            } catch {
-                printError("jom: warning: \(error.summary); `set ship-from-zip 07030` sets the demo's ZIP by hand")
-            }
-        }
-        let historyPath = orderStore.historyPath
-        let count = orderStore.orderCount
-        let factory = MarketplaceFactory(configuration: credentials, sandboxStatePath: orderStore.sandboxStatePath,
-                                         trace: debugHTTP ? .standardError : nil, frozenClock: Paths.fixedNow)
-        let fixed = Paths.fixedNow
-        let desk: Desk
-        do {
-            let repository: any OrderRepository = dryRun ? OverlayRepository(over: orderStore) : orderStore
-            desk = try Desk(repository: repository, operatorName: Paths.operatorName, clock: fixed.map(WallClock.fixed) ?? .system,
-                            dryRun: dryRun, marketplace: { try await factory.make() },
-                            describe: { JetMarketplace.describe($0, for: $1) })
-        } catch {
-            printError("jom: error: \(error.summary)")
-            if let r = error.remedy { printError("  hint: \(r)") }
-            throw ExitCode(1)
-        }
+        let bench = try Workbench.open(store: store, dryRun: dryRun, sandbox: sandbox, debugHTTP: debugHTTP)
+        let desk = bench.desk
+        let storePath = bench.storePath
+        let count = bench.orderCount
 
         var options = ShellOptions()
         options.keepGoing = keepGoing
         options.echo = echo
         options.timing = timing
-        options.marketplaceDescription = factory.description
-        options.historyPath = historyPath
+        options.marketplaceDescription = bench.factory.description
+        options.historyPath = bench.historyPath
         options.invoicesDirectory = storePath + "/invoices"
         options.rcFile = noRC ? nil : Paths.configDirectory() + "/jomrc"
         let status: Int32
@@ -124,9 +86,7 @@ struct JomCommand: AsyncParsableCommand {
             options.interactive = true
             options.banner = [
                 "jom \(jomVersion) — Jet Order Manager",
-                credentials == nil
-                    ? "Using the embedded Jet SANDBOX, not Jet: practice orders only, nothing reaches a real marketplace."
-                    : "Orders from \(factory.description).",
+                banner(bench.choice, bench.factory.description),
                 "Store \(storePath) · \(count) order\(count == 1 ? "" : "s")" + (dryRun ? " · DRY RUN: nothing is sent or saved" : ""),
                 "Type `help` for commands, `show` to list what needs you, `download` to fetch now. TAB completes; Ctrl-D quits.",
             ]
@@ -134,9 +94,19 @@ struct JomCommand: AsyncParsableCommand {
         } else {
             status = await ShellRunner(desk: desk, options: options).runStandardInput()
         }
-        await desk.shutdown()
-        await factory.stop()
+        await bench.close()
         if timing { printError("Peak memory: \(peakMemoryBytes() / 1_048_576) MB") }
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension JomCommand {
+    /// The banner's line about where orders come from.
+    func banner(_ choice: Result<MarketplaceBinding, Connection.Refusal>, _ description: String) -> String {
+        switch choice {
+        case .success(.sandbox): "Using the embedded Jet SANDBOX, not Jet: practice orders only, nothing reaches a real marketplace."
+        case .success: "Orders from \(description)."
+        case .failure(let r): "NOT CONNECTED: \(r.summary).\n  hint: \(r.remedy ?? "")"
+        }
     }
 }

@@ -3,34 +3,52 @@ import JetAPI
 import JetSandbox
 import OrderDesk
 
-/// Makes the marketplace a session talks to: Jet (or a separate sandbox) when credentials are configured,
-/// else the embedded sandbox, started on first use on a free loopback port, keeping its state in the store.
+/// Makes the marketplace a session talks to, as ``Connection`` decided: Jet (or a sandbox of one's own) with the
+/// configured credentials, or the embedded sandbox, started on first use on a free loopback port and keeping its
+/// state in the store. When the store may not connect, every attempt says why.
 actor MarketplaceFactory {
+    let choice: Result<MarketplaceBinding, Connection.Refusal>
     let configuration: JetConfiguration?
     let sandboxStatePath: String
     let trace: HTTPTrace?
     let frozenClock: Date?
     private var server: SandboxServer?
 
-    init(configuration: JetConfiguration?, sandboxStatePath: String, trace: HTTPTrace?, frozenClock: Date?) {
+    init(choice: Result<MarketplaceBinding, Connection.Refusal>, configuration: JetConfiguration?, sandboxStatePath: String,
+         trace: HTTPTrace?, frozenClock: Date?) {
+        self.choice = choice
         self.configuration = configuration
         self.sandboxStatePath = sandboxStatePath
         self.trace = trace
         self.frozenClock = frozenClock
     }
 
-    var isEmbedded: Bool { configuration == nil }
+    /// The account this run connects to, nil when it may not connect.
+    nonisolated var account: MarketplaceBinding? {
+        if case .success(let b) = choice { return b }
+        return nil
+    }
 
     /// What the banner and `status` say about where orders come from.
     nonisolated var description: String {
-        if let c = configuration {
-            return c.baseURL.contains("merchant-api.jet.com") ? "Jet at \(c.baseURL)" : "a Jet API at \(c.baseURL) (from JET_API_URL or the credentials file)"
+        switch choice {
+        case .success(.sandbox):
+            return "the embedded Jet SANDBOX (not Jet: practice orders; its state is kept in the store's sandbox.json)"
+        case .success(let b):
+            if let c = configuration, c.baseURL.contains("merchant-api.jet.com") { return "Jet at \(c.baseURL) (account \(c.user))" }
+            return "\(b) (from JET_API_URL or the credentials file)"
+        case .failure(let refusal):
+            return "NOT CONNECTED: \(refusal.summary)"
         }
-        return "the embedded Jet SANDBOX (not Jet: practice orders; its state is kept in the store's sandbox.json)"
     }
 
     func make() async throws -> any Marketplace {
-        if let c = configuration {
+        let account: MarketplaceBinding
+        switch choice {
+        case .failure(let refusal): throw refusal
+        case .success(let b): account = b
+        }
+        if case .jet = account, let c = configuration {
             return JetMarketplace(client: JetClient(configuration: c, trace: trace), displayName: description)
         }
         var s = SandboxConfiguration()
@@ -46,7 +64,7 @@ actor MarketplaceFactory {
         var c = JetConfiguration(baseURL: server.baseURL, user: s.user, secret: s.secret, merchantID: "sandbox")
         c.requestTimeout = 10
         return JetMarketplace(client: JetClient(configuration: c, trace: trace),
-                              displayName: "Jet sandbox at \(server.baseURL) (embedded; not Jet)")
+                              displayName: "Jet sandbox at \(server.baseURL) (embedded; not Jet)", binding: .sandbox)
     }
 
     /// Stops the embedded sandbox; says so when its practice orders could not be saved.

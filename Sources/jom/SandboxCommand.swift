@@ -28,7 +28,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Ready orders at start.") var orders = 12
     @Option(help: "Open return requests at start (on shipped orders).") var returns = 2
     @Option(help: "The API user the sandbox accepts.") var user = "sandbox"
-    @Option(help: "The API secret the sandbox accepts.") var secret = "sandbox"
+    @Option(help: "The API secret the sandbox accepts (seen by `ps`: prefer $JOM_SANDBOX_SECRET or --secret-file).") var secret: String?
+    @Option(help: ArgumentHelp("Read the API secret from this file (its first line).", valueName: "FILE")) var secretFile: String?
     @Option(help: ArgumentHelp("How long a token lives, e.g. 1h, 90s.", valueName: "DURATION")) var tokenLifetime = "1h"
     @Option(help: "Fraction of API calls answered 500, nothing applied (0–1).") var failRate = 0.0
     @Option(help: "Fraction of API calls answered 429 with Retry-After (0–1).") var throttleRate = 0.0
@@ -57,6 +58,23 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("--clock must be an ISO 8601 time such as 2026-11-28T09:00:00Z")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if secret != nil && secretFile != nil { throw ValidationError("give the secret with --secret or --secret-file, not both") }
+    }
+
+    /// The secret: --secret, else --secret-file, else $JOM_SANDBOX_SECRET, else `sandbox`.
+    func resolvedSecret() throws -> String {
+        if let secret { return secret }
+        if let secretFile {
+            let path = (secretFile as NSString).expandingTildeInPath
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {  // Reported just below.
+                throw ValidationError("cannot read the secret file \(path); check its name and permissions")
+            }
+            let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard !line.isEmpty else { throw ValidationError("the secret file \(path) is empty; write the secret on its first line") }
+            return line
+        }
+        if let env = Paths.environment["JOM_SANDBOX_SECRET"], !env.isEmpty { return env }
+        return "sandbox"
     }
 
     func run() async throws {
@@ -69,7 +87,7 @@ struct SandboxCommand: AsyncParsableCommand {
         c.orders = orders
         c.returns = returns
         c.user = user
-        c.secret = secret
+        c.secret = try resolvedSecret()
         c.tokenLifetime = DurationText.parse(tokenLifetime) ?? 3600
         c.failRate = failRate
         c.throttleRate = throttleRate
@@ -106,7 +124,7 @@ struct SandboxCommand: AsyncParsableCommand {
             printError("  hint: choose another port with --port, or --port 0 for a free one")
             throw ExitCode(1)
         }
-        let secretShown = secret == "sandbox" ? "sandbox" : "<the --secret you gave>"
+        let secretShown = c.secret == "sandbox" ? "sandbox" : "<the secret you gave>"
         let banner = """
             Jet sandbox listening on \(server.baseURL)
             port \(server.port)

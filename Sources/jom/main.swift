@@ -19,11 +19,12 @@ func run<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) async -> Nev
     }
 }
 
-// `jom sandbox …` and `jom import …` are their own commands; anything else is the shell (whose optional
+// `jom sandbox …`, `jom import …` and `jom watch …` are their own commands; anything else is the shell (whose optional
 // argument is a script file, so `#!/usr/bin/env jom` scripts work).
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "sandbox": await run(SandboxCommand.self, Array(arguments.dropFirst()))
 case "import": await run(ImportCommand.self, Array(arguments.dropFirst()))
+case "watch": await run(WatchCommand.self, Array(arguments.dropFirst()))
 default: await run(JomCommand.self, arguments)
 }

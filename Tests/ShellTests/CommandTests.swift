@@ -170,7 +170,7 @@ import TestSupport
         let h = try await ShellHarness()
         await h.market.failSends(.unreachable)
         #expect(await h.run("approve \(h.ref(1))", "status") == 0)
-        #expect(h.out.contains("approve \(h.ref(1)): queued (Jet unreachable, will retry)"))
+        #expect(h.out.contains("approve \(h.ref(1)): queued, not sent yet: Jet could not be reached"))
         #expect(h.out.contains("Outbox       1 action waiting for Jet"))
         #expect(h.out.contains("approve \(h.ref(1)), recorded 2026-11-28 09:00 by ada, 1 attempt"))
     }

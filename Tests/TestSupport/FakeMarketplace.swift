@@ -44,6 +44,7 @@ package actor FakeMarketplace: Marketplace {
     private var gate: [CheckedContinuation<Void, Never>]?
 
     nonisolated package let displayName = "the fake marketplace"
+    nonisolated package let binding: MarketplaceBinding = .jet(api: "https://fake.invalid/api", user: "ada", merchantID: "m-1")
 
     package init(orders: [Order] = []) {
         for o in orders where self.orders.updateValue(o, forKey: o.merchantOrderID) == nil { sequence.append(o.merchantOrderID) }
@@ -70,7 +71,7 @@ package actor FakeMarketplace: Marketplace {
 
     // MARK: Marketplace
 
-    package func download(watch: [String]) async throws(MarketplaceError) -> DownloadResult {
+    package func download(watch: [String], returns: [String]) async throws(MarketplaceError) -> DownloadResult {
         if !downloadFaults.isEmpty { throw downloadFaults.removeFirst().error }
         var ids: [String] = []
         var seen = Set<String>()

@@ -66,6 +66,7 @@ public final class MemoryRepository: OrderRepository, Sendable {
     public func summaries(in stages: Set<OrderStage>?) -> [OrderSummary] { state.withLock { $0.summaries(in: stages) } }
 
     public func active() -> [OrderSummary] { summaries(in: Set(OrderStage.allCases.filter(\.isActionable))) }
+    public func openAtJet() -> [OrderSummary] { summaries(in: nil).filter(\.openAtJet) }
 
     public func find(_ text: String) -> [OrderSummary] {
         let needle = text.lowercased()

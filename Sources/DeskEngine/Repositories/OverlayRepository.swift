@@ -44,6 +44,7 @@ public final class OverlayRepository: OrderRepository {
     }
 
     public func active() -> [OrderSummary] { merged(base.active(), changes.active()) }
+    public func openAtJet() -> [OrderSummary] { merged(base.openAtJet(), changes.openAtJet()) }
     public func find(_ text: String) -> [OrderSummary] { merged(base.find(text), changes.find(text)) }
 
     public func matching(prefix: String, limit: Int) -> [OrderSummary] {

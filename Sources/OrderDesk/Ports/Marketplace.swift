@@ -28,6 +28,8 @@ public struct MarketplaceError: OperatorFacingError, CustomStringConvertible {
         case badResponse
         /// Jet does not accept our credentials.
         case unauthorized
+        /// This store may not talk to this marketplace (it belongs to another one, or there are no credentials).
+        case notConnected(remedy: String?)
     }
 
     public var kind: Kind
@@ -48,6 +50,7 @@ public struct MarketplaceError: OperatorFacingError, CustomStringConvertible {
         case .uncertain: "Jet did not confirm \(call): \(message)"
         case .badResponse: "Jet's answer to \(call) could not be read: \(message)"
         case .unauthorized: "Jet did not accept our credentials for \(call): \(message)"
+        case .notConnected: message
         }
     }
 
@@ -56,6 +59,7 @@ public struct MarketplaceError: OperatorFacingError, CustomStringConvertible {
         case .unauthorized: "check JET_USER and JET_SECRET (or the credentials file), then `download`"
         case .unreachable, .uncertain, .badResponse: "jom retries by itself; `status` shows what is waiting"
         case .refused: nil
+        case .notConnected(let remedy): remedy
         }
     }
 
@@ -68,8 +72,12 @@ public protocol Marketplace: Sendable {
     /// Where orders come from, for the banner and `status`: e.g. `Jet sandbox at http://127.0.0.1:8080/api`.
     var displayName: String { get }
 
-    /// Fetches ready orders, directed cancels, open return requests, and the current state of `watch` orders.
-    func download(watch: [String]) async throws(MarketplaceError) -> DownloadResult
+    /// The account this marketplace is: the embedded sandbox, or a Jet account.
+    var binding: MarketplaceBinding { get }
+
+    /// Fetches ready orders, directed cancels, open return requests, and the current state of the `watch` orders
+    /// and of the `returns` jom still holds as open (Jet lists only open ones, so a closed one must be asked for).
+    func download(watch: [String], returns: [String]) async throws(MarketplaceError) -> DownloadResult
 
     /// Fetches one order's current state.
     func order(_ merchantOrderID: String) async throws(MarketplaceError) -> Order

@@ -26,6 +26,8 @@ public protocol OrderRepository: AnyObject {
     func summaries(in stages: Set<OrderStage>?) -> [OrderSummary]
     /// Orders in stages that need the operator (new, to ship, cancel or return requested).
     func active() -> [OrderSummary]
+    /// Orders Jet may still change: not complete there, or with a return not closed.
+    func openAtJet() -> [OrderSummary]
     /// Orders where `text` occurs in a searchable field, ignoring case.
     func find(_ text: String) -> [OrderSummary]
     /// Orders whose reference or merchant id starts with `prefix` (ignoring case), at most `limit` of each kind.
@@ -128,11 +130,18 @@ public struct DownloadStatus: Codable, Sendable, Hashable {
     public var lastSuccess: Date?
     public var lastError: String?
     public var lastSummary: String?
+    /// Who downloaded last: `jom watch`, or an operator's session (`ada`).
+    public var lastBy: String?
+    /// When jom last read each order Jet may still change: the longest unread are read first.
+    public var checked: [String: Date]?
 
-    public init(lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil, lastSummary: String? = nil) {
+    public init(lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil, lastSummary: String? = nil,
+                lastBy: String? = nil, checked: [String: Date]? = nil) {
         self.lastAttempt = lastAttempt
         self.lastSuccess = lastSuccess
         self.lastError = lastError
         self.lastSummary = lastSummary
+        self.lastBy = lastBy
+        self.checked = checked
     }
 }

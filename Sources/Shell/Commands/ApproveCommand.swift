@@ -30,7 +30,7 @@ enum ApproveCommand: ShellCommand {
         }
         let actions = try await ctx.desk.commit([s.merchantOrderID]) { r, c throws(DeskError) in try Rules.approve(r, c) }
         ctx.select(s)
-        ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
     }
 
     static func approveAll(_ ctx: ShellContext) async throws {
@@ -58,11 +58,12 @@ enum ApproveCommand: ShellCommand {
         let refused = outcomes.filter { if case .refused = $0.result { return true }; return false }
         let queued = outcomes.filter { if case .queued = $0.result { return true }; return false }
         let dry = outcomes.filter { if case .wouldSend = $0.result { return true }; return false }
-        for o in refused + dry { ctx.report([o]) }
+        try ctx.report(dry)
         var parts: [String] = []
         if sent > 0 { parts.append("\(sent) sent to Jet") }
         if !queued.isEmpty { parts.append("\(queued.count) queued (Jet unreachable, will retry; `status` shows them)") }
         if !refused.isEmpty { parts.append("\(refused.count) refused by Jet") }
         ctx.out.line("\(actions.count) approved" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")))
+        try ctx.throwRefusals(refused)
     }
 }

@@ -62,7 +62,7 @@ enum CancelCommand: ShellCommand {
         }
         let actions = try await ctx.desk.commit([s.merchantOrderID], build)
         ctx.select(s)
-        ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
         if !directed {
             let week = await ctx.desk.cancellationRates().week
             let limit = await ctx.desk.settings.cancelRateLimit

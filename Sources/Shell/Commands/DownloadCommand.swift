@@ -32,11 +32,11 @@ enum DownloadCommand: ShellCommand {
         ctx.out.endProgress()
         let sent = report.delivered.filter { $0.result == .delivered }.count
         if sent > 0 { ctx.out.line("sent \(sent) queued action\(sent == 1 ? "" : "s") to Jet") }
-        for o in report.delivered where o.result != .delivered { ctx.report([o]) }
         ctx.out.line("downloaded: \(report.sentence)")
         for f in report.failures { ctx.out.error("warning: could not download \(f)") }
         if !report.failures.isEmpty {
             ctx.out.error("hint: the rest was downloaded; the next download tries those again")
         }
+        try ctx.report(report.delivered.filter { $0.result != .delivered })
     }
 }

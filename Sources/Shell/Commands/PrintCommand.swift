@@ -66,11 +66,28 @@ enum PrintCommand: ShellCommand {
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
             throw ShellError.other("could not write \(path): the directory \(dir) does not exist", remedy: "create it (mkdir -p \(dir)) or choose another file with --to")
         }
-        do {
-            try Data(s.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ShellError.other("could not write \(path): \(error.localizedDescription)", remedy: "choose another file with --to")
+        // Invoices hold names, addresses and phones: readable by their owner only, like the rest of the store.
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw ShellError.other("could not write \(path): \(String(cString: strerror(errno)))", remedy: "choose another file with --to")
         }
+        let bytes = Array(s.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            written += n
+        }
+        let failed = written < bytes.count || fsync(fd) != 0
+        let reason = String(cString: strerror(errno))
+        close(fd)
+        guard !failed, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw ShellError.other("could not write \(path): \(reason)", remedy: "choose another file with --to")
+        }
+        chmod(path, 0o600)
     }
 
     /// The default printer's name when CUPS has one.

@@ -56,7 +56,7 @@ enum RefundCommand: ShellCommand {
         }
         let actions = try await ctx.desk.commit([s.merchantOrderID], build)
         ctx.select(s)
-        ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
     }
 }
 
@@ -99,6 +99,6 @@ enum DenyCommand: ShellCommand {
         }
         let actions = try await ctx.desk.commit([s.merchantOrderID], build)
         ctx.select(s)
-        ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
     }
 }

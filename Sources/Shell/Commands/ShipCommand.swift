@@ -54,6 +54,6 @@ enum ShipCommand: ShellCommand {
         _ = try await ctx.desk.preview(s.merchantOrderID, build)
         let actions = try await ctx.desk.commit([s.merchantOrderID], build)
         ctx.select(s)
-        ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
     }
 }

@@ -55,12 +55,14 @@ final class Output: @unchecked Sendable {
 
     var height: Int { Int(jom_terminal_rows(1)) }
 
+    /// Buffers a line. Control characters are made visible (``Printable/terminalLine(_:)``): outside text never
+    /// reaches the terminal raw, whatever path it took here.
     func line(_ s: String = "") {
-        buffer.append(contentsOf: s.utf8)
+        buffer.append(contentsOf: Printable.terminalLine(s).utf8)
         buffer.append(0x0A)
     }
 
-    func text(_ s: String) { buffer.append(contentsOf: s.utf8) }
+    func text(_ s: String) { buffer.append(contentsOf: Printable.terminalLine(s).utf8) }
 
     /// Writes what was buffered; through the pager when it is taller than the terminal.
     func flush() {
@@ -74,7 +76,7 @@ final class Output: @unchecked Sendable {
     /// Writes to standard error at once (errors, progress).
     func error(_ s: String) {
         flush()
-        sink.write(Array((s + "\n").utf8), error: true)
+        sink.write(Array((Printable.terminalLine(s) + "\n").utf8), error: true)
     }
 
     var errorIsTerminal: Bool { sink.isTerminal(error: true) }
@@ -82,7 +84,7 @@ final class Output: @unchecked Sendable {
     /// `\r`-overwritten progress on a terminal; nothing otherwise.
     func progress(_ s: String) {
         guard errorIsTerminal else { return }
-        sink.write(Array(("\r\u{1B}[K" + s).utf8), error: true)
+        sink.write(Array(("\r\u{1B}[K" + Printable.visible(s)).utf8), error: true)
     }
 
     func endProgress() {

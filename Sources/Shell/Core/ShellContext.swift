@@ -63,7 +63,7 @@ final class ShellContext: @unchecked Sendable {
         }
         defer { editor.completer = saved }
         out.flush()
-        switch await editor.readLine(prompt: question, remember: false, question: true) {
+        switch await editor.readLine(prompt: Printable.visible(question), remember: false, question: true) {
         case .line(let s): return s.trimmingCharacters(in: .whitespaces)
         case .interrupted, .endOfInput, .terminated: throw ShellError.abandoned("abandoned; nothing was changed")
         }
@@ -151,19 +151,37 @@ final class ShellContext: @unchecked Sendable {
         session.selectedReference = s.referenceOrderID
     }
 
-    /// Prints an outcome line per delivery; returns a one-line summary.
-    func report(_ outcomes: [DeliveryOutcome]) {
+    /// Prints an outcome line per delivery. A refusal by Jet fails the command (and so a script line): it is
+    /// thrown, after the other outcomes are printed.
+    func report(_ outcomes: [DeliveryOutcome]) throws {
+        var refusals: [DeliveryOutcome] = []
         for o in outcomes {
             switch o.result {
             case .delivered: out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("sent", .green)) to Jet")
             case .queued(let reason):
-                out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("queued", .yellow)) (Jet unreachable, will retry): \(reason)")
-            case .refused(let reason):
-                out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("refused by Jet", .red)): \(reason)")
+                out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("queued", .yellow)), not sent yet: \(reason)")
+            case .refused:
+                refusals.append(o)
             case .wouldSend(let call):
                 out.line("dry run: would send \(call)")
             }
         }
+        try throwRefusals(refusals)
+    }
+
+    /// Jet said no: the command failed, with Jet's reasons.
+    func throwRefusals(_ refusals: [DeliveryOutcome]) throws {
+        guard let first = refusals.first, case .refused(let reason) = first.result else { return }
+        if refusals.count == 1 {
+            throw ShellError.other("Jet refused \(first.action.kind.rawValue) \(first.reference): \(reason)",
+                                   remedy: "`open \(first.reference)` shows the order as jom knows it; `download` fetches Jet's view")
+        }
+        let list = refusals.prefix(5).map { o -> String in
+            if case .refused(let r) = o.result { return "\(o.action.kind.rawValue) \(o.reference) (\(r))" }
+            return o.reference
+        }.joined(separator: "; ")
+        throw ShellError.other("Jet refused \(refusals.count) actions: \(list)\(refusals.count > 5 ? "; …" : "")",
+                               remedy: "`status` lists the refusals; `open ID` shows each order")
     }
 }
 

@@ -3,8 +3,9 @@ import OrderDesk
 
 /// The invoice `print` makes: an HTML page a browser prints cleanly, and the same as plain text.
 enum Invoice {
-    static func text(_ r: OrderRecord, seller: String, now: Date) -> String {
-        let o = r.order
+    static func text(_ record: OrderRecord, seller unsafeSeller: String, now: Date) -> String {
+        let o = record.visible.order
+        let seller = Printable.visible(unsafeSeller)
         var s = ""
         s += "INVOICE\n"
         s += "\(seller)\n\n"
@@ -32,8 +33,9 @@ enum Invoice {
         return s
     }
 
-    static func html(_ r: OrderRecord, seller: String, now: Date) -> String {
-        let o = r.order
+    static func html(_ record: OrderRecord, seller unsafeSeller: String, now: Date) -> String {
+        let o = record.visible.order
+        let seller = Printable.visible(unsafeSeller)
         func e(_ s: String) -> String {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")

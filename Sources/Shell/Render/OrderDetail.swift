@@ -4,7 +4,8 @@ import OrderDesk
 /// `open`: an order laid out like an invoice, then deadlines, shipments, the return, and one timeline of
 /// notes and actions.
 enum OrderDetail {
-    static func render(_ r: OrderRecord, settings: Settings, now: Date, out: Output) {
+    static func render(_ record: OrderRecord, settings: Settings, now: Date, out: Output) {
+        let r = record.visible
         let o = r.order
         let summary = OrderSummary(r)
         let stage = r.stage

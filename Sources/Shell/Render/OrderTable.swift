@@ -13,7 +13,7 @@ enum OrderTable {
     static func rows(_ list: [OrderSummary], settings: Settings, now: Date, unsent: Set<String>) -> [Row] {
         list.map { s in
             let d = Deadline.next(for: s, settings: settings)
-            return Row(summary: s, deadline: d, urgency: d?.urgency(now: now, dueSoon: settings.dueSoon),
+            return Row(summary: s.visible, deadline: d, urgency: d?.urgency(now: now, dueSoon: settings.dueSoon),
                        unsent: unsent.contains(s.merchantOrderID))
         }
     }

@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import OrderDesk
 import Synchronization
 
 #if canImport(Glibc)
@@ -108,7 +109,7 @@ final class LineEditor: LineReader, @unchecked Sendable {
     /// (during a command) when the next prompt appears.
     func post(_ list: [String], prompt: String? = nil) {
         guard !list.isEmpty || prompt != nil else { return }
-        notices.withLock { $0.append(contentsOf: list) }
+        notices.withLock { $0.append(contentsOf: list.map(Printable.visible)) }
         if let prompt { updatedPrompt.withLock { $0 = prompt } }
         Signals.poke(UInt8(ascii: "N"))
     }

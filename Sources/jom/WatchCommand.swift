@@ -1,0 +1,72 @@
+import ArgumentParser
+import DeskEngine
+import Foundation
+import OrderDesk
+import Shell
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `jom watch`: downloads and sends the outbox on a schedule, with nobody at the keyboard.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Download and send queued actions on a schedule, without a person (for a service or a terminal left open).",
+        discussion: """
+            Every --every (default: the store's download-interval), sends what waits in the outbox and downloads \
+            new orders, cancel and return requests, and the state of open orders. Prints one line per run with the \
+            time and what it brought; after a failure it waits longer each time and says when it tries again. \
+            Sessions on the same store announce what it brought at their next prompt. Stops cleanly on SIGTERM or \
+            SIGINT (exit status 0); exits with status 1 at once when the store may not connect (wrong or missing \
+            credentials).
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The store directory (default: $JOM_STORE, else $XDG_DATA_HOME/jom).", valueName: "DIR"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("Time between downloads, e.g. 15m, 2m, 30s (default: the store's download-interval).",
+                                            valueName: "DURATION"))
+    var every: String?
+
+    @Flag(name: .long, help: "Use the embedded Jet sandbox (practice orders).")
+    var sandbox = false
+
+    @Flag(name: .long, help: "Log every HTTP request and response to standard error, with credentials and tokens masked.")
+    var debugHTTP = false
+
+    func validate() throws {
+        if let every {
+            guard let d = DurationText.parse(every), d >= 1 else {
+                throw ValidationError("--every must be a duration of at least 1s, such as 15m or 30s, not \"\(every)\"")
+            }
+        }
+    }
+
+    func run() async throws {
+        let bench = try Workbench.open(store: store, dryRun: false, sandbox: sandbox, debugHTTP: debugHTTP)
+        let configured = await bench.desk.settings.downloadInterval
+        let seconds = every.flatMap(DurationText.parse) ?? configured
+        let interval: Duration = .milliseconds(Int(max(1, seconds > 0 ? seconds : 900) * 1000))
+        let watcher = Watcher(desk: bench.desk, every: interval, name: "jom watch (pid \(getpid()))")
+        let work = Task { await watcher.run() }
+        // SIGTERM or SIGINT: stop the current run and leave; the outbox keeps whatever was not sent.
+        let signals = AsyncStream<Void> { continuation in
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { continuation.yield() }
+                source.resume()
+                SignalSources.keep(source)
+            }
+        }
+        let stopper = Task {
+            for await _ in signals { break }
+            work.cancel()
+        }
+        let status = await work.value
+        stopper.cancel()
+        await bench.close()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
