@@ -109,13 +109,14 @@ public final class JetClient: Sendable {
             if Task.isCancelled { throw JetAPIError(.cancelled, call: call, message: "cancelled") }
             let reply: Reply
             var usedToken: String?
+            var headers: [(String, String)] = [("Content-Type", "application/json"), ("Accept", "application/json")]
+            if authorized {
+                // The login retries what it can by itself; when it fails, this call fails with it.
+                let t = try await token()
+                usedToken = t.idToken
+                headers.append(("Authorization", "\(t.tokenType ?? "Bearer") \(t.idToken)"))
+            }
             do {
-                var headers: [(String, String)] = [("Content-Type", "application/json"), ("Accept", "application/json")]
-                if authorized {
-                    let t = try await token()
-                    usedToken = t.idToken
-                    headers.append(("Authorization", "\(t.tokenType ?? "Bearer") \(t.idToken)"))
-                }
                 reply = try await send(method, path, body: body, headers: headers, call: call)
             } catch {
                 // A login that Jet answered with an error (bad credentials) is final; so is Ctrl-C, which may

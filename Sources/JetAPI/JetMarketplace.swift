@@ -96,8 +96,15 @@ public struct JetMarketplace: Marketplace {
             case .acknowledge(let a):
                 let o = try await client.order(merchantOrderID)
                 if let status = o.acknowledgementStatus { return status == a.status }
-                if a.isAccepted { return [.acknowledged, .inprogress, .complete].contains(o.status) }
-                return o.exceptionState == .orderRejected
+                guard a.isAccepted else { return o.exceptionState == .orderRejected }
+                // No acknowledgement status echoed: an order Jet moved past acknowledgement took it, unless Jet
+                // ended the order itself (then nothing of ours was applied).
+                if o.exceptionState == .jetManualCanceledToCompleteState || o.exceptionState == .orderRejected { return false }
+                switch o.status {
+                case .acknowledged, .inprogress: return true
+                case .complete: return !(o.shipments ?? []).isEmpty
+                default: return false
+                }
             case .ship(let s):
                 let o = try await client.order(merchantOrderID)
                 return (o.shipments ?? []).contains { $0.altShipmentID == s.altShipmentID }

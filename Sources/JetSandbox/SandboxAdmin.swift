@@ -59,6 +59,20 @@ enum SandboxAdminRoutes {
             }
             return try await SandboxRoute.answer(.noContent, context)
         }
+        admin.post("cancel") { request, context in
+            let object = try await json(request)
+            guard let order = object["merchant_order_id"] as? String, await m.cancelByJet(orderID: order) else {
+                return try await SandboxRoute.answer(.errors(404, "Give an existing merchant_order_id"), context)
+            }
+            return try await SandboxRoute.answer(.noContent, context)
+        }
+        admin.post("close-return") { request, context in
+            let object = try await json(request)
+            guard let id = object["merchant_return_authorization_id"] as? String, await m.closeReturnByJet(id) else {
+                return try await SandboxRoute.answer(.errors(404, "Give an existing merchant_return_authorization_id"), context)
+            }
+            return try await SandboxRoute.answer(.noContent, context)
+        }
         admin.post("faults") { request, context in
             let object = try await json(request)
             var f = await m.faults

@@ -385,10 +385,32 @@ public actor SandboxMarketplace {
         return true
     }
 
+    /// Jet ends an order itself (`exception - jet manual canceled to complete state`), as it did with orders
+    /// not acknowledged in time.
+    public func cancelByJet(orderID: String) -> Bool {
+        guard var o = state.orders[orderID] else { return false }
+        o.status = .complete
+        o.exceptionState = .jetManualCanceledToCompleteState
+        state.orders[orderID] = o
+        markDirty()
+        return true
+    }
+
+    /// Jet (or the customer) closes a return request without the merchant's answer.
+    public func closeReturnByJet(_ id: String) -> Bool {
+        guard var r = state.returns[id] else { return false }
+        r.returnStatus = .completedByMerchant
+        r.completedDate = JetDate(raw: JetDate.format(now, style: .zulu7))
+        state.returns[id] = r
+        markDirty()
+        return true
+    }
+
     public func order(_ id: String) -> JetOrder? { state.orders[id] }
     public func returnRequest(_ id: String) -> JetReturn? { state.returns[id] }
     public func refund(_ id: String) -> JetRefund? { state.refunds[id] }
     public func allOrderIDs() -> [String] { state.orderSeq }
+    public func allReturnIDs() -> [String] { state.returnSeq }
 
     public func summary() -> [String: String] {
         var counts: [String: Int] = [:]

@@ -57,9 +57,10 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
                 return answer.kind == .deny ? .refundDenied : .refunded
             }
             if ret.isOpen { return .returnRequested }
-            if ret.status == .completedByMerchant {
-                if let refunded = ret.refunded, refunded.total == .zero { return .refundDenied }
-                return .refunded
+            // Completed with an answer (by jom elsewhere, or another tool): refunded or denied. Closed without
+            // one (Jet or the customer closed it): the return is over, and the order is what it was before.
+            if ret.status == .completedByMerchant, let refunded = ret.refunded {
+                return refunded.total == .zero ? .refundDenied : .refunded
             }
         }
 

@@ -59,7 +59,12 @@ actor MarketplaceFactory {
         s.secret = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
         s.stateFile = sandboxStatePath
         s.frozenClock = frozenClock
-        let server = try await SandboxServer.start(s)
+        let server: SandboxServer
+        do {
+            server = try await SandboxServer.start(s)
+        } catch let e as SandboxStateError {
+            throw SandboxCannotStart(summary: e.summary, remedy: e.remedy)
+        }
         self.server = server
         var c = JetConfiguration(baseURL: server.baseURL, user: s.user, secret: s.secret, merchantID: "sandbox")
         c.requestTimeout = 10
@@ -75,4 +80,10 @@ actor MarketplaceFactory {
         }
         server = nil
     }
+}
+
+/// The embedded sandbox cannot start (its state file is damaged): not a network problem, so not "try later".
+struct SandboxCannotStart: OperatorFacingError {
+    var summary: String
+    var remedy: String?
 }

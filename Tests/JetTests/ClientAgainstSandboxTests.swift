@@ -369,19 +369,36 @@ import TestSupport
     }
 
     @Test func timeoutsFailClearlyAndChangesComeBackUncertain() async throws {
-        // The sandbox takes 10 s to answer; the client gives each request 0.3 s.
-        try await withSandbox({ $0.latencyMillis = 10_000 }, attempts: 2, timeout: 0.3) { _, client in
-            let started = Date()
+        // Logged in first; then the sandbox takes 10 s to answer, and the client gives each request 0.3 s.
+        try await withSandbox({ _ in }, attempts: 2, timeout: 0.3) { sandbox, client in
+            _ = try await client.authCheck()
+            _ = try await sandbox.admin("POST", "faults", ["latency_ms": 10_000.0])
+            let started = ContinuousClock.now
             await #expect {
                 _ = try await client.authCheck()
             } throws: { error in
                 guard let e = error as? JetAPIError else { return false }
                 return e.kind == .timeout && e.summary.contains("did not answer")
             }
-            #expect(Date().timeIntervalSince(started) < 8, "gave up long before an answer could come")
+            #expect(ContinuousClock.now - started < .seconds(8), "gave up long before an answer could come")
             await #expect {
                 try await client.tag(order: "x", "t")
             } throws: { ($0 as? JetAPIError)?.mayHaveApplied == true }
+        }
+    }
+
+    @Test func aLoginThatCannotBeMadeFailsTheCallWithoutRetryingItAgain() async throws {
+        // Every call needs a token; when the login itself times out (after its own retries), the call fails at
+        // once, and a change that never left is not "uncertain".
+        try await withSandbox({ $0.latencyMillis = 10_000 }, attempts: 2, timeout: 0.3) { _, client in
+            let started = ContinuousClock.now
+            await #expect {
+                try await client.tag(order: "x", "t")
+            } throws: { error in
+                guard let e = error as? JetAPIError else { return false }
+                return e.call == "POST /token" && !e.mayHaveApplied
+            }
+            #expect(ContinuousClock.now - started < .seconds(4), "two login attempts, not two times two")
         }
     }
 
