@@ -41,6 +41,7 @@ extension Desk {
             status.lastError = nil
             status.lastSummary = report.sentence
             status.lastBy = by ?? downloaderName
+            status.successes = (status.successes ?? 0) &+ 1
             status.checked = checks(after: result, before: status.checked ?? [:])
             saveStatus(status)
             return report

@@ -128,7 +128,7 @@ extension ShellRunner {
         var lastSeen: Date?
         var seenAt = ContinuousClock.now
         // What another process (a watcher, another session) downloaded is announced as if this one had.
-        var lastSuccessSeen: Date?
+        var successesSeen: Int?
         while !Task.isCancelled {
             var posted: [String] = []
             let settings = await desk.settings
@@ -144,11 +144,11 @@ extension ShellRunner {
                 lastSeen = last
                 seenAt = .now
             }
-            if let success = status.lastSuccess, success != lastSuccessSeen {
-                if lastSuccessSeen != nil, status.lastBy != desk.downloaderName, let summary = status.lastSummary, summary != "nothing new" {
+            if let success = status.lastSuccess, status.successes != successesSeen {
+                if successesSeen != nil, status.lastBy != desk.downloaderName, let summary = status.lastSummary, summary != "nothing new" {
                     posted.append("[\(TimeText.clock(success))] downloaded: \(summary)")
                 }
-                lastSuccessSeen = success
+                successesSeen = status.successes
             }
             let interval = settings.downloadInterval
             let due = now.timeIntervalSince(last) >= interval || ContinuousClock.now - seenAt >= .seconds(interval)
@@ -168,7 +168,8 @@ extension ShellRunner {
                 posted += notices(await desk.retryDue(), stamp: await stamp())
             }
             editor.post(posted, prompt: await prompt())
-            try? await Task.sleep(for: .seconds(min(30, max(1, interval > 0 ? interval : 30))))  // Cancelled when the session ends.
+            // Awake every few seconds: to notice what a watcher or another session downloaded, and to download when due.
+            try? await Task.sleep(for: .seconds(min(5, max(1, interval > 0 ? interval : 5))))  // Cancelled when the session ends.
         }
     }
 

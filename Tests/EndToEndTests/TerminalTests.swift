@@ -227,3 +227,22 @@ extension Sequence {
         return out
     }
 }
+
+extension TerminalTests {
+    @Test func whatAWatcherDownloadsIsAnnouncedInTheSession() async throws {
+        let s = try await Session.start()
+        defer { Task { await s.stop() } }
+        // This session never downloads by itself: whatever it announces, another process brought.
+        let setup = try await JomProcess.run(["--store", s.dir.file("store"), "-c", "set download-interval 0"], home: s.dir.path)
+        #expect(setup.status == 0)
+        let t = try s.terminal()
+        #expect(await t.waitForPrompt())
+        let mark = t.mark
+        _ = await s.sandbox.server.marketplace.generateOrders(count: 2, status: .ready)
+        let other = try await JomProcess.run(["--store", s.dir.file("store"), "-c", "download"], environment: s.sandbox.jomEnvironment,
+                                             home: s.dir.path)
+        #expect(other.status == 0, "\(other.all)")
+        #expect(await t.wait(for: "downloaded: 2 new orders", after: mark, timeout: 20), "\(t.output.suffix(300))")
+        #expect(await t.quitAtNextPrompt() == 0)
+    }
+}

@@ -132,6 +132,8 @@ public struct DownloadStatus: Codable, Sendable, Hashable {
     public var lastSummary: String?
     /// Who downloaded last: `jom watch`, or an operator's session (`ada`).
     public var lastBy: String?
+    /// Successful downloads so far: a session tells another process's download by this changing.
+    public var successes: Int?
     /// When jom last read each order Jet may still change: the longest unread are read first.
     public var checked: [String: Date]?
 
