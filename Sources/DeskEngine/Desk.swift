@@ -337,18 +337,5 @@ public actor Desk {
         }.get()
     }
 
-    static func describeAction(_ a: OrderAction) -> String {
-        switch a.request {
-        case .acknowledge(let ack):
-            return ack.isAccepted ? "approved" : "cancelled (\(ack.status))"
-        case .ship(let s):
-            if s.isCancelOnly {
-                return "cancelled \(s.items.reduce(0) { $0 + $1.cancelQuantity }) unit(s) as Jet asked"
-            }
-            return "shipped \(s.items.reduce(0) { $0 + $1.quantity }) unit(s) with \(s.carrier ?? "?") \(s.tracking ?? "")"
-        case .completeReturn(let c):
-            if a.kind == .deny { return "refund denied (\(c.items.first?.feedback ?? ""))" }
-            return "refunded \(c.refundTotal)" + (c.items.first?.feedback.map { " (\($0))" } ?? "")
-        }
-    }
+    static func describeAction(_ a: OrderAction) -> String { a.story }
 }

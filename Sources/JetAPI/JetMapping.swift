@@ -111,6 +111,15 @@ public enum JetMapping {
         return JetShipRequest(altOrderID: altOrderID, shipments: [shipment])
     }
 
+    public static func refundRequest(_ r: MerchantRefund) -> JetRefundRequest {
+        JetRefundRequest(items: r.items.map {
+            JetRefundItem(orderItemID: $0.itemID, altOrderItemID: $0.altItemID, totalQuantityReturned: 0, orderReturnRefundQty: 0,
+                          refundReason: r.reason.jetValue, notes: r.notes,
+                          refundAmount: JetRefundAmount(principal: $0.amount.principal.dollars, tax: $0.amount.tax.dollars,
+                                                        shippingCost: $0.amount.shipping.dollars, shippingTax: $0.amount.shippingTax.dollars))
+        })
+    }
+
     public static func completeReturnRequest(_ c: ReturnCompletion) -> JetCompleteReturnRequest {
         JetCompleteReturnRequest(
             merchantOrderID: c.merchantOrderID, altOrderID: c.altOrderID,

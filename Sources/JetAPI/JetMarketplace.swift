@@ -82,8 +82,12 @@ public struct JetMarketplace: Marketplace {
                 try await client.acknowledge(order: merchantOrderID, JetMapping.acknowledgeRequest(a))
             case .ship(let s):
                 try await client.ship(order: merchantOrderID, JetMapping.shipRequest(s))
+            case .acceptReturn(let a):
+                try await client.acknowledgeReturn(a.returnID)
             case .completeReturn(let c):
                 try await client.completeReturn(c.returnID, JetMapping.completeReturnRequest(c))
+            case .merchantRefund(let r):
+                _ = try await client.createRefund(order: merchantOrderID, altRefundID: r.altRefundID, JetMapping.refundRequest(r))
             }
         } catch {
             throw error.marketplaceError
@@ -108,9 +112,21 @@ public struct JetMarketplace: Marketplace {
             case .ship(let s):
                 let o = try await client.order(merchantOrderID)
                 return (o.shipments ?? []).contains { $0.altShipmentID == s.altShipmentID }
+            case .acceptReturn(let a):
+                let r = try await client.returnDetail(a.returnID)
+                return [.acknowledged, .inprogress, .completedByMerchant].contains(r.returnStatus)
             case .completeReturn(let c):
                 let r = try await client.returnDetail(c.returnID)
                 return r.returnStatus == .completedByMerchant
+            case .merchantRefund(let m):
+                // Jet has no look-up by our id: go through its refunds, newest states first.
+                for status in ["created", "processing", "accepted", "rejected"] {
+                    for id in try await client.refundIDs(status: status) {
+                        let r = try await client.refund(id)
+                        if r.altRefundID == m.altRefundID && (r.merchantOrderID == nil || r.merchantOrderID == merchantOrderID) { return true }
+                    }
+                }
+                return false
             }
         } catch {
             throw error.marketplaceError
@@ -135,8 +151,12 @@ public struct JetMarketplace: Marketplace {
             return "PUT /orders/\(JetClient.escape(merchantOrderID))/acknowledge " + text(JetMapping.acknowledgeRequest(a))
         case .ship(let s):
             return "PUT /orders/\(JetClient.escape(merchantOrderID))/shipped " + text(JetMapping.shipRequest(s))
+        case .acceptReturn(let a):
+            return "PUT /returns/\(JetClient.escape(a.returnID))/acknowledge {}"
         case .completeReturn(let c):
             return "PUT /returns/\(JetClient.escape(c.returnID))/complete " + text(JetMapping.completeReturnRequest(c))
+        case .merchantRefund(let r):
+            return "POST /refunds/\(JetClient.escape(merchantOrderID))/\(JetClient.escape(r.altRefundID)) " + text(JetMapping.refundRequest(r))
         }
     }
 

@@ -106,3 +106,76 @@ public enum RefundFeedback: String, Codable, Sendable, Hashable, CaseIterable {
         return matches.count == 1 && !t.isEmpty ? matches[0] : nil
     }
 }
+
+/// Why the merchant refunds without a return: Jet's refund reasons, as kebab-case names (`help refund` lists
+/// them), mapped onto the words Jet took (its lower-case vocabulary, and its return-to-sender reasons).
+public enum RefundReason: String, Codable, Sendable, Hashable, CaseIterable {
+    case packageNeverArrived = "package-never-arrived"
+    case lostInTransit = "lost-in-transit"
+    case returnedToSender = "returned-to-sender"
+    case itemDamaged = "item-damaged"
+    case itemDefective = "item-defective"
+    case boxAndItemDamaged = "box-and-item-damaged"
+    case wrongItem = "wrong-item"
+    case wrongQuantity = "wrong-quantity"
+    case notAsDescribed = "not-as-described"
+    case arrivedLate = "arrived-late"
+    case priceAdjustment = "price-adjustment"
+    case accidentalOrder = "accidental-order"
+    case unauthorizedPurchase = "unauthorized-purchase"
+    case unwantedGift = "unwanted-gift"
+    case noLongerNeeded = "no-longer-needed"
+    case other
+
+    /// The value sent to Jet as `refund_reason`.
+    public var jetValue: String {
+        switch self {
+        case .packageNeverArrived: "package never arrived"
+        case .lostInTransit: "Return to Sender - lost in transit only"
+        case .returnedToSender: "Return to Sender - damaged, undeliverable, refused"
+        case .itemDamaged: "item is damaged/broken"
+        case .itemDefective: "item is defective/does not work properly"
+        case .boxAndItemDamaged: "shipping box and item are both damaged"
+        case .wrongItem: "received wrong item than what was ordered"
+        case .wrongQuantity: "wrong quantity received"
+        case .notAsDescribed: "item was different than website description"
+        case .arrivedLate: "package arrived later than promised delivery date"
+        case .priceAdjustment: "better price available"
+        case .accidentalOrder: "accidental order"
+        case .unauthorizedPurchase: "unauthorized purchase"
+        case .unwantedGift: "unwanted gift"
+        case .noLongerNeeded: "no longer need/want"
+        case .other: "other"
+        }
+    }
+
+    public var explanation: String {
+        switch self {
+        case .packageNeverArrived: "the parcel never arrived"
+        case .lostInTransit: "the carrier lost the parcel and sent nothing back"
+        case .returnedToSender: "the parcel came back damaged, undeliverable or refused"
+        case .itemDamaged: "the item arrived damaged or broken"
+        case .itemDefective: "the item does not work"
+        case .boxAndItemDamaged: "box and item both arrived damaged"
+        case .wrongItem: "a different item was sent"
+        case .wrongQuantity: "too few units were sent"
+        case .notAsDescribed: "the item is not as described"
+        case .arrivedLate: "the parcel arrived after the promised date"
+        case .priceAdjustment: "a lower price (a price match, a promotion)"
+        case .accidentalOrder: "the customer ordered by mistake"
+        case .unauthorizedPurchase: "the purchase was not authorised"
+        case .unwantedGift: "an unwanted gift"
+        case .noLongerNeeded: "the customer no longer needs it"
+        case .other: "another reason"
+        }
+    }
+
+    /// Parses a reason as typed: the name, a unique prefix of it, or its menu number (1-based).
+    public static func parse(_ text: String) -> RefundReason? {
+        let t = text.lowercased()
+        if let n = Int(t), n >= 1, n <= allCases.count { return allCases[n - 1] }
+        if let exact = RefundReason(rawValue: t) { return exact }
+        let matches = allCases.filter { $0.rawValue.hasPrefix(t) }
+        return matches.count == 1 && !t.isEmpty ? matches[0] : nil
+    }
+}

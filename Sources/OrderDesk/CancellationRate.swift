@@ -1,7 +1,8 @@
 import Foundation
 
-/// Cancellations by the merchant divided by orders received, over a window of days. Cancels Jet asked for
-/// (directed cancels) and cancels by Jet itself are not the merchant's and are not counted.
+/// Orders the merchant cancelled (wholly, or some of their units) divided by orders received, over a window of
+/// days. Cancels Jet asked for (directed cancels) and cancels by Jet itself are not the merchant's and are not
+/// counted.
 public struct CancellationRate: Sendable, Hashable {
     public var days: Int
     public var received: Int
@@ -22,7 +23,7 @@ public struct CancellationRate: Sendable, Hashable {
         for s in summaries {
             guard let at = s.receivedAt, at >= start, at <= now else { continue }
             received += 1
-            if s.cancellation == .merchant { cancelled += 1 }
+            if s.cancellation == .merchant || s.cancellation == .merchantUnits { cancelled += 1 }
         }
         return CancellationRate(days: days, received: received, cancelled: cancelled)
     }

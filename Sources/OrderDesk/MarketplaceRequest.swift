@@ -48,6 +48,10 @@ public struct ShipmentReport: Codable, Sendable, Hashable {
 
     /// Our id for the shipment; Jet keeps it, so it tells us later whether a shipment arrived.
     public var altShipmentID: String
+    /// Whether a cancel-only message answers Jet's directed cancel (not the merchant's own decision). Absent
+    /// in stores of an older jom, where a cancel by shipment message could only be a directed cancel.
+    public var directedCancel: Bool?
+    public var answersDirectedCancel: Bool { directedCancel ?? true }
     public var tracking: String?
     public var carrier: String?
     public var method: String?
@@ -61,7 +65,8 @@ public struct ShipmentReport: Codable, Sendable, Hashable {
 
     public init(altShipmentID: String, tracking: String? = nil, carrier: String? = nil, method: String? = nil,
                 shippedAt: Date? = nil, expectedDeliveryAt: Date? = nil, carrierPickUpAt: Date? = nil,
-                shipFromZip: String? = nil, daysToReturn: Int? = nil, items: [Item]) {
+                shipFromZip: String? = nil, daysToReturn: Int? = nil, answersDirectedCancel: Bool = false, items: [Item]) {
+        self.directedCancel = answersDirectedCancel
         self.daysToReturn = daysToReturn
         self.altShipmentID = altShipmentID
         self.tracking = tracking
@@ -121,21 +126,71 @@ public struct ReturnCompletion: Codable, Sendable, Hashable {
     public var refundTotal: Cents { items.reduce(.zero) { $0 + $1.amount.total } }
 }
 
+/// Accepting a customer's return request (Jet's `PUT /returns/{id}/acknowledge`): the item may come back; the
+/// credit is decided when it has (a refund or a denial).
+public struct ReturnAcceptance: Codable, Sendable, Hashable {
+    public var returnID: String
+    public var merchantOrderID: String
+
+    public init(returnID: String, merchantOrderID: String) {
+        self.returnID = returnID
+        self.merchantOrderID = merchantOrderID
+    }
+}
+
+/// A refund the merchant starts without a return (`POST /refunds/{order}/{alt_refund_id}`): a price adjustment,
+/// a parcel lost in transit. `altRefundID` is ours, so a repeated call is the same refund.
+public struct MerchantRefund: Codable, Sendable, Hashable {
+    public struct Item: Codable, Sendable, Hashable {
+        public var itemID: String
+        public var altItemID: String?
+        public var amount: Amounts
+
+        public init(itemID: String, altItemID: String? = nil, amount: Amounts) {
+            self.itemID = itemID
+            self.altItemID = altItemID
+            self.amount = amount
+        }
+    }
+
+    public var altRefundID: String
+    public var merchantOrderID: String
+    public var reason: RefundReason
+    public var notes: String?
+    public var items: [Item]
+
+    public init(altRefundID: String, merchantOrderID: String, reason: RefundReason, notes: String? = nil, items: [Item]) {
+        self.altRefundID = altRefundID
+        self.merchantOrderID = merchantOrderID
+        self.reason = reason
+        self.notes = notes
+        self.items = items
+    }
+
+    public var total: Cents { items.reduce(.zero) { $0 + $1.amount.total } }
+}
+
 /// One call that changes something at the marketplace. Every operator action that reaches Jet is one of these,
 /// written to the outbox before it is sent.
 public enum MarketplaceRequest: Codable, Sendable, Hashable {
     case acknowledge(Acknowledgement)
     case ship(ShipmentReport)
+    case acceptReturn(ReturnAcceptance)
     case completeReturn(ReturnCompletion)
+    case merchantRefund(MerchantRefund)
 
-    private enum CodingKeys: String, CodingKey { case kind, acknowledge, ship, completeReturn = "complete_return" }
+    private enum CodingKeys: String, CodingKey {
+        case kind, acknowledge, ship, acceptReturn = "accept_return", completeReturn = "complete_return", merchantRefund = "merchant_refund"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         switch try c.decode(String.self, forKey: .kind) {
         case "acknowledge": self = .acknowledge(try c.decode(Acknowledgement.self, forKey: .acknowledge))
         case "ship": self = .ship(try c.decode(ShipmentReport.self, forKey: .ship))
+        case "accept_return": self = .acceptReturn(try c.decode(ReturnAcceptance.self, forKey: .acceptReturn))
         case "complete_return": self = .completeReturn(try c.decode(ReturnCompletion.self, forKey: .completeReturn))
+        case "merchant_refund": self = .merchantRefund(try c.decode(MerchantRefund.self, forKey: .merchantRefund))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown request kind \"\(other)\"")
         }
@@ -150,9 +205,15 @@ public enum MarketplaceRequest: Codable, Sendable, Hashable {
         case .ship(let s):
             try c.encode("ship", forKey: .kind)
             try c.encode(s, forKey: .ship)
+        case .acceptReturn(let a):
+            try c.encode("accept_return", forKey: .kind)
+            try c.encode(a, forKey: .acceptReturn)
         case .completeReturn(let r):
             try c.encode("complete_return", forKey: .kind)
             try c.encode(r, forKey: .completeReturn)
+        case .merchantRefund(let r):
+            try c.encode("merchant_refund", forKey: .kind)
+            try c.encode(r, forKey: .merchantRefund)
         }
     }
 }

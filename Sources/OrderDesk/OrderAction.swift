@@ -3,7 +3,7 @@ import Foundation
 /// What the operator did to an order that Jet must hear about, and how far it got.
 public struct OrderAction: Codable, Sendable, Hashable, Identifiable {
     public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
-        case approve, cancel, ship, refund, deny
+        case approve, cancel, ship, accept, refund, deny
     }
 
     public enum State: Codable, Sendable, Hashable {
@@ -55,9 +55,12 @@ public struct OrderAction: Codable, Sendable, Hashable, Identifiable {
     /// actions recorded before stores knew their marketplace, and in an unattached store: then the account the
     /// store is attached to.
     public var account: MarketplaceBinding?
+    /// Why, as the operator said it (a cancel reason, Jet's refund reason): kept for the timeline and `find`.
+    public var reason: String?
 
     public init(id: String, merchantOrderID: String, kind: Kind, request: MarketplaceRequest, createdAt: Date, by: String,
-                state: State = .queued, account: MarketplaceBinding? = nil) {
+                state: State = .queued, account: MarketplaceBinding? = nil, reason: String? = nil) {
+        self.reason = reason
         self.id = id
         self.merchantOrderID = merchantOrderID
         self.kind = kind
@@ -138,5 +141,34 @@ public struct OrderRecord: Codable, Sendable, Hashable {
         guard let i = actions.firstIndex(where: { $0.id == id }), actions[i].state != state else { return false }
         actions[i].state = state
         return true
+    }
+}
+
+extension OrderAction {
+    /// What the action does, for the order's timeline: `shipped 2 unit(s) (MUG-RED ×2) with UPS 1Z…`.
+    public var story: String {
+        func units(_ items: [ShipmentReport.Item], _ count: (ShipmentReport.Item) -> Int) -> String {
+            let n = items.reduce(0) { $0 + count($1) }
+            let skus = items.filter { count($0) > 0 }.map { "\($0.sku) ×\(count($0))" }.joined(separator: ", ")
+            return "\(n) unit(s) (\(skus))"
+        }
+        switch request {
+        case .acknowledge(let ack):
+            return ack.isAccepted ? "approved" : "cancelled\(reason.map { " as \($0)" } ?? "") (Jet: \(ack.status))"
+        case .ship(let s):
+            if s.isCancelOnly {
+                if s.answersDirectedCancel { return "cancelled \(units(s.items, \.cancelQuantity)) as Jet asked" }
+                return "cancelled \(units(s.items, \.cancelQuantity))\(reason.map { " as \($0)" } ?? "")"
+            }
+            return "shipped \(units(s.items, \.quantity)) with \(s.carrier ?? "?") \(s.tracking ?? "")"
+        case .acceptReturn:
+            return "accepted the return (waiting for the item)"
+        case .completeReturn(let c):
+            let dispute = c.agreeToReturnCharge ? "" : "; return charge disputed (\(c.returnChargeFeedback.map { "\($0)" } ?? "?"))"
+            if kind == .deny { return "refund denied (\(c.items.first?.feedback ?? ""))" + dispute }
+            return "refunded \(c.refundTotal)" + (c.items.compactMap(\.feedback).first.map { " (\($0))" } ?? "") + dispute
+        case .merchantRefund(let r):
+            return "refunded \(r.total) without a return (\(r.reason.rawValue))"
+        }
     }
 }

@@ -10,13 +10,13 @@ public enum OrderFilter: String, Sendable, Hashable, CaseIterable {
 
     public var explanation: String {
         switch self {
-        case .actionable: "everything that needs you: new, to ship, cancel requested, return requested"
+        case .actionable: "everything that needs you: new, to ship, cancel requested, return requested or accepted"
         case .new: "ready at Jet, not yet approved"
         case .toShip: "approved, not yet shipped"
         case .shipped: "every unit shipped"
         case .cancelled: "rejected or every unit cancelled"
         case .cancelRequested: "Jet asks you to cancel (a directed cancel)"
-        case .returns: "return requested, not yet answered"
+        case .returns: "return requested or accepted, the credit not yet decided"
         case .refunded: "return answered with a refund"
         case .denied: "return answered with a denial"
         case .late: "past a deadline (approve, ship or answer a return)"
@@ -27,13 +27,13 @@ public enum OrderFilter: String, Sendable, Hashable, CaseIterable {
     /// The stages this filter lists without looking at deadlines, or nil for every stage.
     public var stages: Set<OrderStage>? {
         switch self {
-        case .actionable, .late: [.new, .approved, .cancelRequested, .returnRequested]
+        case .actionable, .late: [.new, .approved, .cancelRequested, .returnRequested, .returnAccepted]
         case .new: [.new]
         case .toShip: [.approved]
         case .shipped: [.shipped]
         case .cancelled: [.cancelled]
         case .cancelRequested: [.cancelRequested]
-        case .returns: [.returnRequested]
+        case .returns: [.returnRequested, .returnAccepted]
         case .refunded: [.refunded]
         case .denied: [.refundDenied]
         case .all: nil

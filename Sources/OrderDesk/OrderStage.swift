@@ -18,6 +18,8 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
     case cancelRequested = "cancel-requested"
     /// A customer asked for a return that is not answered yet.
     case returnRequested = "return-requested"
+    /// The return was accepted (the item may come back); the credit is not decided yet.
+    case returnAccepted = "return-accepted"
     case refunded
     case refundDenied = "refund-denied"
 
@@ -31,6 +33,7 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
         case .cancelled: "cancelled"
         case .cancelRequested: "cancel req"
         case .returnRequested: "return req"
+        case .returnAccepted: "return acc"
         case .refunded: "refunded"
         case .refundDenied: "denied"
         }
@@ -39,7 +42,7 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
     /// Stages that need the operator: the `actionable` filter.
     public var isActionable: Bool {
         switch self {
-        case .new, .approved, .cancelRequested, .returnRequested: true
+        case .new, .approved, .cancelRequested, .returnRequested, .returnAccepted: true
         default: false
         }
     }
@@ -56,7 +59,13 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
             }) {
                 return answer.kind == .deny ? .refundDenied : .refunded
             }
-            if ret.isOpen { return .returnRequested }
+            if ret.isOpen {
+                let accepted = ret.status == .acknowledged || actions.contains { action in
+                    if case .acceptReturn(let a) = action.request { return a.returnID == ret.id }
+                    return false
+                }
+                return accepted ? .returnAccepted : .returnRequested
+            }
             // Completed with an answer (by jom elsewhere, or another tool): refunded or denied. Closed without
             // one (Jet or the customer closed it): the return is over, and the order is what it was before.
             if ret.status == .completedByMerchant, let refunded = ret.refunded {
@@ -97,8 +106,18 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
         cancellation(record) != nil
     }
 
-    /// Who cancelled the order, if it is cancelled as a whole.
-    public enum Cancellation: String, Sendable { case merchant, directed, marketplace }
+    /// Who cancelled the order, if it is cancelled as a whole; or `merchantUnits` for an order that goes on with
+    /// some units the merchant cancelled (it counts in the cancellation rate like a cancelled order).
+    public enum Cancellation: String, Sendable { case merchant, directed, marketplace, merchantUnits = "merchant-units" }
+
+    /// Units the merchant cancelled (not at Jet's asking) on an order that is not cancelled as a whole.
+    public static func merchantCancelledUnits(_ record: OrderRecord) -> Int {
+        var units = 0
+        for a in record.effectiveActions where a.kind == .cancel {
+            if case .ship(let s) = a.request, !s.answersDirectedCancel { units += s.items.reduce(0) { $0 + $1.cancelQuantity } }
+        }
+        return units
+    }
 
     public static func cancellation(_ record: OrderRecord) -> Cancellation? {
         let order = record.order

@@ -59,7 +59,8 @@ public struct OrderSummary: Sendable, Hashable {
             units: order.units,
             total: order.totals.total,
             title: title,
-            cancellation: stage == .cancelled ? OrderStage.cancellation(record) : nil,
+            cancellation: stage == .cancelled ? OrderStage.cancellation(record)
+                : OrderStage.merchantCancelledUnits(record) > 0 ? .merchantUnits : nil,
             openAtJet: order.isOpenAtJet
         )
     }

@@ -17,11 +17,24 @@ public enum Rules {
             self.settings = settings
             self.actionID = actionID
         }
+
+        func action(_ o: Order, _ kind: OrderAction.Kind, _ request: MarketplaceRequest, reason: String? = nil) -> OrderAction {
+            OrderAction(id: actionID, merchantOrderID: o.merchantOrderID, kind: kind, request: request, createdAt: now, by: by, reason: reason)
+        }
     }
 
     /// Every operator action, for the rules table and for help.
     public enum Verb: String, Sendable, CaseIterable {
-        case approve, ship, cancel, refund, deny, note
+        case approve, ship, cancel
+        /// `cancel --units`: units that cannot ship, after approval.
+        case cancelUnits = "cancel-units"
+        /// `accept`: accept a return request (the item may come back).
+        case accept
+        /// `refund` of a return request.
+        case refund
+        /// `refund --amount --reason` without a return: a merchant refund.
+        case merchantRefund = "merchant-refund"
+        case deny, note
     }
 
     /// The verbs allowed in a stage. `note` is always allowed.
@@ -29,10 +42,12 @@ public enum Rules {
         switch stage {
         case .held: [.note]
         case .new: [.approve, .cancel, .note]
-        case .approved: [.ship, .note]
+        case .approved: [.ship, .cancelUnits, .merchantRefund, .note]
         case .cancelRequested: [.cancel, .note]
-        case .returnRequested: [.refund, .deny, .note]
-        case .shipped, .cancelled, .refunded, .refundDenied: [.note]
+        case .returnRequested: [.accept, .refund, .deny, .note]
+        case .returnAccepted: [.refund, .deny, .note]
+        case .shipped, .refunded, .refundDenied: [.merchantRefund, .note]
+        case .cancelled: [.note]
         }
     }
 
@@ -49,26 +64,38 @@ public enum Rules {
         case .cancelled: "is cancelled"
         case .cancelRequested: "has a cancel request from Jet"
         case .returnRequested: "has a return request waiting for an answer"
+        case .returnAccepted: "has an accepted return waiting for a refund or a denial"
         case .refunded: "is refunded"
         case .refundDenied: "had its refund denied"
         }
         let why: String = switch (verb, stage) {
         case (.cancel, .approved), (.cancel, .shipped):
-            "; once approved an order can no longer be cancelled by you (only Jet can ask for a cancel)"
+            "; once approved an order can no longer be cancelled as a whole by you (only Jet can ask for that)"
+        case (.cancelUnits, .new): "; before approval the whole order is cancelled (without --units)"
         case (.ship, .new): "; only an approved order can be shipped"
+        case (.accept, .new): "; `accept` answers a return request, and a new order is approved with `approve`"
+        case (.accept, _): "; only a return request can be accepted"
         case (.refund, _), (.deny, _): "; only a return request can be refunded or denied"
+        case (.merchantRefund, _): "; a refund without a return is for an order that was approved or shipped"
         default: ""
         }
         let instead: String = switch stage {
         case .held: "wait for the next download (`download`)"
         case .new: "approve it with `approve \(ref)` or cancel it with `cancel \(ref) <reason>`"
-        case .approved: "ship it with `ship \(ref) <tracking>`"
+        case .approved:
+            verb == .cancel ? "cancel the units that cannot ship with `cancel \(ref) <reason> --units SKU:QTY`"
+                : "ship it with `ship \(ref) <tracking>`"
         case .cancelRequested: "cancel it as Jet asks with `cancel \(ref)`"
-        case .returnRequested: "answer the return with `refund \(ref)` or `deny \(ref) <reason>`"
-        case .shipped, .cancelled, .refunded, .refundDenied: "you can still add a note with `note \(ref) <text>`"
+        case .returnRequested: "answer the return with `accept \(ref)`, `refund \(ref)` or `deny \(ref) <reason>`"
+        case .returnAccepted: "answer the return with `refund \(ref)` or `deny \(ref) <reason>`"
+        case .shipped, .refunded, .refundDenied:
+            verb == .refund ? "refund without a return with `refund \(ref) --amount X --reason R`" : "you can still add a note with `note \(ref) <text>`"
+        case .cancelled: "you can still add a note with `note \(ref) <text>`"
         }
         let already: Bool = switch (verb, stage) {
-        case (.approve, .approved), (.ship, .shipped), (.cancel, .cancelled), (.refund, .refunded), (.deny, .refundDenied): true
+        case (.approve, .approved), (.ship, .shipped), (.cancel, .cancelled), (.accept, .returnAccepted), (.refund, .refunded),
+             (.deny, .refundDenied):
+            true
         default: false
         }
         if already {
@@ -82,7 +109,9 @@ public enum Rules {
         case .approve: "approved"
         case .ship: "shipped"
         case .cancel: "cancelled"
-        case .refund: "refunded"
+        case .cancelUnits: "cancelled in part"
+        case .accept: "accepted"
+        case .refund, .merchantRefund: "refunded"
         case .deny: "denied"
         case .note: "noted"
         }
@@ -100,8 +129,7 @@ public enum Rules {
         let o = record.order
         let ack = Acknowledgement(status: .accepted, altOrderID: o.altOrderID,
                                   items: o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: .fulfillable) })
-        return OrderAction(id: ctx.actionID, merchantOrderID: o.merchantOrderID, kind: .approve, request: .acknowledge(ack),
-                           createdAt: ctx.now, by: ctx.by)
+        return ctx.action(o, .approve, .acknowledge(ack))
     }
 
     // MARK: cancel
@@ -120,9 +148,8 @@ public enum Rules {
                 let units = max(0, min(want - p.cancelled, p.open))
                 if units > 0 { items.append(.init(sku: line.sku, altItemID: line.altItemID, quantity: 0, cancelQuantity: units)) }
             }
-            let report = ShipmentReport(altShipmentID: ctx.actionID, items: items)
-            return OrderAction(id: ctx.actionID, merchantOrderID: o.merchantOrderID, kind: .cancel, request: .ship(report),
-                               createdAt: ctx.now, by: ctx.by)
+            let report = ShipmentReport(altShipmentID: ctx.actionID, answersDirectedCancel: true, items: items)
+            return ctx.action(o, .cancel, .ship(report), reason: "as Jet asked")
         }
         let reason = reason ?? (record.stage == .cancelRequested ? .other : nil)
         guard let reason else {
@@ -134,14 +161,32 @@ public enum Rules {
             o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: status) }
         } ?? []
         let ack = Acknowledgement(status: reason.acknowledgementStatus, altOrderID: o.altOrderID, items: items)
-        return OrderAction(id: ctx.actionID, merchantOrderID: o.merchantOrderID, kind: .cancel, request: .acknowledge(ack),
-                           createdAt: ctx.now, by: ctx.by)
+        return ctx.action(o, .cancel, .acknowledge(ack), reason: reason.rawValue)
+    }
+
+    /// Cancels units of an approved order that cannot ship (Jet's shipped message with cancelled quantities).
+    /// Unlike a directed cancel, it counts in the merchant's cancellation rate.
+    public static func cancelUnits(_ record: OrderRecord, _ units: [UnitCount], reason: CancelReason?,
+                                   _ ctx: Context) throws(DeskError) -> OrderAction {
+        try require(.cancelUnits, record)
+        let o = record.order
+        guard let reason else {
+            throw DeskError("cancelling units of order \(o.referenceOrderID) needs a reason (it is kept with the order)",
+                            remedy: "cancel \(o.referenceOrderID) <reason> --units \(UnitCount.text(units)), where reason is one of: "
+                                + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let items = try allocate(units, of: record, verb: "cancel").map {
+            ShipmentReport.Item(sku: $0.line.sku, altItemID: $0.line.altItemID, quantity: 0, cancelQuantity: $0.units)
+        }
+        let report = ShipmentReport(altShipmentID: ctx.actionID, answersDirectedCancel: false, items: items)
+        return ctx.action(o, .cancel, .ship(report), reason: reason.rawValue)
     }
 
     // MARK: ship
 
-    /// Reports every open unit of an approved order as shipped with one tracking number.
-    public static func ship(_ record: OrderRecord, tracking: String, carrier: String, method: String?,
+    /// Reports open units of an approved order as shipped with one tracking number: every open unit, or just
+    /// `units` (one parcel of several).
+    public static func ship(_ record: OrderRecord, tracking: String, carrier: String, method: String?, units: [UnitCount]? = nil,
                             _ ctx: Context) throws(DeskError) -> OrderAction {
         try require(.ship, record)
         let o = record.order
@@ -164,9 +209,16 @@ public enum Rules {
             throw DeskError("Jet needs the ZIP code parcels ship from, and ship-from-zip is not set",
                             remedy: "set ship-from-zip 07030 (your warehouse's ZIP), then ship again")
         }
-        let progress = OrderProgress(record)
-        let items: [ShipmentReport.Item] = zip(o.lines, progress.lines).compactMap { line, p in
-            p.open > 0 ? .init(sku: line.sku, altItemID: line.altItemID, quantity: p.open, cancelQuantity: 0) : nil
+        let items: [ShipmentReport.Item]
+        if let units {
+            items = try allocate(units, of: record, verb: "ship").map {
+                .init(sku: $0.line.sku, altItemID: $0.line.altItemID, quantity: $0.units, cancelQuantity: 0)
+            }
+        } else {
+            let progress = OrderProgress(record)
+            items = zip(o.lines, progress.lines).compactMap { line, p in
+                p.open > 0 ? .init(sku: line.sku, altItemID: line.altItemID, quantity: p.open, cancelQuantity: 0) : nil
+            }
         }
         let report = ShipmentReport(
             altShipmentID: ctx.actionID, tracking: number, carrier: jetCarrier,
@@ -174,60 +226,123 @@ public enum Rules {
             shippedAt: ctx.now,
             expectedDeliveryAt: max(o.deliverBy ?? ctx.now.addingTimeInterval(5 * 86400), ctx.now),
             carrierPickUpAt: ctx.now, shipFromZip: shipFrom, daysToReturn: ctx.settings.daysToReturn, items: items)
-        return OrderAction(id: ctx.actionID, merchantOrderID: o.merchantOrderID, kind: .ship, request: .ship(report),
-                           createdAt: ctx.now, by: ctx.by)
+        return ctx.action(o, .ship, .ship(report))
+    }
+
+    /// The lines `units` fall on, SKU by SKU (a SKU on several lines fills them in order), each no more than is
+    /// open. Refuses a SKU the order does not have, and more units than are open.
+    static func allocate(_ units: [UnitCount], of record: OrderRecord, verb: String) throws(DeskError)
+        -> [(line: OrderLine, units: Int)]
+    {
+        let o = record.order
+        let progress = OrderProgress(record)
+        var open = zip(o.lines, progress.lines).map { ($0, $1.open) }
+        var out: [(line: OrderLine, units: Int)] = []
+        for u in units {
+            guard let sku = o.lines.first(where: { $0.sku == u.sku })?.sku ?? o.lines.first(where: { $0.sku.lowercased() == u.sku.lowercased() })?.sku else {
+                throw DeskError("order \(o.referenceOrderID) has no SKU \(u.sku)",
+                                remedy: "its SKUs are " + Set(o.lines.map(\.sku)).sorted().joined(separator: ", ") + " (`open \(o.referenceOrderID)` shows them)")
+            }
+            let available = open.filter { $0.0.sku == sku }.reduce(0) { $0 + $1.1 }
+            guard u.quantity <= available else {
+                throw DeskError("order \(o.referenceOrderID) has \(available) open unit\(available == 1 ? "" : "s") of \(sku); \(u.quantity) cannot be \(verb == "ship" ? "shipped" : "cancelled")",
+                                remedy: available > 0 ? "\(verb) at most \(sku):\(available)" : "`open \(o.referenceOrderID)` shows what is left")
+            }
+            var left = u.quantity
+            for i in open.indices where left > 0 && open[i].0.sku == sku && open[i].1 > 0 {
+                let take = min(left, open[i].1)
+                out.append((open[i].0, take))
+                open[i].1 -= take
+                left -= take
+            }
+        }
+        return out
     }
 
     // MARK: returns
 
-    /// Completes the open return crediting the customer: the full requested amount, or `amount` (then a
-    /// feedback reason is required, as Jet required one whenever less than requested is refunded).
-    public static func refund(_ record: OrderRecord, amount: Cents?, feedback: RefundFeedback?, notes: String? = nil,
+    /// Accepts the open return request (Jet's return acknowledgement): the item may come back; the credit is
+    /// decided with `refund` or `deny`.
+    public static func accept(_ record: OrderRecord, _ ctx: Context) throws(DeskError) -> OrderAction {
+        try require(.accept, record)
+        let o = record.order
+        guard let ret = o.latestReturn else { throw refusal(.accept, record) }
+        return ctx.action(o, .accept, .acceptReturn(ReturnAcceptance(returnID: ret.id, merchantOrderID: o.merchantOrderID)))
+    }
+
+    /// Completes the open return crediting the customer: the full requested amount, or `amount`, of every line or
+    /// just the `units` of some lines. Less than requested needs a feedback reason (Jet required one whenever an
+    /// item got less than was asked for). `disputeCharge` disputes the return charge.
+    public static func refund(_ record: OrderRecord, units: [UnitCount]? = nil, amount: Cents?, feedback: RefundFeedback?,
+                              disputeCharge: JetReturnChargeFeedback? = nil, notes: String? = nil,
                               _ ctx: Context) throws(DeskError) -> OrderAction {
         try require(.refund, record)
         let o = record.order
         guard let ret = o.latestReturn else { throw refusal(.refund, record) }
+        // What each line of the return may get: everything it asked for, or the chosen units' share.
+        var due: [Cents] = ret.lines.map { $0.requested.total }
+        var quantities = ret.lines.map(\.quantity)
+        if let units {
+            due = Array(repeating: .zero, count: ret.lines.count)
+            quantities = Array(repeating: 0, count: ret.lines.count)
+            for u in units {
+                guard let i = ret.lines.firstIndex(where: { $0.sku == u.sku || $0.sku.lowercased() == u.sku.lowercased() }) else {
+                    throw DeskError("the return on order \(o.referenceOrderID) has no SKU \(u.sku)",
+                                    remedy: "it returns " + ret.lines.map { "\($0.sku):\($0.quantity)" }.joined(separator: ", "))
+                }
+                let line = ret.lines[i]
+                guard u.quantity + quantities[i] <= line.quantity else {
+                    throw DeskError("the return on order \(o.referenceOrderID) has \(line.quantity) unit\(line.quantity == 1 ? "" : "s") of \(line.sku); \(u.quantity) cannot be refunded",
+                                    remedy: "refund at most \(line.sku):\(line.quantity)")
+                }
+                quantities[i] += u.quantity
+                due[i] = Cents(line.requested.total.value * quantities[i] / max(1, line.quantity))
+            }
+        }
         let requested = ret.requestedTotal.total
-        let target = amount ?? requested
-        if target > requested {
-            throw DeskError("the customer asked for \(requested) on order \(o.referenceOrderID); \(target) is more than that",
-                            remedy: "refund \(o.referenceOrderID) --amount \(requested.plain) (or less, with --feedback)")
+        let available = due.reduce(Cents.zero, +)
+        let target = amount ?? available
+        if target > available {
+            throw DeskError("the customer asked for \(available) \(units == nil ? "on" : "for those units of") order \(o.referenceOrderID); \(target) is more than that",
+                            remedy: "refund \(o.referenceOrderID) --amount \(available.plain) (or less, with --feedback)")
         }
         if target <= .zero {
             throw DeskError("a refund of \(target) is no refund", remedy: "deny \(o.referenceOrderID) <reason> turns the return down")
         }
         let partial = target < requested
         if partial && feedback == nil {
-            throw DeskError("refunding \(target) of the \(requested) requested on order \(o.referenceOrderID) needs a reason for Jet",
-                            remedy: "refund \(o.referenceOrderID) --amount \(target.plain) --feedback <reason>, where reason is one of: "
+            let what = units == nil ? "refunding \(target) of the \(requested) requested" : "refunding only some of what was returned"
+            throw DeskError("\(what) on order \(o.referenceOrderID) needs a reason for Jet",
+                            remedy: "refund \(o.referenceOrderID)\(units.map { " --units \(UnitCount.text($0))" } ?? "") --amount \(target.plain) --feedback <reason>, where reason is one of: "
                                 + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        // Split the refund over the lines in proportion to what was requested; the last line takes the rounding.
+        try refuseOverRefund(record, target)
+        // Split over the lines in proportion to what each may get; the last line with something takes the rounding.
         var left = target
+        let last = due.lastIndex { $0 > .zero }
         var items: [ReturnCompletion.Item] = []
         for (i, line) in ret.lines.enumerated() {
             let share: Cents
-            if i == ret.lines.count - 1 {
+            if i == last {
                 share = left
-            } else if requested.value > 0 {
-                share = Cents(line.requested.total.value * target.value / requested.value)
+            } else if available.value > 0 {
+                share = Cents(due[i].value * target.value / available.value)
             } else {
                 share = .zero
             }
             left = left - share
             items.append(.init(itemID: line.itemID, altItemID: line.altItemID, quantityReturned: line.quantity,
-                               refundQuantity: line.quantity, feedback: partial ? feedback?.jetValue : nil, notes: notes,
+                               refundQuantity: quantities[i], feedback: share < line.requested.total ? feedback?.jetValue : nil, notes: notes,
                                amount: line.requested.scaled(toTotal: share)))
         }
         let completion = ReturnCompletion(returnID: ret.id, merchantOrderID: o.merchantOrderID, altOrderID: o.altOrderID,
-                                          items: items, agreeToReturnCharge: true)
-        return OrderAction(id: ctx.actionID, merchantOrderID: o.merchantOrderID, kind: .refund,
-                           request: .completeReturn(completion), createdAt: ctx.now, by: ctx.by)
+                                          items: items, agreeToReturnCharge: disputeCharge == nil, returnChargeFeedback: disputeCharge)
+        return ctx.action(o, .refund, .completeReturn(completion), reason: feedback?.rawValue)
     }
 
     /// Completes the open return turning the credit down, with Jet's reason.
-    public static func deny(_ record: OrderRecord, reason: RefundFeedback?, notes: String? = nil,
-                            _ ctx: Context) throws(DeskError) -> OrderAction {
+    public static func deny(_ record: OrderRecord, reason: RefundFeedback?, disputeCharge: JetReturnChargeFeedback? = nil,
+                            notes: String? = nil, _ ctx: Context) throws(DeskError) -> OrderAction {
         try require(.deny, record)
         let o = record.order
         guard let ret = o.latestReturn else { throw refusal(.deny, record) }
@@ -241,9 +356,50 @@ public enum Rules {
                                   feedback: reason.jetValue, notes: notes, amount: .zero)
         }
         let completion = ReturnCompletion(returnID: ret.id, merchantOrderID: o.merchantOrderID, altOrderID: o.altOrderID,
-                                          items: items, agreeToReturnCharge: true)
-        return OrderAction(id: ctx.actionID, merchantOrderID: o.merchantOrderID, kind: .deny,
-                           request: .completeReturn(completion), createdAt: ctx.now, by: ctx.by)
+                                          items: items, agreeToReturnCharge: disputeCharge == nil, returnChargeFeedback: disputeCharge)
+        return ctx.action(o, .deny, .completeReturn(completion), reason: reason.rawValue)
+    }
+
+    // MARK: refunds without a return
+
+    /// A refund the merchant starts on an approved or shipped order with no return (a price adjustment, a
+    /// parcel lost in transit): `amount`, spread over the lines in proportion to their prices.
+    public static func merchantRefund(_ record: OrderRecord, amount: Cents, reason: RefundReason?, notes: String? = nil,
+                                      _ ctx: Context) throws(DeskError) -> OrderAction {
+        try require(.merchantRefund, record)
+        let o = record.order
+        guard let reason else {
+            throw DeskError("a refund without a return on order \(o.referenceOrderID) needs Jet's reason",
+                            remedy: "refund \(o.referenceOrderID) --amount \(amount.plain) --reason <reason>, where reason is one of: "
+                                + RefundReason.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard amount > .zero else {
+            throw DeskError("a refund of \(amount) is no refund", remedy: "refund \(o.referenceOrderID) --amount 5.00 --reason \(reason.rawValue)")
+        }
+        try refuseOverRefund(record, amount)
+        let charged = Refunds.chargedByLine(record)
+        let whole = charged.reduce(Cents.zero) { $0 + $1.1.total }
+        var left = amount
+        var items: [MerchantRefund.Item] = []
+        let withMoney = charged.filter { $0.1.total > .zero }
+        for (i, (line, price)) in withMoney.enumerated() {
+            let share = i == withMoney.count - 1 ? left : Cents(price.total.value * amount.value / max(1, whole.value))
+            left = left - share
+            if share > .zero { items.append(.init(itemID: line.itemID, altItemID: line.altItemID, amount: price.scaled(toTotal: share))) }
+        }
+        let refund = MerchantRefund(altRefundID: ctx.actionID, merchantOrderID: o.merchantOrderID, reason: reason, notes: notes, items: items)
+        return ctx.action(o, .refund, .merchantRefund(refund), reason: reason.rawValue)
+    }
+
+    /// Never more refunded than the customer paid: the error says how much is left.
+    static func refuseOverRefund(_ record: OrderRecord, _ amount: Cents) throws(DeskError) {
+        let paid = Refunds.charged(record), refunded = Refunds.refunded(record)
+        let left = max(.zero, paid - refunded)
+        guard amount <= left else {
+            let ref = record.order.referenceOrderID
+            throw DeskError("refunding \(amount) on order \(ref) would make \(refunded + amount) refunded of the \(paid) the customer paid",
+                            remedy: left > .zero ? "at most \(left) is left to refund (`open \(ref)` lists the refunds)" : "everything the customer paid is refunded already")
+        }
     }
 
     // MARK: Jet's last word
@@ -257,12 +413,15 @@ public enum Rules {
             if let e = order.exceptionState { return "Jet shows order \(order.referenceOrderID) as \(order.status) (\(e))" }
             return "Jet shows order \(order.referenceOrderID) as \(order.status)"
         }()
-        switch request {
-        case .acknowledge, .ship:
-            return ended
-        case .completeReturn(let c):
-            guard let r = order.returns.first(where: { $0.id == c.returnID }) else { return nil }
+        func closed(_ id: String) -> String? {
+            guard let r = order.returns.first(where: { $0.id == id }) else { return nil }
             return r.isFinalAtJet ? "Jet shows return \(r.reference ?? r.id) as \(r.status)" : nil
+        }
+        switch request {
+        case .acknowledge, .ship: return ended
+        case .acceptReturn(let a): return closed(a.returnID)
+        case .completeReturn(let c): return closed(c.returnID)
+        case .merchantRefund: return nil
         }
     }
 
@@ -274,9 +433,81 @@ public enum Rules {
         guard !t.isEmpty else {
             throw DeskError("a note needs some text", remedy: "note \(record.order.referenceOrderID) <text>")
         }
-        guard !t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" }) else {
+        guard !t.unicodeScalars.contains(where: { Printable.isUnsafe($0) && $0 != "\t" }) else {
             throw DeskError("the note contains a control character", remedy: "type the note again without it")
         }
         return Note(at: ctx.now, by: ctx.by, text: t)
+    }
+}
+
+/// `SKU:QTY`: some units of one SKU (`ship … --units MUG-RED:1,TEA-50:2`).
+public struct UnitCount: Sendable, Hashable {
+    public var sku: String
+    public var quantity: Int
+
+    public init(sku: String, quantity: Int) {
+        self.sku = sku
+        self.quantity = quantity
+    }
+
+    /// Parses `SKU:QTY[,SKU:QTY…]`; the same SKU twice adds up.
+    public static func parse(_ text: String) throws(DeskError) -> [UnitCount] {
+        var out: [UnitCount] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let p = part.trimmingCharacters(in: .whitespaces)
+            guard let colon = p.lastIndex(of: ":"), let q = Int(p[p.index(after: colon)...]), !p[..<colon].isEmpty else {
+                throw DeskError("\"\(p)\" is not SKU:QUANTITY", remedy: "write the units as SKU:QTY, several separated by commas: MUG-RED:1,TEA-50:2")
+            }
+            guard (1...100_000).contains(q) else {
+                throw DeskError("\(q) units of \(p[..<colon]) is not a quantity jom can send", remedy: "give a number of units from 1 up")
+            }
+            let sku = String(p[..<colon])
+            if let i = out.firstIndex(where: { $0.sku == sku }) { out[i].quantity += q } else { out.append(UnitCount(sku: sku, quantity: q)) }
+        }
+        return out
+    }
+
+    /// `MUG-RED:1,TEA-50:2`.
+    public static func text(_ units: [UnitCount]) -> String {
+        units.map { "\($0.sku):\($0.quantity)" }.joined(separator: ",")
+    }
+}
+
+/// What the customer paid and what was refunded so far, from Jet's view and jom's own refunds.
+public enum Refunds {
+    /// Each line with the price of the units the customer was charged for (cancelled units are not charged).
+    public static func chargedByLine(_ record: OrderRecord) -> [(OrderLine, Amounts)] {
+        let progress = OrderProgress(record)
+        return zip(record.order.lines, progress.lines).map { line, p in
+            let kept = max(0, p.ordered - p.cancelled)
+            let total = line.quantity > 0 ? Cents(line.price.total.value * kept / line.quantity) : .zero
+            return (line, line.price.scaled(toTotal: total))
+        }
+    }
+
+    /// What the customer paid: every line, less the units cancelled.
+    public static func charged(_ record: OrderRecord) -> Cents {
+        chargedByLine(record).reduce(.zero) { $0 + $1.1.total }
+    }
+
+    /// Every refund so far: returns answered by jom (or, when not by jom, what Jet says was refunded), and refunds
+    /// without a return. Refused ones do not count; queued ones do (they are on their way).
+    public static func refunded(_ record: OrderRecord) -> Cents {
+        var total = Cents.zero
+        var answered = Set<String>()
+        for a in record.effectiveActions {
+            switch a.request {
+            case .completeReturn(let c):
+                answered.insert(c.returnID)
+                total = total + c.refundTotal
+            case .merchantRefund(let r):
+                total = total + r.total
+            default: break
+            }
+        }
+        for r in record.order.returns where !answered.contains(r.id) {
+            total = total + (r.refunded?.total ?? .zero)
+        }
+        return total
     }
 }

@@ -62,6 +62,9 @@ enum Build {
             o.lines[0].cancelRequested = 1
             return OrderRecord(order: o)
         case .returnRequested: return OrderRecord(order: withReturn(order()))
+        case .returnAccepted:
+            let r = OrderRecord(order: withReturn(order()))
+            return appending(try! Rules.accept(r, context), to: r)
         case .refunded:
             let r = OrderRecord(order: withReturn(order()))
             return appending(try! Rules.refund(r, amount: nil, feedback: nil, context), to: r)

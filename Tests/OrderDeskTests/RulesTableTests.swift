@@ -8,13 +8,14 @@ import Testing
     static let table: [OrderStage: Set<Rules.Verb>] = [
         .held: [.note],
         .new: [.approve, .cancel, .note],
-        .approved: [.ship, .note],
-        .shipped: [.note],
+        .approved: [.ship, .cancelUnits, .merchantRefund, .note],
+        .shipped: [.merchantRefund, .note],
         .cancelled: [.note],
         .cancelRequested: [.cancel, .note],
-        .returnRequested: [.refund, .deny, .note],
-        .refunded: [.note],
-        .refundDenied: [.note],
+        .returnRequested: [.accept, .refund, .deny, .note],
+        .returnAccepted: [.refund, .deny, .note],
+        .refunded: [.merchantRefund, .note],
+        .refundDenied: [.merchantRefund, .note],
     ]
 
     @Test(arguments: OrderStage.allCases)
@@ -49,6 +50,9 @@ import Testing
         case .approve: _ = try Rules.approve(r, c)
         case .ship: _ = try Rules.ship(r, tracking: "1Z999AA10123456784", carrier: "UPS", method: nil, c)
         case .cancel: _ = try Rules.cancel(r, reason: .noInventory, c)
+        case .cancelUnits: _ = try Rules.cancelUnits(r, [UnitCount(sku: "MUG-RED", quantity: 1)], reason: .noInventory, c)
+        case .accept: _ = try Rules.accept(r, c)
+        case .merchantRefund: _ = try Rules.merchantRefund(r, amount: Cents(100), reason: .priceAdjustment, c)
         case .refund: _ = try Rules.refund(r, amount: nil, feedback: nil, c)
         case .deny: _ = try Rules.deny(r, reason: .outsideWindow, c)
         case .note: _ = try Rules.note(r, text: "called the customer", c)
@@ -60,8 +64,8 @@ import Testing
             _ = try Rules.cancel(Build.record(.approved), reason: .noInventory, Build.context)
         } throws: { error in
             let e = error as! DeskError
-            return e.summary == "order 801234567890 is approved and waiting to ship: it cannot be cancelled; once approved an order can no longer be cancelled by you (only Jet can ask for a cancel)"
-                && e.remedy == "ship it with `ship 801234567890 <tracking>`"
+            return e.summary == "order 801234567890 is approved and waiting to ship: it cannot be cancelled; once approved an order can no longer be cancelled as a whole by you (only Jet can ask for that)"
+                && e.remedy == "cancel the units that cannot ship with `cancel 801234567890 <reason> --units SKU:QTY`"
         }
     }
 }

@@ -29,6 +29,8 @@ package actor FakeMarketplace: Marketplace {
     }
 
     package private(set) var orders: [String: Order] = [:]
+    /// Refunds without a return, by `order/alt_refund_id`.
+    package private(set) var refunds: [String: MerchantRefund] = [:]
     private var sequence: [String] = []
     /// Every change that took effect, in order, with the order it was for.
     package private(set) var applied: [(order: String, request: MarketplaceRequest)] = []
@@ -114,8 +116,12 @@ package actor FakeMarketplace: Marketplace {
             return false
         case .ship(let s):
             return o.shipments.contains { $0.altShipmentID == s.altShipmentID }
+        case .acceptReturn(let a):
+            return o.returns.first(where: { $0.id == a.returnID }).map { $0.status == .acknowledged || $0.status == .completedByMerchant } ?? false
         case .completeReturn(let c):
             return o.returns.first(where: { $0.id == c.returnID })?.status == .completedByMerchant
+        case .merchantRefund(let r):
+            return refunds["\(merchantOrderID)/\(r.altRefundID)"] != nil
         }
     }
 
@@ -123,7 +129,9 @@ package actor FakeMarketplace: Marketplace {
         switch request {
         case .acknowledge: "PUT /orders/\(merchantOrderID)/acknowledge"
         case .ship: "PUT /orders/\(merchantOrderID)/shipped"
+        case .acceptReturn(let a): "PUT /returns/\(a.returnID)/acknowledge"
         case .completeReturn(let c): "PUT /returns/\(c.returnID)/complete"
+        case .merchantRefund(let r): "POST /refunds/\(merchantOrderID)/\(r.altRefundID)"
         }
     }
 
@@ -159,11 +167,19 @@ package actor FakeMarketplace: Marketplace {
                 return shipped + cancelled < line.quantity
             }
             o.status = open ? .inprogress : .complete
+        case .acceptReturn(let a):
+            guard let i = o.returns.firstIndex(where: { $0.id == a.returnID }) else { throw refuse("Return '\(a.returnID)' was not found") }
+            guard o.returns[i].status == .created else { throw refuse("Return is not in a valid state for this operation") }
+            o.returns[i].status = .acknowledged
         case .completeReturn(let c):
             guard let i = o.returns.firstIndex(where: { $0.id == c.returnID }) else { throw refuse("Return '\(c.returnID)' was not found") }
             guard o.returns[i].isOpen else { throw refuse("Return is not in a valid state for this operation") }
             o.returns[i].status = .completedByMerchant
             o.returns[i].refunded = c.items.reduce(Amounts.zero) { $0 + $1.amount }
+        case .merchantRefund(let r):
+            let key = "\(id)/\(r.altRefundID)"
+            guard refunds[key] == nil else { return }  // The same alt_refund_id is the same refund.
+            refunds[key] = r
         }
         orders[id] = o
         applied.append((id, request))

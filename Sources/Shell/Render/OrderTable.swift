@@ -65,7 +65,7 @@ enum OrderTable {
         switch stage {
         case .new: .cyan
         case .approved: .blue
-        case .cancelRequested, .returnRequested: .magenta
+        case .cancelRequested, .returnRequested, .returnAccepted: .magenta
         case .cancelled, .refundDenied: .dim
         case .shipped, .refunded: .green
         case .held: .dim
