@@ -204,13 +204,51 @@ public actor Desk {
         }
     }
 
+    /// What a session's list shows: a filter, or the text of a search.
+    public enum View: Sendable, Equatable {
+        case filter(OrderFilter)
+        case find(String)
+    }
+
     /// Order ids for completion: reference ids starting with `prefix` (merchant ids when no reference id matches),
-    /// only of orders in `stages` when given.
-    public func completeIDs(_ prefix: String, stages: Set<OrderStage>? = nil, limit: Int = 200) -> [String] {
-        var found = store.matching(prefix: prefix, limit: limit)
-        if let stages { found = found.filter { stages.contains($0.stage) } }
-        let refs = found.map(\.referenceOrderID).filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
-        return (refs.isEmpty ? found.map(\.merchantOrderID) : refs).sorted()
+    /// only of orders in `stages` when given; the orders of `preferring` (the session's view) first.
+    public func completeIDs(_ prefix: String, stages: Set<OrderStage>? = nil, preferring view: View? = nil, limit: Int = 200) -> [String] {
+        var found: [OrderSummary]
+        if let stages, stages.allSatisfy(\.isActionable) {
+            // Few orders are in these stages: list them rather than scan ids.
+            let p = prefix.lowercased()
+            found = store.active().filter {
+                stages.contains($0.stage) && ($0.referenceOrderID.lowercased().hasPrefix(p) || $0.merchantOrderID.lowercased().hasPrefix(p))
+            }
+        } else {
+            found = store.matching(prefix: prefix, limit: limit)
+            if let stages { found = found.filter { stages.contains($0.stage) } }
+        }
+        let inView: Set<String>
+        switch view {
+        case .filter(let f)?:
+            let t = now, s = settings
+            inView = Set(found.filter { f.matches($0, now: t, settings: s) }.map(\.merchantOrderID))
+        case .find(let text)?:
+            inView = Set(store.find(text).map(\.merchantOrderID))
+        case nil:
+            inView = []
+        }
+        let useRefs = found.contains { $0.referenceOrderID.lowercased().hasPrefix(prefix.lowercased()) }
+        func id(_ s: OrderSummary) -> String { useRefs ? s.referenceOrderID : s.merchantOrderID }
+        let first = found.filter { inView.contains($0.merchantOrderID) }.map(id).sorted()
+        let rest = found.filter { !inView.contains($0.merchantOrderID) }.map(id).sorted()
+        return Array((first + rest).prefix(limit))
+    }
+
+    /// The SKUs of the order `word` names with their open units, for completing `--units`.
+    public func openUnits(of word: String) -> [UnitCount] {
+        guard case .one(let s) = lookUp(word), let r = try? store.record(s.merchantOrderID) else { return [] }  // No such order: nothing to offer.
+        var out: [UnitCount] = []
+        for (line, p) in zip(r.order.lines, OrderProgress(r).lines) where p.open > 0 {
+            if let i = out.firstIndex(where: { $0.sku == line.sku }) { out[i].quantity += p.open } else { out.append(UnitCount(sku: line.sku, quantity: p.open)) }
+        }
+        return out
     }
 
     public func warmUp() { store.warmUp() }
@@ -264,6 +302,20 @@ public actor Desk {
             }
         }
         return u
+    }
+
+    /// The end-of-day report over the last `days` days (today included).
+    public func report(days: Int) -> DayReport {
+        let u = urgency()
+        let rates = cancellationRates()
+        let since = Calendar.current.date(byAdding: .day, value: -days, to: Calendar.current.startOfDay(for: now)) ?? now
+        // Only orders with something in these days: received in them, or moved since (approved, shipped, …).
+        let recent = store.received(since: since)
+        let moved = store.summaries(in: [.approved, .shipped, .cancelled, .refunded, .refundDenied, .returnRequested, .returnAccepted])
+            .filter { s in [s.events.approved, s.events.shipped, s.events.cancelled, s.events.refunded].contains { ($0 ?? .distantPast) >= since } }
+        var seen = Set<String>()
+        let all = (recent + moved).filter { seen.insert($0.merchantOrderID).inserted }
+        return DayReport.count(all, days: days, now: now, late: u.late, dueSoon: u.dueSoon, week: rates.week, month: rates.month)
     }
 
     /// The cancellation rate over 7 and 30 days.

@@ -23,6 +23,54 @@ public struct OrderSummary: Sendable, Hashable {
     /// Jet may still change the order (it is not complete there, or a return is not closed): downloads keep
     /// re-reading it until Jet says it is final.
     public var openAtJet: Bool
+    /// When what happened to the order happened, for the report: approved, shipped (the last unit), cancelled,
+    /// first refunded.
+    public var events: Events = Events()
+    /// Everything refunded on the order so far.
+    public var refunded: Cents = .zero
+
+    public struct Events: Sendable, Hashable {
+        public var approved: Date?
+        public var shipped: Date?
+        public var cancelled: Date?
+        public var refunded: Date?
+
+        public init(approved: Date? = nil, shipped: Date? = nil, cancelled: Date? = nil, refunded: Date? = nil) {
+            self.approved = approved
+            self.shipped = shipped
+            self.cancelled = cancelled
+            self.refunded = refunded
+        }
+
+        /// The dates of an order's record: Jet's where it gives them, else those of our own actions.
+        init(_ record: OrderRecord, stage: OrderStage) {
+            let actions = record.effectiveActions
+            let order = record.order
+            approved = order.acknowledgedAt ?? actions.first { a in
+                if case .acknowledge(let ack) = a.request { return ack.isAccepted }
+                return false
+            }?.createdAt
+            if stage == .shipped || stage == .refunded || stage == .refundDenied || stage == .returnRequested || stage == .returnAccepted {
+                let jet = order.shipments.filter { $0.items.contains { $0.shipped > 0 } }.compactMap(\.shippedAt)
+                let ours = actions.compactMap { a -> Date? in
+                    if case .ship(let s) = a.request, !s.isCancelOnly { return s.shippedAt ?? a.createdAt }
+                    return nil
+                }
+                shipped = (jet + ours).max()
+            }
+            if stage == .cancelled {
+                cancelled = actions.last { $0.kind == .cancel }?.createdAt
+                    ?? record.history.last { $0.by == "jet" }?.at ?? order.acknowledgedAt ?? order.receivedAt
+            }
+            refunded = actions.first { a in
+                switch a.request {
+                case .completeReturn: return a.kind == .refund
+                case .merchantRefund: return true
+                default: return false
+                }
+            }?.createdAt
+        }
+    }
 
     public init(merchantOrderID: String, referenceOrderID: String, stage: OrderStage, receivedAt: Date?, shipBy: Date?,
                 returnRequestedAt: Date?, buyer: String, destination: String, units: Int, total: Cents, title: String,
@@ -63,5 +111,7 @@ public struct OrderSummary: Sendable, Hashable {
                 : OrderStage.merchantCancelledUnits(record) > 0 ? .merchantUnits : nil,
             openAtJet: order.isOpenAtJet
         )
+        events = Events(record, stage: stage)
+        refunded = Refunds.refunded(record)
     }
 }

@@ -23,6 +23,10 @@ public struct Settings: Codable, Sendable, Hashable {
     public var daysToReturn: Int = 30
     /// Send long lists through `$PAGER` in an interactive session.
     public var pager: Bool = true
+    /// The seller's block on invoices: name, address (lines separated by `;`), phone.
+    public var sellerName: String = ""
+    public var sellerAddress: String = ""
+    public var sellerPhone: String = ""
 
     public init() {}
 
@@ -40,6 +44,15 @@ public struct Settings: Codable, Sendable, Hashable {
         shipFromZip = try c.decodeIfPresent(String.self, forKey: .shipFromZip) ?? d.shipFromZip
         daysToReturn = try c.decodeIfPresent(Int.self, forKey: .daysToReturn) ?? d.daysToReturn
         pager = try c.decodeIfPresent(Bool.self, forKey: .pager) ?? d.pager
+        sellerName = try c.decodeIfPresent(String.self, forKey: .sellerName) ?? d.sellerName
+        sellerAddress = try c.decodeIfPresent(String.self, forKey: .sellerAddress) ?? d.sellerAddress
+        sellerPhone = try c.decodeIfPresent(String.self, forKey: .sellerPhone) ?? d.sellerPhone
+        for (name, key, value) in [("seller-name", CodingKeys.sellerName, sellerName), ("seller-address", .sellerAddress, sellerAddress),
+                                   ("seller-phone", .sellerPhone, sellerPhone)] {
+            if let problem = Self.textProblem(value) {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(name) \(problem)")
+            }
+        }
         // A value out of range (a hand-edited file, an older jom) is reported, naming the setting; never used.
         func check<T: Comparable>(_ value: T, _ range: ClosedRange<T>, _ key: CodingKeys, _ name: String, _ shown: (T) -> String) throws {
             guard range.contains(value) else {
@@ -145,7 +158,31 @@ public struct Settings: Codable, Sendable, Hashable {
         Definition(name: "pager", help: "send long lists through $PAGER in an interactive session", values: ["on", "off"],
                    get: { $0.pager ? "on" : "off" },
                    set: { s, v throws(DeskError) in s.pager = try onOff("pager", v) }),
+        text("seller-name", "your business name, at the top of invoices", \.sellerName, example: "Acme Mugs LLC"),
+        text("seller-address", "your address on invoices; separate lines with ;", \.sellerAddress,
+             example: "12 Example Way; Hoboken, NJ 07030"),
+        text("seller-phone", "your phone number on invoices", \.sellerPhone, example: "555-010-0199"),
     ]
+
+    /// What is wrong with a text setting: too long, or a control character.
+    static func textProblem(_ v: String) -> String? {
+        if v.count > 200 { return "is \(v.count) characters long; at most 200 fit on an invoice" }
+        if v.unicodeScalars.contains(where: Printable.isUnsafe) { return "contains a control character" }
+        return nil
+    }
+
+    private static func text(_ name: String, _ help: String, _ keyPath: WritableKeyPath<Settings, String>, example: String) -> Definition {
+        // Key paths to stored properties hold no state; this one is only read.
+        nonisolated(unsafe) let key = keyPath
+        return Definition(name: name, help: help, values: [],
+                          get: { $0[keyPath: key].isEmpty ? "(not set)" : $0[keyPath: key] },
+                          set: { s, v throws(DeskError) in
+                              if let problem = textProblem(v) {
+                                  throw DeskError("\(name) \(problem)", remedy: "set \(name) \(example)")
+                              }
+                              s[keyPath: key] = v == "-" ? "" : v
+                          })
+    }
 
     public static func definition(named name: String) -> Definition? {
         definitions.first { $0.name == name.lowercased() }

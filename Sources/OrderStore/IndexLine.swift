@@ -6,13 +6,14 @@ import OrderDesk
 ///     ["new",1795849200,null,"2ab4…","801234567890",1796022000,null,"Ada Shopper","Hoboken, NJ",2,4278,"Red mug","…"]
 ///
 /// Fields, in order: stage, received (Unix seconds), cancellation, merchant_order_id, reference_order_id,
-/// ship-by, return requested, buyer, destination, units, total in cents, title, open at Jet (1 or 0), search
-/// text. The search text
+/// ship-by, return requested, buyer, destination, units, total in cents, title, open at Jet (1 or 0), approved,
+/// shipped, cancelled, refunded (Unix seconds), refunded in cents, search text. The search text
 /// is every searchable field in lower case, separated by U+001F. The fields that filters need come first, so
 /// a scan reads only what it needs.
 enum IndexLine {
-    /// The position of the search text, the last field.
-    static let searchField = 13
+    /// The position (from 0) of "open at Jet", and of the search text, the last field.
+    static let openField = 12
+    static let searchField = 18
 
     /// The search text of `record`: its searchable fields, lower-cased, joined by U+001F.
     static func searchText(_ record: OrderRecord) -> String { SearchText.joined(record) }
@@ -35,6 +36,10 @@ enum IndexLine {
         int(s.total.value, &out); comma(&out)
         string(s.title, &out); comma(&out)
         int(s.openAtJet ? 1 : 0, &out); comma(&out)
+        for d in [s.events.approved, s.events.shipped, s.events.cancelled, s.events.refunded] {
+            int(d.map { Int($0.timeIntervalSince1970) }, &out); comma(&out)
+        }
+        int(s.refunded.value, &out); comma(&out)
         string(search, &out)
         out.append(UInt8(ascii: "]"))
         out.append(UInt8(ascii: "\n"))
@@ -219,13 +224,18 @@ struct IndexLineReader {
               let mid = r.string(), let rid = r.string(), let shipBy = r.optionalInt(), let returnAt = r.optionalInt(),
               let buyer = r.string(), let destination = r.string(),
               case .int(let units)? = r.next(), case .int(let total)? = r.next(),
-              let title = r.string(), case .int(let open)? = r.next(), let search = r.string()
+              let title = r.string(), case .int(let open)? = r.next(),
+              let approved = r.optionalInt(), let shipped = r.optionalInt(), let cancelled = r.optionalInt(), let refundedAt = r.optionalInt(),
+              case .int(let refunded)? = r.next(), let search = r.string()
         else { return nil }
         func date(_ v: Int?) -> Date? { v.map { Date(timeIntervalSince1970: Double($0)) } }
         let s = OrderSummary(merchantOrderID: mid, referenceOrderID: rid, stage: stage, receivedAt: date(received), shipBy: date(shipBy),
                              returnRequestedAt: date(returnAt), buyer: buyer, destination: destination, units: units,
                              total: Cents(total), title: title,
                              cancellation: cancellation.flatMap(OrderStage.Cancellation.init(rawValue:)), openAtJet: open != 0)
-        return (s, search)
+        var summary = s
+        summary.events = .init(approved: date(approved), shipped: date(shipped), cancelled: date(cancelled), refunded: date(refundedAt))
+        summary.refunded = Cents(refunded)
+        return (summary, search)
     }
 }

@@ -8,8 +8,9 @@ import OrderDesk
 /// Before order files change, their ids are logged as pending; if a crash leaves them pending, the index
 /// lines are rebuilt from the order files at the next start. The index is never the truth, only a copy.
 final class OrderIndex {
-    /// 2: lines carry "open at Jet". An index of an older format is rebuilt from the order files.
-    static let format = 2
+    /// 3: lines carry "open at Jet" and the dates the report needs. An index of an older format is rebuilt
+    /// from the order files.
+    static let format = 3
 
     struct Entry {
         let summary: OrderSummary
@@ -256,7 +257,7 @@ final class OrderIndex {
         var cache: [String: OrderSummary] = [:]
         forEachBaseLine { raw, start, end in
             guard var r = IndexLineReader(raw, start: start, end: end) else { return true }
-            for _ in 0..<(IndexLine.searchField - 1) { guard r.skip() else { return true } }
+            for _ in 0..<IndexLine.openField { guard r.skip() else { return true } }
             guard case .int(let open)? = r.next(), open != 0, let (s, _) = IndexLineReader.summary(raw, start: start, end: end) else { return true }
             cache[s.merchantOrderID] = s
             return true

@@ -18,7 +18,9 @@ extension ShellRunner {
         let editor = LineEditor(program: "jom", historyPath: options.historyPath)
         self.editor = editor
         let ctx = context()
-        editor.completer = { [desk] before in Completer(desk: desk).complete(before) }
+        editor.completer = { [desk, self] before in
+            Completer(desk: desk, currentView: { self.viewForCompletion.withLock { $0 } }).complete(before)
+        }
         for line in options.banner { out.line(line) }
         out.flush()
         if let rc = options.rcFile, FileManager.default.fileExists(atPath: rc) {
@@ -93,6 +95,7 @@ extension ShellRunner {
     func promptText() async -> String {
         let parts = PromptParts(view: session.view.label, selected: session.selectedReference, colors: out.colors)
         promptParts.withLock { $0 = parts }
+        viewForCompletion.withLock { $0 = session.view }
         return await Self.promptText(parts, desk: desk)
     }
 

@@ -46,6 +46,8 @@ public final class ShellRunner: @unchecked Sendable {
     var editor: (any LineReader)?
     /// What the prompt last showed of the session, for the background work to redraw it.
     let promptParts = Mutex(PromptParts())
+    /// The session's view as the last prompt showed it, for completion (which runs on the editor's thread).
+    let viewForCompletion = Mutex(SessionView.filter(.actionable))
     private var failures = 0
     /// Failures that only mean "Jet could not be reached; try later" (exit status 75 when they are all there is).
     private var temporaryFailures = 0

@@ -43,9 +43,12 @@ import TestSupport
         #expect(await h.run("open 8000000000") == 1)
         #expect(h.err.contains("\"8000000000\" matches 6 orders: \(h.ref(1)) (Buyer 1, new)"), "\(h.err)")
         #expect(h.err.contains("hint: type more of the id"))
-        #expect(await h.run("open 999") == 1)
-        #expect(h.err.contains("error: no order matches \"999\""))
-        #expect(h.err.contains("`find 999` searches every field"))
+        #expect(await h.run("open 424242") == 1)
+        #expect(h.err.contains("error: no order matches \"424242\", as an id or in any field"), "\(h.err)")
+        #expect(await h.run("open buyer 4") == 0, "a text that one order has opens it")
+        #expect(h.out.contains("Order \(h.ref(4)) · new"))
+        #expect(await h.run("open thing number") == 1)
+        #expect(h.err.contains("orders have \"thing number\"; which one?"))
     }
 
     @Test func approveAsksAndSendsOnlyOnYes() async throws {
@@ -190,17 +193,17 @@ import TestSupport
     @Test func aFailingLineStopsTheScriptWithItsLocation() async throws {
         let h = try await ShellHarness()
         let dir = TemporaryDirectory()
-        let script = try dir.write("eod.jom", "# end of day\nshow new\n\nopen 999\nnote \(h.ref(1)) never reached\n")
+        let script = try dir.write("eod.jom", "# end of day\nshow new\n\nopen 424242\nnote \(h.ref(1)) never reached\n")
         let status = await h.runner().runScriptFile(script)
         #expect(status == 1)
-        #expect(h.err.contains("\(script):4: error: no order matches \"999\""), "\(h.err)")
+        #expect(h.err.contains("\(script):4: error: no order matches \"424242\""), "\(h.err)")
         #expect(try h.repository.record(h.id(1))?.notes.isEmpty == true, "the script stopped at line 4")
     }
 
     @Test func keepGoingRunsOnAndStillFails() async throws {
         let h = try await ShellHarness()
         let dir = TemporaryDirectory()
-        let script = try dir.write("eod.jom", "open 999\nnote \(h.ref(1)) reached\n")
+        let script = try dir.write("eod.jom", "open 424242\nnote \(h.ref(1)) reached\n")
         let status = await h.runner(keepGoing: true).runScriptFile(script)
         #expect(status == 1)
         #expect(try h.repository.record(h.id(1))?.notes.map(\.text) == ["reached"])

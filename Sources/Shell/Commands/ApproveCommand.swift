@@ -5,7 +5,7 @@ import OrderDesk
 /// `approve [ID | all]`
 enum ApproveCommand: ShellCommand {
     static let spec = CommandSpec(
-        name: "approve", aliases: ["ack", "accept"],
+        name: "approve", aliases: ["ack"],
         summary: "accept new orders at Jet (acknowledge them)",
         usage: "approve [ID | all]",
         details: """
@@ -14,7 +14,7 @@ enum ApproveCommand: ShellCommand {
             Without an id, approves the selected order.
             """,
         examples: ["approve 8012", "approve", "show new", "approve all"],
-        arguments: [.orderID])
+        arguments: [.orderID(.approvable)])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 1 else { throw ShellError.usage(spec, "approve takes one order id, or all") }

@@ -2,59 +2,73 @@ import DeskEngine
 import Foundation
 import OrderDesk
 
-/// `cancel [ID] [REASON]`
+/// `cancel [ID] [REASON] [--units SKU:QTY,…]`
 enum CancelCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "cancel",
-        summary: "cancel a new order, or the units Jet asks you to cancel",
-        usage: "cancel [ID] [REASON]",
+        summary: "cancel a new order, units that cannot ship, or the units Jet asks you to cancel",
+        usage: "cancel [ID] [REASON] [--units SKU:QTY,…]",
         details: """
             A new (not yet approved) order is cancelled by rejecting it at Jet with the reason's status.
             REASON is one of:
             """ + "\n" + CancelReason.allCases.map { "  \($0.rawValue.fitted(33)) \($0.explanation) → Jet: \($0.acknowledgementStatus)" }.joined(separator: "\n") + """
 
-            An approved order can no longer be cancelled by you, except when Jet asks for it (a directed cancel,
-            shown as `cancel req`): then `cancel` cancels exactly the units Jet asked for, and needs no reason.
+            An approved order can no longer be cancelled as a whole, but units that cannot ship can:
+            --units SKU:QTY,… cancels just those (Jet's shipped message with cancelled quantities); the order
+            ships the rest. Before approval, cancel the whole order instead.
+            When Jet asks you to cancel (a directed cancel, shown as `cancel req`), `cancel` cancels exactly
+            the units Jet asked for, and needs no reason; it does not count against you.
             Before a cancel counts against you, jom shows what it does to your 7-day cancellation rate.
             """,
-        examples: ["cancel 8012 no-inventory", "cancel 8012", "cancel fraud"],
-        arguments: [.orderID, .cancelReason])
+        examples: ["cancel 8012 no-inventory", "cancel 8012", "cancel fraud", "cancel 8012 no-inventory --units MUG-RED:1"],
+        options: [OptionSpec(name: "--units", value: "SKU:QTY,…", help: "after approval: cancel just these units", completion: .units)],
+        arguments: [.orderID(.cancellable), .cancelReason])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "cancel takes an order id and one reason") }
+        let units = try ctx.units(inv)
         // A lone menu number (`cancel 3`) is a reason, not the start of an order id.
-        let (s, record, words) = try await ctx.target(inv.positionals, for: .cancel) { CancelReason.parse($0) != nil && Int($0) != nil }
-        let directed = record.stage == .cancelRequested && OrderStage.isAccepted(record)
+        let (s, record, words) = try await ctx.target(inv.positionals, for: units == nil ? .cancel : .cancelUnits) {
+            CancelReason.parse($0) != nil && Int($0) != nil
+        }
+        let directed = units == nil && record.stage == .cancelRequested && OrderStage.isAccepted(record)
         var reason: CancelReason?
         if let word = words.first {
             guard let r = CancelReason.parse(word) else {
                 throw ShellError.usage(spec, "\"\(word)\" is not a cancel reason; reasons are " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
             }
             reason = r
-        } else if record.stage == .new {
-            let i = try await ctx.choose("Why cancel order \(s.referenceOrderID)?",
+        } else if !directed {
+            let unitsText = units.map { " --units \(UnitCount.text($0))" } ?? ""
+            let i = try await ctx.choose("Why cancel \(units == nil ? "order" : "these units of order") \(s.referenceOrderID)?",
                                          CancelReason.allCases.map { ($0.rawValue, $0.explanation) },
                                          missing: "cancel \(s.referenceOrderID) needs a reason",
-                                         remedy: "cancel \(s.referenceOrderID) <reason>, reason one of: " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+                                         remedy: "cancel \(s.referenceOrderID) <reason>\(unitsText), reason one of: " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
             reason = CancelReason.allCases[i]
         }
         let chosen = reason
         let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
-            try Rules.cancel(r, reason: chosen, c)
+            if let units { return try Rules.cancelUnits(r, units, reason: chosen, c) }
+            return try Rules.cancel(r, reason: chosen, c)
         }
         let preview = try await ctx.desk.preview(s.merchantOrderID, build)
+        let cancelledUnits: Int = if case .ship(let report) = preview.request { report.items.reduce(0) { $0 + $1.cancelQuantity } } else { 0 }
         let question: String
         if directed {
-            let units: Int = if case .ship(let report) = preview.request { report.items.reduce(0) { $0 + $1.cancelQuantity } } else { 0 }
-            question = "Cancel \(units) unit\(units == 1 ? "" : "s") of order \(s.referenceOrderID) as Jet asked? (a directed cancel does not count against your cancellation rate)"
+            question = "Cancel \(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") of order \(s.referenceOrderID) as Jet asked? (a directed cancel does not count against your cancellation rate)"
         } else {
             let rates = await ctx.desk.cancellationRates()
             let limit = await ctx.desk.settings.cancelRateLimit
-            let after = rates.week.afterOneMoreCancel(receivedAt: s.receivedAt, now: await ctx.desk.now)
+            // An order already counted (units cancelled before) does not count twice.
+            let after = s.cancellation == .merchantUnits ? rates.week : rates.week.afterOneMoreCancel(receivedAt: s.receivedAt, now: await ctx.desk.now)
             let over = after.percent > limit ? ", over \(formatPercent(limit))" : ""
-            let status: String = if case .acknowledge(let a) = preview.request { "\(a.status)" } else { "" }
-            question = "Cancel order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.rawValue ?? "other") (Jet: \(status))? "
-                + "7-day cancellation rate \(rates.week.formatted) → \(after.formatted)\(over)."
+            let what: String
+            if case .acknowledge(let a) = preview.request {
+                what = "order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.rawValue ?? "other") (Jet: \(a.status))"
+            } else {
+                what = "\(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") (\(UnitCount.text(units ?? []))) of order \(s.referenceOrderID) as \(chosen?.rawValue ?? "other")"
+            }
+            question = "Cancel \(what)? 7-day cancellation rate \(rates.week.formatted) → \(after.formatted)\(over)."
         }
         guard try await ctx.confirm(question) else {
             ctx.out.line("Not cancelled.")

@@ -15,7 +15,7 @@ enum NoteCommand: ShellCommand {
             with `find`.
             """,
         examples: ["note 8012 customer called, wants gift wrap", "note left a voicemail"],
-        arguments: [.orderID, .text])
+        arguments: [.anyOrder, .text])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard !inv.positionals.isEmpty else { throw ShellError.usage(spec, "note needs some text") }

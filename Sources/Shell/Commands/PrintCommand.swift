@@ -2,42 +2,76 @@ import DeskEngine
 import Foundation
 import OrderDesk
 
-/// `print [ID] [--to FILE]`
+/// `print [ID | all] [--to FILE] [--packing-slip]`
 enum PrintCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "print",
-        summary: "print an order's invoice",
-        usage: "print [ID] [--to FILE]",
+        summary: "print an order's invoice, or every order in the current filter",
+        usage: "print [ID | all] [--to FILE] [--packing-slip]",
         details: """
-            Sends the invoice to the default printer through `lp` when one is configured (`lpstat -d`).
-            Otherwise writes it under the store as HTML (a page a browser prints cleanly) and plain text,
-            and says where. --to FILE writes it there instead: HTML when FILE ends in .html, else text.
-            Set JOM_SELLER to put your business name on invoices.
+            Prints the invoice: the seller's block (set seller-name, seller-address, seller-phone), each line's
+            unit price, quantity and amount, the totals, and the Jet order number as text and as a Code 128
+            barcode. `print all` prints every order in the current filter (`show to-ship`, then `print all`) as one
+            document, a page per order. --packing-slip prints the packer's version, without prices.
+            It goes to the default printer through `lp` when one is configured (`lpstat -d`), as one job.
+            Otherwise it is written under the store as HTML (a page per order, which a browser prints cleanly)
+            and plain text (a form feed between pages), and jom says where. --to FILE writes it there instead:
+            HTML when FILE ends in .html, else text. Files are readable by you only: they hold addresses.
             """,
-        examples: ["print 8012", "print", "print 8012 --to ~/invoice-8012.html"],
-        options: [OptionSpec(name: "--to", value: "FILE", help: "write the invoice to FILE", completion: .file)],
-        arguments: [.orderID])
+        examples: ["print 8012", "print", "show to-ship", "print all --packing-slip", "print 8012 --to ~/invoice-8012.html"],
+        options: [
+            OptionSpec(name: "--to", value: "FILE", help: "write it to FILE", completion: .file),
+            OptionSpec(name: "--packing-slip", value: nil, help: "the packer's version, without prices"),
+        ],
+        arguments: [.anyOrder])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
-        guard inv.positionals.count <= 1 else { throw ShellError.usage(spec, "print takes one order id") }
-        let s = try await ctx.order(inv.positionals.first)
-        let record = try await ctx.desk.record(s.merchantOrderID)
-        ctx.select(s)
-        let seller = ProcessInfo.processInfo.environment["JOM_SELLER"] ?? "Sold on Jet"
+        guard inv.positionals.count <= 1 else { throw ShellError.usage(spec, "print takes one order id, or all") }
+        let slip = inv.flags.contains("--packing-slip")
+        let kind = slip ? "packing slip" : "invoice"
+        var records: [OrderRecord] = []
+        let what: String
+        let fileBase: String
+        if inv.positionals.first?.lowercased() == "all" {
+            let view = ctx.session.view
+            let list: [OrderSummary]
+            switch view {
+            case .filter(let f): list = await ctx.desk.list(f)
+            case .find(let t): list = await ctx.desk.find(t)
+            }
+            guard !list.isEmpty else {
+                ctx.out.line("Nothing to print: no orders in the current filter (\(view.label)).")
+                return
+            }
+            for (i, s) in list.enumerated() {
+                records.append(try await ctx.desk.record(s.merchantOrderID))
+                if i % 50 == 49 { ctx.out.progress("reading orders… \(i + 1)/\(list.count)") }
+            }
+            ctx.out.endProgress()
+            what = "\(kind)s for \(list.count) order\(list.count == 1 ? "" : "s") (\(view.label))"
+            fileBase = "\(slip ? "packing-slips" : "invoices")-\(TimeText.date(await ctx.desk.now))-\(view.label.filter { $0.isLetter || $0.isNumber || $0 == "-" })"
+        } else {
+            let s = try await ctx.order(inv.positionals.first)
+            records = [try await ctx.desk.record(s.merchantOrderID)]
+            ctx.select(s)
+            what = "\(kind) for \(s.referenceOrderID)"
+            fileBase = "\(slip ? "packing-slip" : "invoice")-" + s.referenceOrderID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        }
+        let seller = Invoice.Seller(await ctx.desk.settings, fallbackName: ProcessInfo.processInfo.environment["JOM_SELLER"])
         let now = await ctx.desk.now
-        let text = Invoice.text(record, seller: seller, now: now)
-        let html = Invoice.html(record, seller: seller, now: now)
+        let text = Invoice.text(records, seller: seller, now: now, packingSlip: slip)
+        let html = Invoice.html(records, seller: seller, now: now, packingSlip: slip)
         if let target = inv.options["--to"] {
             let path = (target as NSString).expandingTildeInPath
             let isHTML = path.lowercased().hasSuffix(".html") || path.lowercased().hasSuffix(".htm")
             try write(isHTML ? html : text, to: path)
-            ctx.out.line("invoice for \(s.referenceOrderID) written to \(path)")
+            ctx.out.line("\(what) written to \(path)")
             return
         }
         if let printer = defaultPrinter() {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["lp", "-t", "Invoice \(s.referenceOrderID)"]
+            p.arguments = ["lp", "-t", what]
             let pipe = Pipe()
             p.standardInput = pipe
             p.standardOutput = FileHandle.nullDevice
@@ -46,17 +80,17 @@ enum PrintCommand: ShellCommand {
             try pipe.fileHandleForWriting.close()
             p.waitUntilExit()
             if p.terminationStatus == 0 {
-                ctx.out.line("invoice for \(s.referenceOrderID) sent to printer \(printer)")
+                ctx.out.line("\(what) sent to printer \(printer) as one job")
                 return
             }
-            ctx.out.error("warning: lp could not print to \(printer) (exit \(p.terminationStatus)); writing the invoice to files instead")
+            ctx.out.error("warning: lp could not print to \(printer) (exit \(p.terminationStatus)); writing the \(kind) to files instead")
         }
         let dir = ctx.runner.options.invoicesDirectory
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let base = dir + "/invoice-" + s.referenceOrderID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        let base = dir + "/" + fileBase
         try write(html, to: base + ".html")
         try write(text, to: base + ".txt")
-        ctx.out.line("no printer is configured; invoice for \(s.referenceOrderID) written to:")
+        ctx.out.line("no printer is configured; \(what) written to:")
         ctx.out.line("  \(base).html")
         ctx.out.line("  \(base).txt")
     }

@@ -104,11 +104,17 @@ enum HelpCommand: ShellCommand {
         }
         out.line("Commands (help COMMAND tells more; TAB completes commands, filters, ids, reasons, carriers, settings, files):")
         for c in CommandRegistry.all {
-            out.line("  \(c.spec.usage.fitted(48)) \(c.spec.summary)")
+            let usage = c.spec.usage
+            if usage.count <= 48 {
+                out.line("  \(usage.fitted(48)) \(c.spec.summary)")
+            } else {
+                out.line("  \(usage)")
+                out.line("  \("".fitted(48)) \(c.spec.summary)")
+            }
         }
         out.line()
         out.line("Orders are named by any unambiguous start of their order number or Jet id. `open` selects one;")
-        out.line("approve, ship, cancel, note, refund, deny and print then act on it when no id is given.")
+        out.line("approve, ship, cancel, accept, refund, deny, note and print then act on it when no id is given.")
         out.line("Ctrl-C abandons the line or the question; Ctrl-D or `quit` leaves; Ctrl-R searches the history.")
     }
 }

@@ -2,26 +2,29 @@ import DeskEngine
 import Foundation
 import OrderDesk
 
-/// `ship [ID] [TRACKING] [--carrier C] [--method M]`
+/// `ship [ID] [TRACKING] [--carrier C] [--method M] [--units SKU:QTY,…]`
 enum ShipCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "ship",
-        summary: "report an approved order as shipped, with its tracking number",
-        usage: "ship [ID] [TRACKING] [--carrier C] [--method M]",
+        summary: "report an approved order (or a parcel of it) as shipped, with its tracking number",
+        usage: "ship [ID] [TRACKING] [--carrier C] [--method M] [--units SKU:QTY,…]",
         details: """
-            Ships every unit still open on the order, with one tracking number. The carrier defaults to the one
-            the customer chose; the method to the order's requested method (or the carrier's usual one).
+            Ships every unit still open on the order, with one tracking number; with --units, just those units (one
+            parcel of several: each is its own shipment at Jet). The order stays to ship until no unit is open,
+            and `open` shows what is left. The carrier defaults to the one the customer chose; the method to the
+            order's requested method (or the carrier's usual one).
             The number is checked against the carrier's format and check digit before anything is sent:
             UPS (1Z…), USPS (20/22 digits, or S10 like EA123456785US), FedEx (12/15/20/22 digits); other
             carriers: no spaces or odd characters. In a session, a missing tracking number is asked for.
             """,
         examples: ["ship 8012 1Z999AA10123456784", "ship 8012 9400111201080805483016 --carrier USPS",
-                   "ship 1Z999AA10123456784", "ship --carrier fedex"],
+                   "ship 8012 1Z999AA10123456784 --units MUG-RED:1", "ship 1Z999AA10123456784", "ship --carrier fedex"],
         options: [
             OptionSpec(name: "--carrier", value: "C", help: "Jet's carrier name (TAB lists them)", completion: .carrier),
             OptionSpec(name: "--method", value: "M", help: "shipment method, e.g. \"UPS Ground\"", completion: .method),
+            OptionSpec(name: "--units", value: "SKU:QTY,…", help: "ship just these units (one parcel)", completion: .units),
         ],
-        arguments: [.orderID, .text])
+        arguments: [.orderID(.shippable), .text])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "ship takes an order id and one tracking number") }
@@ -48,8 +51,9 @@ enum ShipCommand: ShellCommand {
             throw ShellError.other("no tracking number given; nothing was sent", remedy: "ship \(s.referenceOrderID) <tracking number>")
         }
         let method = inv.options["--method"].map { $0.replacingOccurrences(of: "-", with: " ") }
+        let units = try ctx.units(inv)
         let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
-            try Rules.ship(r, tracking: number, carrier: carrier, method: method, c)
+            try Rules.ship(r, tracking: number, carrier: carrier, method: method, units: units, c)
         }
         _ = try await ctx.desk.preview(s.merchantOrderID, build)
         let actions = try await ctx.desk.commit([s.merchantOrderID], build)

@@ -84,18 +84,40 @@ enum OpenCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "open", aliases: ["o"],
         summary: "select an order and show everything about it",
-        usage: "open ID",
+        usage: "open ID | open TEXT",
         details: """
             ID is any unambiguous start of Jet's order number (reference_order_id) or Jet's order id
-            (merchant_order_id). The order stays selected: approve, ship, cancel, note, refund, deny and
-            print then act on it when no id is given.
+            (merchant_order_id). Anything else is looked for as `find` would: when exactly one order has it
+            (a buyer's name, a phone, a tracking number), that order opens; when several do, they are listed.
+            The order stays selected: approve, ship, cancel, accept, refund, deny, note and print then act on
+            it when no id is given.
             """,
-        examples: ["open 8012", "open 2ab4c8"],
-        arguments: [.orderID])
+        examples: ["open 8012", "open 2ab4c8", "open lovelace", "open 1Z999AA10123456784"],
+        arguments: [.anyOrder])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
-        guard inv.positionals.count <= 1 else { throw ShellError.usage(spec, "open takes one order id") }
-        let s = try await ctx.order(inv.positionals.first)
+        let word = inv.positionals.isEmpty ? nil : inv.positionals.joined(separator: " ")
+        if inv.positionals.count > 1, case .one = await ctx.desk.lookUp(inv.positionals[0]) {
+            throw ShellError.usage(spec, "open takes one order id (or a text to look for, such as a buyer's name)")
+        }
+        let s: OrderSummary
+        if let word, case .none = await ctx.desk.lookUp(word) {
+            // Not an id: whatever identifies one order (a name, a phone, a tracking number) opens it.
+            let found = await ctx.desk.find(word)
+            switch found.count {
+            case 0:
+                throw ShellError.other("no order matches \"\(word)\", as an id or in any field",
+                                       remedy: "`show all` lists every order; `download` fetches new ones")
+            case 1:
+                s = found[0]
+            default:
+                try await ShowCommand.present(found, label: "find \"\(word)\"", format: nil, ctx)
+                ctx.session.view = .find(word)
+                throw ShellError.other("\(found.count) orders have \"\(word)\"; which one?", remedy: "open one of them by its order number")
+            }
+        } else {
+            s = try await ctx.order(word)
+        }
         let record = try await ctx.desk.record(s.merchantOrderID)
         ctx.select(s)
         OrderDetail.render(record, settings: await ctx.desk.settings, now: await ctx.desk.now, out: ctx.out)

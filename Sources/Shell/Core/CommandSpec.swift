@@ -1,8 +1,38 @@
 import Foundation
+import OrderDesk
 
 /// What TAB offers for a word.
 enum CompletionKind: Sendable, Equatable {
-    case none, command, orderID, filter, cancelReason, refundFeedback, carrier, method, settingName, settingValue, file, format, text
+    case none, command, filter, cancelReason, refundFeedback, refundReason, chargeFeedback, carrier, method, settingName, settingValue
+    case file, format, text
+    /// Order ids: of the orders the command applies to.
+    case orderID(OrderScope)
+    /// `SKU:QTY` of the order named on the line.
+    case units
+
+    static let anyOrder = CompletionKind.orderID(.all)
+
+    var isOrderID: Bool {
+        if case .orderID = self { return true }
+        return false
+    }
+}
+
+/// Which orders TAB offers where an order id goes: the ones the command applies to.
+enum OrderScope: Sendable, Equatable {
+    case all
+    case stages(Set<OrderStage>)
+
+    static let approvable = OrderScope.stages([.new])
+    static let shippable = OrderScope.stages([.approved])
+    static let cancellable = OrderScope.stages([.new, .cancelRequested])
+    static let returns = OrderScope.stages([.returnRequested])
+    static let answerable = OrderScope.stages([.returnRequested, .returnAccepted])
+
+    var stages: Set<OrderStage>? {
+        if case .stages(let s) = self { return s }
+        return nil
+    }
 }
 
 /// One `--option` of a command.

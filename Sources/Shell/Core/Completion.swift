@@ -1,5 +1,6 @@
 import DeskEngine
 import Foundation
+import JetWords
 import OrderDesk
 import Synchronization
 
@@ -7,6 +8,8 @@ import Synchronization
 /// carriers, methods, setting names and values, formats and file paths.
 struct Completer: Sendable {
     let desk: Desk
+    /// The session's current filter (or search), whose orders are offered first.
+    var currentView: @Sendable () -> SessionView = { .filter(.actionable) }
     /// How long TAB waits for the desk's answer about order ids (the desk may be busy with a download).
     var patience: Duration = .milliseconds(500)
 
@@ -41,13 +44,13 @@ struct Completer: Sendable {
         guard !spec.arguments.isEmpty else { return ([], wordLength) }
         var kind = spec.arguments[min(position, spec.arguments.count - 1)]
         // After an order id, the next word is what follows it (a reason for cancel/deny).
-        if kind == .orderID, position == 0, spec.arguments.count > 1, !word.isEmpty {
-            let ids = candidates(.orderID, word, previousWords: [], carrier: nil)
+        if kind.isOrderID, position == 0, spec.arguments.count > 1, !word.isEmpty {
+            let ids = candidates(kind, word, previousWords: [], carrier: nil)
             if ids.isEmpty { kind = spec.arguments[1] } else { return (ids, wordLength) }
         }
-        if kind == .orderID, position == 0, word.isEmpty, spec.arguments.count > 1 {
+        if kind.isOrderID, position == 0, word.isEmpty, spec.arguments.count > 1 {
             // Offer the next argument's words too (reasons), so `cancel <TAB>` shows reasons for the selected order.
-            let ids = candidates(.orderID, "", previousWords: [], carrier: nil)
+            let ids = candidates(kind, "", previousWords: [], carrier: nil)
             return (ids.count <= 50 ? ids + candidates(spec.arguments[1], "", previousWords: [], carrier: nil) : ids, wordLength)
         }
         if spec.name == "approve", position == 0, "all".hasPrefix(word.lowercased()) {
@@ -68,6 +71,8 @@ struct Completer: Sendable {
         case .filter: return filter(OrderFilter.allCases.map(\.rawValue), word)
         case .cancelReason: return filter(CancelReason.allCases.map(\.rawValue), word)
         case .refundFeedback: return filter(RefundFeedback.allCases.map(\.rawValue), word)
+        case .refundReason: return filter(RefundReason.allCases.map(\.rawValue), word)
+        case .chargeFeedback: return filter(JetReturnChargeFeedback.known.map(\.rawValue), word)
         case .carrier: return filter(Carriers.all.map(dashed), word)
         case .method:
             let methods = carrier.flatMap(Carriers.canonical).flatMap { Carriers.methods[$0] } ?? Carriers.methods.values.flatMap { $0 }
@@ -78,7 +83,8 @@ struct Completer: Sendable {
             guard let name = previousWords.last, let def = Settings.definition(named: name) else { return [] }
             return filter(def.values, word)
         case .file: return files(word)
-        case .orderID: return orderIDs(word)
+        case .orderID(let scope): return orderIDs(word, scope)
+        case .units: return units(word, previousWords: previousWords)
         }
     }
 
@@ -91,13 +97,28 @@ struct Completer: Sendable {
 
     /// Asks the desk, waiting at most half a second (completion runs on the editor's thread, and the desk may be
     /// busy with a download). The answer goes through a lock: one that comes too late is simply dropped.
-    private func orderIDs(_ word: String) -> [String] {
+    private func orderIDs(_ word: String, _ scope: OrderScope) -> [String] {
+        let box = ResultBox()
+        let desk = self.desk
+        let preferred = currentView()
+        Task {
+            box.set(await desk.completeIDs(word, stages: scope.stages, preferring: preferred))
+        }
+        return box.wait(upTo: patience) ?? []
+    }
+
+    /// `SKU:QTY` for each SKU of the order named first on the line (its open units).
+    private func units(_ word: String, previousWords: [String]) -> [String] {
+        guard let id = previousWords.first(where: { !$0.hasPrefix("-") }) else { return [] }
         let box = ResultBox()
         let desk = self.desk
         Task {
-            box.set(await desk.completeIDs(word))
+            box.set(await desk.openUnits(of: id).map { "\($0.sku):\($0.quantity)" })
         }
-        return box.wait(upTo: patience) ?? []
+        let all = box.wait(upTo: patience) ?? []
+        let item = word.split(separator: ",", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        let done = String(word.dropLast(item.count))
+        return all.filter { $0.lowercased().hasPrefix(item.lowercased()) }.map { done + $0 }
     }
 
     /// One answer handed from a task to a waiting thread.

@@ -10,7 +10,8 @@ protocol ShellCommand {
 enum CommandRegistry {
     static let all: [any ShellCommand.Type] = [
         ShowCommand.self, FindCommand.self, OpenCommand.self, ApproveCommand.self, ShipCommand.self, CancelCommand.self,
-        NoteCommand.self, RefundCommand.self, DenyCommand.self, PrintCommand.self, DownloadCommand.self, StatusCommand.self,
+        AcceptCommand.self, RefundCommand.self, DenyCommand.self, NoteCommand.self, PrintCommand.self, ReportCommand.self,
+        DownloadCommand.self, StatusCommand.self,
         RunCommand.self, SetCommand.self, HelpCommand.self, HistoryCommand.self, QuitCommand.self,
     ]
 

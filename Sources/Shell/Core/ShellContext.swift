@@ -3,10 +3,9 @@ import Foundation
 import OrderDesk
 
 /// What `show` lists now: a filter, or the text of the last `find`.
-enum SessionView: Equatable {
-    case filter(OrderFilter)
-    case find(String)
+typealias SessionView = Desk.View
 
+extension Desk.View {
     var label: String {
         switch self {
         case .filter(let f): f.rawValue
@@ -113,15 +112,20 @@ final class ShellContext: @unchecked Sendable {
     /// short words of free text from being read as ids.
     func leadingOrder(_ words: [String], minimumLength: Int = 1) async throws -> (OrderSummary?, Int) {
         guard let first = words.first, first.count >= minimumLength else { return (nil, 0) }
-        do {
-            return (try await desk.resolve(first), 1)
-        } catch let e as DeskError where e.summary.hasPrefix("no order matches") {
-            return (nil, 0)
-        } catch let e as DeskError where first.allSatisfy({ $0.isHexDigit }) && minimumLength <= 1 {
-            throw e
-        } catch {
+        switch await desk.lookUp(first) {
+        case .one(let s): return (s, 1)
+        case .none: return (nil, 0)
+        case .several:
+            // Digits and hex are meant as an id: say which orders it could be.
+            if first.allSatisfy({ $0.isHexDigit }) && minimumLength <= 1 { _ = try await desk.resolve(first) }
             return (nil, 0)
         }
+    }
+
+    /// `--units SKU:QTY[,…]`, parsed (nil when the option is absent).
+    func units(_ inv: Invocation) throws -> [UnitCount]? {
+        guard let text = inv.options["--units"] else { return nil }
+        return try UnitCount.parse(text)
     }
 
     /// For `COMMAND [ID] [VALUE]`: the order (the first of two words, or a first word that names an order and is

@@ -1,93 +1,165 @@
 import Foundation
 import OrderDesk
 
-/// The invoice `print` makes: an HTML page a browser prints cleanly, and the same as plain text.
+/// Invoices and packing slips, one page per order: an HTML document a browser prints cleanly (a page break
+/// after each order), and the same as plain text (a form feed between pages). Each page carries the seller's
+/// block, the lines with unit price, quantity and line total (not on a packing slip), and the Jet order number
+/// as text and as a Code 128 barcode.
 enum Invoice {
-    static func text(_ record: OrderRecord, seller unsafeSeller: String, now: Date) -> String {
-        let o = record.visible.order
-        let seller = Printable.visible(unsafeSeller)
-        var s = ""
-        s += "INVOICE\n"
-        s += "\(seller)\n\n"
-        s += "Order     \(o.referenceOrderID)\n"
-        s += "Jet id    \(o.merchantOrderID)\n"
+    /// Who sells: from the settings `seller-name`, `seller-address` (lines separated by `;`), `seller-phone`.
+    struct Seller {
+        var name: String
+        var address: [String]
+        var phone: String
+
+        init(_ settings: Settings, fallbackName: String? = nil) {
+            let v = Printable.visible
+            name = v(settings.sellerName.isEmpty ? (fallbackName ?? "") : settings.sellerName)
+            address = settings.sellerAddress.split(separator: ";").map { v($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
+            phone = v(settings.sellerPhone)
+        }
+
+        var lines: [String] { ([name] + address + (phone.isEmpty ? [] : ["Phone \(phone)"])).filter { !$0.isEmpty } }
+    }
+
+    // MARK: text
+
+    static func text(_ records: [OrderRecord], seller: Seller, now: Date, packingSlip: Bool) -> String {
+        records.map { page($0.visible.order, seller: seller, now: now, packingSlip: packingSlip) }.joined(separator: "\u{0C}\n")
+    }
+
+    private static func page(_ o: Order, seller: Seller, now: Date, packingSlip: Bool) -> String {
+        var s = (packingSlip ? "PACKING SLIP" : "INVOICE") + "\n"
+        for l in seller.lines { s += l + "\n" }
+        s += "\n"
+        s += "Order     \(o.referenceOrderID)   *\(o.referenceOrderID)*\n"
         s += "Placed    \(TimeText.at(o.placedAt))\n"
         s += "Printed   \(TimeText.at(now))\n\n"
-        s += "Bill to   \(o.buyer.name)\(o.buyer.phone.map { "  \($0)" } ?? "")\n"
-        s += "Ship to   \(o.recipient.name)\n"
+        if !packingSlip { s += "Bill to   \(o.buyer.name)\(o.buyer.phone.map { "  \($0)" } ?? "")\n" }
+        s += "Ship to   \(o.recipient.name)\(o.recipient.phone.map { "  \($0)" } ?? "")\n"
         s += "          \(o.address.line1)\(o.address.line2.map { ", \($0)" } ?? "")\n"
         s += "          \(o.address.cityLine)\n"
         if let m = o.requestedMethod ?? o.requestedCarrier { s += "Shipping  \(m)\n" }
         s += "\n"
-        s += "QTY".right(4) + "  " + "SKU".fitted(18) + "  " + "ITEM".fitted(36) + "  " + "AMOUNT".right(10) + "\n"
-        for l in o.lines {
-            s += String(l.quantity).right(4) + "  " + l.sku.fitted(18) + "  " + l.title.fitted(36) + "  " + l.price.principal.description.right(10) + "\n"
+        if packingSlip {
+            s += "QTY".right(4) + "  " + "SKU".fitted(18) + "  " + "ITEM".fitted(40) + "  PACKED\n"
+            for l in o.lines { s += String(l.quantity).right(4) + "  " + l.sku.fitted(18) + "  " + l.title.fitted(40) + "  [ ]\n" }
+            s += "\n" + String(o.units).right(4) + "  units in all\n"
+        } else {
+            s += "QTY".right(4) + "  " + "SKU".fitted(16) + "  " + "ITEM".fitted(30) + "  " + "UNIT PRICE".right(10) + "  " + "AMOUNT".right(10) + "\n"
+            for l in o.lines {
+                s += String(l.quantity).right(4) + "  " + l.sku.fitted(16) + "  " + l.title.fitted(30) + "  "
+                    + unitPrice(l).description.right(10) + "  " + l.price.principal.description.right(10) + "\n"
+            }
+            let t = o.totals
+            let pad = String(repeating: " ", count: 4 + 2 + 16 + 2 + 30 + 2 - 10)
+            s += "\n"
+            s += pad + "Subtotal".fitted(10) + "  " + t.principal.description.right(10) + "\n"
+            s += pad + "Tax".fitted(10) + "  " + t.tax.description.right(10) + "\n"
+            s += pad + "Shipping".fitted(10) + "  " + (t.shipping + t.shippingTax).description.right(10) + "\n"
+            s += pad + "Total".fitted(10) + "  " + t.total.description.right(10) + "\n"
         }
-        let t = o.totals
-        let pad = String(repeating: " ", count: 4 + 2 + 18 + 2 + 26)
-        s += "\n"
-        s += pad + "Subtotal".fitted(10) + "  " + t.principal.description.right(10) + "\n"
-        s += pad + "Tax".fitted(10) + "  " + t.tax.description.right(10) + "\n"
-        s += pad + "Shipping".fitted(10) + "  " + (t.shipping + t.shippingTax).description.right(10) + "\n"
-        s += pad + "Total".fitted(10) + "  " + t.total.description.right(10) + "\n"
+        s += "\nJet order id \(o.merchantOrderID)\n"
         return s
     }
 
-    static func html(_ record: OrderRecord, seller unsafeSeller: String, now: Date) -> String {
-        let o = record.visible.order
-        let seller = Printable.visible(unsafeSeller)
-        func e(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        let rows = o.lines.map {
-            "<tr><td class=n>\($0.quantity)</td><td>\(e($0.sku))</td><td>\(e($0.title))</td><td class=n>\($0.price.principal)</td></tr>"
-        }.joined(separator: "\n")
-        let t = o.totals
+    /// A line's price per unit: Jet sends the line total (`base_price`) for all its units.
+    static func unitPrice(_ l: OrderLine) -> Cents {
+        l.quantity > 0 ? Cents((l.price.principal.value + l.quantity / 2) / l.quantity) : l.price.principal
+    }
+
+    // MARK: HTML
+
+    static func html(_ records: [OrderRecord], seller: Seller, now: Date, packingSlip: Bool) -> String {
+        let title = packingSlip ? "Packing slips" : "Invoices"
+        let pages = records.map { page(html: $0.visible.order, seller: seller, now: now, packingSlip: packingSlip) }
+        let heading = records.count == 1 ? "\(packingSlip ? "Packing slip" : "Invoice") \(e(records[0].visible.order.referenceOrderID))"
+            : "\(title) (\(records.count) orders)"
         return """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>Invoice \(e(o.referenceOrderID))</title>
+            <html lang="en"><head><meta charset="utf-8"><title>\(heading)</title>
             <style>
-            body { font: 11pt/1.4 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #111; max-width: 46em; margin: 2em auto; }
-            h1 { font-size: 20pt; margin: 0 0 .2em; letter-spacing: .05em; }
-            .meta, .addr { display: flex; gap: 3em; margin: 1em 0; }
-            table { width: 100%; border-collapse: collapse; margin-top: 1.5em; }
-            th, td { text-align: left; padding: .35em .5em; border-bottom: 1px solid #ddd; }
+            body { font: 10.5pt/1.4 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #111; margin: 0; }
+            .page { max-width: 46em; margin: 2em auto; padding: 0 1em; break-after: page; page-break-after: always; }
+            .page:last-child { break-after: auto; page-break-after: auto; }
+            header { display: flex; justify-content: space-between; align-items: flex-start; gap: 2em; }
+            h1 { font-size: 18pt; margin: 0 0 .3em; letter-spacing: .06em; }
+            .seller { white-space: pre-line; }
+            .order { text-align: right; }
+            .order .number { font: 600 12pt ui-monospace, Menlo, Consolas, monospace; letter-spacing: .05em; }
+            .barcode { display: block; margin: 0 0 .2em auto; }
+            .addr { display: flex; gap: 3em; margin: 1.2em 0; }
+            small { color: #555; }
+            table { width: 100%; border-collapse: collapse; margin-top: 1em; }
+            th, td { text-align: left; padding: .35em .5em; border-bottom: 1px solid #ddd; vertical-align: top; }
             th { border-bottom: 2px solid #111; font-weight: 600; }
-            .n { text-align: right; font-variant-numeric: tabular-nums; }
+            .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             tfoot td { border: none; }
             tfoot tr.total td { font-weight: 700; border-top: 2px solid #111; }
-            small { color: #555; }
+            .box { display: inline-block; width: .9em; height: .9em; border: 1px solid #111; }
+            footer { margin-top: 1.5em; }
             @page { margin: 1.5cm; }
-            @media print { body { margin: 0; } }
+            @media print { .page { margin: 0 auto; } }
             </style></head><body>
-            <h1>INVOICE</h1>
-            <div>\(e(seller))</div>
-            <div class="meta">
-              <div><small>Order</small><br>\(e(o.referenceOrderID))</div>
-              <div><small>Placed</small><br>\(TimeText.at(o.placedAt))</div>
-              <div><small>Printed</small><br>\(TimeText.at(now))</div>
-            </div>
+            \(pages.joined(separator: "\n"))
+            </body></html>
+
+            """
+    }
+
+    private static func e(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    private static func page(html o: Order, seller: Seller, now: Date, packingSlip: Bool) -> String {
+        let barcode = Code128.svg(o.referenceOrderID) ?? ""
+        let sellerBlock = seller.lines.enumerated().map { i, l in i == 0 && !seller.name.isEmpty ? "<strong>\(e(l))</strong>" : e(l) }
+            .joined(separator: "<br>")
+        let rows: String
+        let foot: String
+        if packingSlip {
+            rows = o.lines.map {
+                "<tr><td class=n>\($0.quantity)</td><td>\(e($0.sku))</td><td>\(e($0.title))</td><td><span class=box></span></td></tr>"
+            }.joined(separator: "\n")
+            foot = "<tr class=total><td class=n>\(o.units)</td><td colspan=3>units in all</td></tr>"
+        } else {
+            rows = o.lines.map {
+                "<tr><td class=n>\($0.quantity)</td><td>\(e($0.sku))</td><td>\(e($0.title))</td><td class=n>\(unitPrice($0))</td><td class=n>\($0.price.principal)</td></tr>"
+            }.joined(separator: "\n")
+            let t = o.totals
+            foot = """
+                <tr><td colspan=4 class=n>Subtotal</td><td class=n>\(t.principal)</td></tr>
+                <tr><td colspan=4 class=n>Tax</td><td class=n>\(t.tax)</td></tr>
+                <tr><td colspan=4 class=n>Shipping</td><td class=n>\(t.shipping + t.shippingTax)</td></tr>
+                <tr class=total><td colspan=4 class=n>Total</td><td class=n>\(t.total)</td></tr>
+                """
+        }
+        let head = packingSlip ? "<th class=n>Qty</th><th>SKU</th><th>Item</th><th>Packed</th>"
+            : "<th class=n>Qty</th><th>SKU</th><th>Item</th><th class=n>Unit price</th><th class=n>Amount</th>"
+        return """
+            <section class="page" data-order="\(e(o.referenceOrderID))">
+            <header>
+              <div><h1>\(packingSlip ? "PACKING SLIP" : "INVOICE")</h1><div class="seller">\(sellerBlock)</div></div>
+              <div class="order">\(barcode)<div class="number">\(e(o.referenceOrderID))</div>
+                <small>Placed \(TimeText.at(o.placedAt)) · printed \(TimeText.at(now))</small></div>
+            </header>
             <div class="addr">
-              <div><small>Bill to</small><br>\(e(o.buyer.name))\(o.buyer.phone.map { "<br>" + e($0) } ?? "")</div>
+              \(packingSlip ? "" : "<div><small>Bill to</small><br>\(e(o.buyer.name))\(o.buyer.phone.map { "<br>" + e($0) } ?? "")</div>")
               <div><small>Ship to</small><br>\(e(o.recipient.name))<br>\(e(o.address.line1))\(o.address.line2.map { "<br>" + e($0) } ?? "")<br>\(e(o.address.cityLine))</div>
               <div><small>Shipping</small><br>\(e(o.requestedMethod ?? o.requestedCarrier ?? "—"))</div>
             </div>
             <table>
-            <thead><tr><th class=n>Qty</th><th>SKU</th><th>Item</th><th class=n>Amount</th></tr></thead>
+            <thead><tr>\(head)</tr></thead>
             <tbody>
             \(rows)
             </tbody>
             <tfoot>
-            <tr><td colspan=3 class=n>Subtotal</td><td class=n>\(t.principal)</td></tr>
-            <tr><td colspan=3 class=n>Tax</td><td class=n>\(t.tax)</td></tr>
-            <tr><td colspan=3 class=n>Shipping</td><td class=n>\(t.shipping + t.shippingTax)</td></tr>
-            <tr class="total"><td colspan=3 class=n>Total</td><td class=n>\(t.total)</td></tr>
+            \(foot)
             </tfoot>
             </table>
-            <p><small>Jet order id \(e(o.merchantOrderID))</small></p>
-            </body></html>
-
+            <footer><small>Jet order id \(e(o.merchantOrderID))</small></footer>
+            </section>
             """
     }
 }

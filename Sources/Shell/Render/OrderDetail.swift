@@ -72,6 +72,22 @@ enum OrderDetail {
             }
             out.line("  requested in all: \(ret.requestedTotal.total)" + (ret.refunded.map { " · refunded: \($0.total)" } ?? ""))
         }
+        let refunds = r.effectiveActions.compactMap { a -> (OrderAction, Cents)? in
+            switch a.request {
+            case .completeReturn(let c) where a.kind == .refund: return (a, c.refundTotal)
+            case .merchantRefund(let m): return (a, m.total)
+            default: return nil
+            }
+        }
+        if !refunds.isEmpty {
+            out.line()
+            out.line(out.styled("Refunds", .bold))
+            for (a, amount) in refunds {
+                let what = if case .merchantRefund(let m) = a.request { "without a return (\(m.reason.rawValue))" } else { "of the return" }
+                out.line("  \(TimeText.at(a.createdAt))  \(amount.description.right(10))  \(what)\(a.isQueued ? "  (not yet sent)" : "")")
+            }
+            out.line("  refunded in all: \(Refunds.refunded(r)) of the \(Refunds.charged(r)) paid")
+        }
         out.line()
         out.line(out.styled("Timeline", .bold))
         timeline(r, out: out)

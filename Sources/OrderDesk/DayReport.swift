@@ -1,0 +1,86 @@
+import Foundation
+
+/// The end-of-day report: what happened each day over the last N days (today last), counted from the orders'
+/// summaries. Days are the machine's calendar days.
+public struct DayReport: Sendable {
+    public enum Measure: String, Sendable, CaseIterable {
+        case received, approved, shipped, cancelled, refunded
+        /// Order totals of the orders received that day, less those since cancelled.
+        case revenue
+        /// What was refunded, counted on the day of an order's first refund.
+        case refundedAmount = "refunded-amount"
+
+        public var isMoney: Bool { self == .revenue || self == .refundedAmount }
+
+        public var label: String {
+            switch self {
+            case .received: "received"
+            case .approved: "approved"
+            case .shipped: "shipped"
+            case .cancelled: "cancelled"
+            case .refunded: "refunded"
+            case .revenue: "revenue"
+            case .refundedAmount: "refunds"
+            }
+        }
+    }
+
+    /// The first instant of each day, oldest first; the last is today.
+    public var days: [Date]
+    /// Per measure, one value a day (counts, or cents for money).
+    public var values: [Measure: [Int]]
+    /// Now: orders late and due soon.
+    public var late: Int
+    public var dueSoon: Int
+    public var week: CancellationRate
+    public var month: CancellationRate
+
+    public func total(_ m: Measure) -> Int { values[m]?.reduce(0, +) ?? 0 }
+    public func today(_ m: Measure) -> Int { values[m]?.last ?? 0 }
+
+    /// Counts `summaries` into `days` days ending today. `late`, `dueSoon` and the rates are worked out by the
+    /// caller (they come from the whole store, not only these days).
+    public static func count(_ summaries: some Sequence<OrderSummary>, days: Int, now: Date, calendar: Calendar = .current,
+                             late: Int, dueSoon: Int, week: CancellationRate, month: CancellationRate) -> DayReport {
+        let today = calendar.startOfDay(for: now)
+        let starts: [Date] = (0..<days).reversed().compactMap { calendar.date(byAdding: .day, value: -$0, to: today) }
+        var values: [Measure: [Int]] = [:]
+        for m in Measure.allCases { values[m] = Array(repeating: 0, count: starts.count) }
+        guard let first = starts.first else {
+            return DayReport(days: [], values: values, late: late, dueSoon: dueSoon, week: week, month: month)
+        }
+        let end = calendar.date(byAdding: .day, value: 1, to: today) ?? now
+        /// The day `d` falls on, if within the report.
+        func slot(_ d: Date?) -> Int? {
+            guard let d, d >= first, d < end else { return nil }
+            // Days are not all 24 hours (daylight saving): find the last start at or before d.
+            var lo = 0, hi = starts.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if starts[mid] <= d { lo = mid } else { hi = mid - 1 }
+            }
+            return lo
+        }
+        for s in summaries {
+            if let i = slot(s.receivedAt) {
+                values[.received]![i] += 1
+                if s.stage != .cancelled { values[.revenue]![i] += s.total.value }
+            }
+            if let i = slot(s.events.approved) { values[.approved]![i] += 1 }
+            if let i = slot(s.events.shipped) { values[.shipped]![i] += 1 }
+            if let i = slot(s.events.cancelled) { values[.cancelled]![i] += 1 }
+            if let i = slot(s.events.refunded) {
+                values[.refunded]![i] += 1
+                values[.refundedAmount]![i] += s.refunded.value
+            }
+        }
+        return DayReport(days: starts, values: values, late: late, dueSoon: dueSoon, week: week, month: month)
+    }
+
+    /// `▁▂▃▅▇`: one block a day, scaled to the largest day (an empty day is the lowest block).
+    public static func sparkline(_ values: [Int]) -> String {
+        let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        let top = max(1, values.max() ?? 0)
+        return String(values.map { v in v <= 0 ? blocks[0] : blocks[min(7, max(1, Int((Double(v) / Double(top) * 7).rounded())))] })
+    }
+}
