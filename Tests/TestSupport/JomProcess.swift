@@ -51,13 +51,28 @@ package enum JomProcess {
     }
 
     /// Runs jom with `arguments`, feeding `input` on standard input; waits at most `timeout` seconds.
-    /// Waits without blocking Swift's cooperative threads (a sandbox in this process needs them to answer).
     package static func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:],
                             home: String = NSTemporaryDirectory(), mergeStderr: Bool = false, timeout: Double = 60) async throws -> Result {
+        try await ChildProcess.run(binary, arguments, input: input, environment: environment(extra, home: home),
+                                   mergeStderr: mergeStderr, timeout: timeout)
+    }
+
+    package typealias TimedOut = ChildProcess.TimedOut
+}
+
+/// Runs any program as a child process, for tests that check jom's output with other tools (a browser, a
+/// barcode reader) or run jom itself.
+package enum ChildProcess {
+    /// Runs `executable` with `arguments`, feeding `input` on standard input; waits at most `timeout` seconds,
+    /// then kills it and throws ``TimedOut``. The environment is this process's unless given.
+    /// Waits without blocking Swift's cooperative threads (a sandbox in this process needs them to answer).
+    package static func run(_ executable: String, _ arguments: [String], input: String? = nil,
+                            environment: [String: String]? = nil, mergeStderr: Bool = false,
+                            timeout: Double = 60) async throws -> JomProcess.Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
-        p.environment = environment(extra, home: home)
+        if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = mergeStderr ? out : err
@@ -97,10 +112,11 @@ package enum JomProcess {
             }
         }
         if !finished {
-            throw TimedOut(arguments: arguments, output: String(decoding: outData.data + errData.data, as: UTF8.self))
+            throw TimedOut(command: ([executable] + arguments).joined(separator: " "),
+                           output: String(decoding: outData.data + errData.data, as: UTF8.self))
         }
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-                      stderr: String(decoding: errData.data, as: UTF8.self))
+        return JomProcess.Result(status: p.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
+                                 stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
     final class ReadBox: @unchecked Sendable {
@@ -109,9 +125,9 @@ package enum JomProcess {
     }
 
     package struct TimedOut: Error, CustomStringConvertible {
-        package var arguments: [String]
+        package var command: String
         package var output: String
-        package var description: String { "jom \(arguments.joined(separator: " ")) did not finish in time; output so far:\n\(output)" }
+        package var description: String { "\(command) did not finish in time; output so far:\n\(output)" }
     }
 }
 

@@ -80,8 +80,6 @@ enum RefundCommand: ShellCommand {
             try await merchantRefund(inv, amount: amount, reasonText: text, ctx)
             return
         }
-        let (s, record, _) = try await ctx.target(inv.positionals, for: .refund, takesValue: false)
-        guard let ret = record.order.latestReturn else { throw Rules.refusal(.refund, record) }
         let units = try ctx.units(inv)
         var feedback = try inv.options["--feedback"].map { text throws -> RefundFeedback in
             guard let f = RefundFeedback.parse(text) else {
@@ -90,6 +88,8 @@ enum RefundCommand: ShellCommand {
             return f
         }
         let dispute = try chargeFeedback(inv, spec)
+        let (s, record, _) = try await ctx.target(inv.positionals, for: .refund, takesValue: false)
+        guard let ret = record.order.latestReturn else { throw Rules.refusal(.refund, record) }
         let requested = ret.requestedTotal.total
         let partial = units != nil || (amount.map { $0 < requested && $0 > .zero } ?? false)
         if partial, feedback == nil {
@@ -172,9 +172,9 @@ enum DenyCommand: ShellCommand {
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "deny takes an order id and one reason") }
+        let dispute = try RefundCommand.chargeFeedback(inv, spec)
         let (s, record, words) = try await ctx.target(inv.positionals, for: .deny) { RefundFeedback.parse($0) != nil }
         guard let ret = record.order.latestReturn else { throw Rules.refusal(.deny, record) }
-        let dispute = try RefundCommand.chargeFeedback(inv, spec)
         var reason: RefundFeedback?
         if let word = words.first {
             guard let r = RefundFeedback.parse(word) else {
