@@ -15,7 +15,7 @@ enum ReportCommand: ShellCommand {
             Days are the machine's calendar days. --format csv prints a row a day; json the same as objects.
             --html FILE writes a page with a bar chart per measure (SVG: no script, nothing fetched).
             """,
-        examples: ["report", "report --days 7", "report --format csv > month.csv", "report --html ~/report.html"],
+        examples: ["report", "report --days 7", "report --days 90 --format csv", "report --html ~/report.html"],
         options: [
             OptionSpec(name: "--days", value: "N", help: "how many days, today included (1 to 366)"),
             OptionSpec(name: "--html", value: "FILE", help: "write a page with charts to FILE", completion: .file),

@@ -64,10 +64,12 @@ enum FindCommand: ShellCommand {
         summary: "list orders where TEXT occurs in any field; it becomes the current filter",
         usage: "find TEXT [--format csv|json]",
         details: """
-            Looks in ids (Jet's and the customer's), buyer and recipient names, phones, the address, SKUs,
-            titles, tracking numbers, return numbers and notes, ignoring case. TEXT may have spaces.
+            Looks in every field `open` shows, ignoring case: ids (Jet's and the customer's), buyer and
+            recipient names, the buyer's Jet e-mail, phones, the address, SKUs, titles, amounts as shown
+            (65.81), dates (2026-11-28), carriers, methods and tracking numbers, return numbers (RMA) and
+            reasons, cancel reasons, notes and their authors. TEXT may have spaces.
             """,
-        examples: ["find lovelace", "find MUG-RED", "find 1Z999AA1", "find \"gift wrap\""],
+        examples: ["find lovelace", "find MUG-RED", "find 1Z999AA1", "find 65.81", "find 2026-11-28", "find \"gift wrap\""],
         options: [OptionSpec(name: "--format", value: "csv|json", help: "print for other tools", completion: .format)],
         arguments: [.text])
 
