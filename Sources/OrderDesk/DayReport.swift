@@ -8,7 +8,7 @@ public struct DayReport: Sendable {
         /// Order totals of the orders received that day, less those since cancelled.
         case revenue
         /// What was refunded, counted on the day of an order's first refund.
-        case refundedAmount = "refunded-amount"
+        case refundedAmount = "refunds"
 
         public var isMoney: Bool { self == .revenue || self == .refundedAmount }
 

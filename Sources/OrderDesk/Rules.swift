@@ -75,6 +75,8 @@ public enum Rules {
         case (.ship, .new): "; only an approved order can be shipped"
         case (.accept, .new): "; `accept` answers a return request, and a new order is approved with `approve`"
         case (.accept, _): "; only a return request can be accepted"
+        case (.refund, .approved), (.refund, .shipped), (.refund, .refunded), (.refund, .refundDenied):
+            "; it has no open return request, and a refund without one needs Jet's reason"
         case (.refund, _), (.deny, _): "; only a return request can be refunded or denied"
         case (.merchantRefund, _): "; a refund without a return is for an order that was approved or shipped"
         default: ""
@@ -84,6 +86,7 @@ public enum Rules {
         case .new: "approve it with `approve \(ref)` or cancel it with `cancel \(ref) <reason>`"
         case .approved:
             verb == .cancel ? "cancel the units that cannot ship with `cancel \(ref) <reason> --units SKU:QTY`"
+                : verb == .refund ? "refund without a return with `refund \(ref) --amount X --reason R`"
                 : "ship it with `ship \(ref) <tracking>`"
         case .cancelRequested: "cancel it as Jet asks with `cancel \(ref)`"
         case .returnRequested: "answer the return with `accept \(ref)`, `refund \(ref)` or `deny \(ref) <reason>`"
@@ -270,16 +273,23 @@ public enum Rules {
         return ctx.action(o, .accept, .acceptReturn(ReturnAcceptance(returnID: ret.id, merchantOrderID: o.merchantOrderID)))
     }
 
-    /// Completes the open return crediting the customer: the full requested amount, or `amount`, of every line or
-    /// just the `units` of some lines. Less than requested needs a feedback reason (Jet required one whenever an
-    /// item got less than was asked for). `disputeCharge` disputes the return charge.
-    public static func refund(_ record: OrderRecord, units: [UnitCount]? = nil, amount: Cents?, feedback: RefundFeedback?,
-                              disputeCharge: JetReturnChargeFeedback? = nil, notes: String? = nil,
-                              _ ctx: Context) throws(DeskError) -> OrderAction {
+    /// What a refund of a return would pay, line by line: everything each line asked for, or the chosen units'
+    /// share; `target` is `amount` or all of that. Checks the units and the amount; the shell uses it to know
+    /// whether to ask for Jet's reason (a line that gets less than it asked for needs one) before building.
+    public struct RefundPlan: Sendable {
+        public var due: [Cents]
+        public var quantities: [Int]
+        public var available: Cents
+        public var target: Cents
+        public var requested: Cents
+        /// The customer gets less than the return asked for: Jet needs a reason.
+        public var isPartial: Bool { target < requested }
+    }
+
+    public static func refundPlan(_ record: OrderRecord, units: [UnitCount]?, amount: Cents?) throws(DeskError) -> RefundPlan {
         try require(.refund, record)
         let o = record.order
         guard let ret = o.latestReturn else { throw refusal(.refund, record) }
-        // What each line of the return may get: everything it asked for, or the chosen units' share.
         var due: [Cents] = ret.lines.map { $0.requested.total }
         var quantities = ret.lines.map(\.quantity)
         if let units {
@@ -299,7 +309,6 @@ public enum Rules {
                 due[i] = Cents(line.requested.total.value * quantities[i] / max(1, line.quantity))
             }
         }
-        let requested = ret.requestedTotal.total
         let available = due.reduce(Cents.zero, +)
         let target = amount ?? available
         if target > available {
@@ -309,8 +318,21 @@ public enum Rules {
         if target <= .zero {
             throw DeskError("a refund of \(target) is no refund", remedy: "deny \(o.referenceOrderID) <reason> turns the return down")
         }
-        let partial = target < requested
-        if partial && feedback == nil {
+        return RefundPlan(due: due, quantities: quantities, available: available, target: target, requested: ret.requestedTotal.total)
+    }
+
+    /// Completes the open return crediting the customer: the full requested amount, or `amount`, of every line or
+    /// just the `units` of some lines (see ``refundPlan(_:units:amount:)``), split over the lines in proportion to
+    /// what each may get. Less than requested needs a feedback reason (Jet required one whenever an item got less
+    /// than was asked for). `disputeCharge` disputes the return charge.
+    public static func refund(_ record: OrderRecord, units: [UnitCount]? = nil, amount: Cents?, feedback: RefundFeedback?,
+                              disputeCharge: JetReturnChargeFeedback? = nil, notes: String? = nil,
+                              _ ctx: Context) throws(DeskError) -> OrderAction {
+        let plan = try refundPlan(record, units: units, amount: amount)
+        let o = record.order
+        guard let ret = o.latestReturn else { throw refusal(.refund, record) }
+        let (due, quantities, available, target, requested) = (plan.due, plan.quantities, plan.available, plan.target, plan.requested)
+        if plan.isPartial && feedback == nil {
             let what = units == nil ? "refunding \(target) of the \(requested) requested" : "refunding only some of what was returned"
             throw DeskError("\(what) on order \(o.referenceOrderID) needs a reason for Jet",
                             remedy: "refund \(o.referenceOrderID)\(units.map { " --units \(UnitCount.text($0))" } ?? "") --amount \(target.plain) --feedback <reason>, where reason is one of: "

@@ -73,20 +73,24 @@ enum ReportCommand: ShellCommand {
         }
     }
 
+    /// A rate as JSON: the percentage to one decimal place (as `status` shows it), and the counts it comes from.
+    private static func rate(_ r: CancellationRate) -> [String: Any] {
+        ["percent": Decimal(string: String(format: "%.1f", r.percent)) ?? 0, "cancelled": r.cancelled, "received": r.received]
+    }
+
     static func json(_ r: DayReport, _ out: Output) throws {
         var days: [[String: Any]] = []
         for (i, d) in r.days.enumerated() {
             var o: [String: Any] = ["date": TimeText.date(d)]
             for m in DayReport.Measure.allCases {
                 let v = r.values[m]?[i] ?? 0
-                o[m.rawValue] = m.isMoney ? Double(v) / 100 : v
+                o[m.rawValue] = m.isMoney ? Decimal(string: Cents(v).plain) ?? 0 : v
             }
             days.append(o)
         }
         let object: [String: Any] = [
             "days": days, "late": r.late, "due_soon": r.dueSoon,
-            "cancellation_rate_7_days": ["percent": r.week.percent, "cancelled": r.week.cancelled, "received": r.week.received],
-            "cancellation_rate_30_days": ["percent": r.month.percent, "cancelled": r.month.cancelled, "received": r.month.received],
+            "cancellation_rate_7_days": rate(r.week), "cancellation_rate_30_days": rate(r.month),
         ]
         do {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])

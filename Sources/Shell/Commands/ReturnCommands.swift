@@ -90,9 +90,9 @@ enum RefundCommand: ShellCommand {
         let dispute = try chargeFeedback(inv, spec)
         let (s, record, _) = try await ctx.target(inv.positionals, for: .refund, takesValue: false)
         guard let ret = record.order.latestReturn else { throw Rules.refusal(.refund, record) }
-        let requested = ret.requestedTotal.total
-        let partial = units != nil || (amount.map { $0 < requested && $0 > .zero } ?? false)
-        if partial, feedback == nil {
+        let plan = try Rules.refundPlan(record, units: units, amount: amount)
+        let requested = plan.requested
+        if plan.isPartial, feedback == nil {
             let what = amount.map { "\($0) of the \(requested) requested" } ?? "only some of what was returned"
             let i = try await ctx.choose("Why refund \(what)?", RefundFeedback.allCases.map { ($0.rawValue, $0.explanation) },
                                          missing: "refunding \(what) on order \(s.referenceOrderID) needs a reason for Jet",

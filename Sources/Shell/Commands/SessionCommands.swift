@@ -60,7 +60,9 @@ enum SetCommand: ShellCommand {
             ctx.out.line("\(d.name) \(d.get(settings))")
             ctx.out.line(ctx.out.styled("  \(d.help)", .dim))
         default:
-            let value = inv.rest(from: 1)
+            // One word (quoted or not) is the value as the shell read it; several are the rest of the line as typed
+            // (`set seller-name Hoboken Housewares`).
+            let value = words.count == 2 ? words[1] : inv.rest(from: 1)
             let shown = try await ctx.desk.set(words[0], value)
             ctx.out.line("\(words[0].lowercased()) is now \(shown)")
             if words[0].lowercased() == "color", let c = Settings.ColorMode(rawValue: value.lowercased()) { ctx.out.colorMode = c }

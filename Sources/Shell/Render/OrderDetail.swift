@@ -51,15 +51,17 @@ enum OrderDetail {
             out.line(out.styled("Shipments", .bold))
             let known = Set(o.shipments.compactMap(\.altShipmentID))
             for s in o.shipments {
-                out.line("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at Jet"))
+                out.line("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at Jet",
+                                             naming: o.lines.count > 1))
             }
             for a in r.effectiveActions {
                 guard case .ship(let s) = a.request, !known.contains(s.altShipmentID) else { continue }
                 out.line("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) },
-                                             note: a.isQueued ? "not yet sent" : "sent"))
+                                             note: a.isQueued ? "not yet sent" : "sent", naming: o.lines.count > 1))
             }
             if progress.openUnits > 0 && progress.shippedUnits + progress.cancelledUnits > 0 {
-                out.line("  \(progress.openUnits) unit(s) still to ship")
+                let open = progress.lines.filter { $0.open > 0 }.map { "\($0.sku) ×\($0.open)" }.joined(separator: ", ")
+                out.line("  \(progress.openUnits) unit(s) still to ship: \(open)")
             }
         }
         for ret in o.returns.sorted(by: { ($0.requestedAt ?? .distantPast) < ($1.requestedAt ?? .distantPast) }) {
@@ -112,11 +114,21 @@ enum OrderDetail {
         out.line(pad + out.styled("Total".fitted(10) + "  " + t.total.description.right(10), .bold))
     }
 
-    static func shipmentLine(_ at: Date?, _ carrier: String?, _ tracking: String?, _ items: [(String, Int, Int)], note: String) -> String {
+    static func shipmentLine(_ at: Date?, _ carrier: String?, _ tracking: String?, _ items: [(String, Int, Int)], note: String,
+                             naming skus: Bool) -> String {
         let shipped = items.reduce(0) { $0 + $1.1 }, cancelled = items.reduce(0) { $0 + $1.2 }
         var parts: [String] = [TimeText.at(at)]
-        if shipped > 0 { parts.append("\(carrier ?? "?") \(tracking ?? "")".trimmingCharacters(in: .whitespaces)); parts.append("\(shipped) unit(s) shipped") }
-        if cancelled > 0 { parts.append("\(cancelled) unit(s) cancelled") }
+        // Which units, when the order has more than one SKU: a parcel of a bigger order says what is in it.
+        func which(_ counts: [(sku: String, count: Int)]) -> String {
+            guard skus else { return "" }
+            let named = counts.filter { $0.count > 0 }.map { "\($0.sku) ×\($0.count)" }
+            return " (" + named.joined(separator: ", ") + ")"
+        }
+        if shipped > 0 {
+            parts.append("\(carrier ?? "?") \(tracking ?? "")".trimmingCharacters(in: .whitespaces))
+            parts.append("\(shipped) unit(s) shipped" + which(items.map { ($0.0, $0.1) }))
+        }
+        if cancelled > 0 { parts.append("\(cancelled) unit(s) cancelled" + which(items.map { ($0.0, $0.2) })) }
         parts.append("(\(note))")
         return parts.joined(separator: "  ")
     }
