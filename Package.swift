@@ -98,7 +98,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk", "JetWords"], swiftSettings: swiftSettings),
-        .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "JetWords", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "JetTests",
             dependencies: ["JetAPI", "JetSandbox", "JetWords", "OrderDesk", "TestSupport"],

@@ -176,6 +176,15 @@ enum FileIO {
         return Stamp(inode: UInt64(st.st_ino), size: Int64(st.st_size), mtime: Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec))
     }
 
+    /// `body` over the bytes of `array`, keeping `body`'s typed error (withUnsafeBytes only rethrows `any Error`).
+    static func withBytes<T>(_ array: [UInt8], _ body: (UnsafeRawBufferPointer) throws(StoreError) -> T) throws(StoreError) -> T {
+        var result: Result<T, StoreError>?
+        array.withUnsafeBytes { raw in
+            do throws(StoreError) { result = .success(try body(raw)) } catch { result = .failure(error) }
+        }
+        return try result!.get()
+    }
+
     static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(StoreError) {
         if mkdir(path, mode) != 0 && errno != EEXIST { throw .io("create the directory", path) }
     }

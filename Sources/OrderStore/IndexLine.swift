@@ -1,35 +1,93 @@
 import Foundation
 import OrderDesk
 
-/// One line of the order index: a JSON array with the order's summary and its search text.
+/// Where an order's current record lies: a segment file of `orders/`, and the byte range of its line (the
+/// newline excluded).
+struct RecordLocation: Hashable, Sendable {
+    var segment: String
+    var offset: Int
+    var length: Int
+}
+
+/// One order as the index knows it: its summary, its search text (fields joined by U+001F), and where its
+/// record is.
+struct IndexEntry: Sendable {
+    var summary: OrderSummary
+    var search: String
+    var location: RecordLocation
+
+    var key: StoreOrderKey { StoreOrderKey(summary) }
+}
+
+/// The order the base index keeps its lines in, oldest first: when an order came in, then its reference id,
+/// then (to break any tie) a hash of its Jet id. Lists stream newest first by walking it backwards.
+struct StoreOrderKey: Comparable, Hashable, Sendable {
+    var received: Int64
+    var ref0: UInt64
+    var ref1: UInt64
+    var id: UInt64
+
+    init(received: Int?, reference: some Collection<UInt8>, merchantID: some Collection<UInt8>) {
+        self.received = received.map(Int64.init) ?? .min
+        var a: UInt64 = 0, b: UInt64 = 0
+        for (i, c) in reference.prefix(16).enumerated() {
+            if i < 8 { a |= UInt64(c) << UInt64(56 - 8 * i) } else { b |= UInt64(c) << UInt64(56 - 8 * (i - 8)) }
+        }
+        ref0 = a
+        ref1 = b
+        id = StoreOrderKey.hash(merchantID)
+    }
+
+    init(_ s: OrderSummary) {
+        self.init(received: s.receivedAt.map { Int($0.timeIntervalSince1970.rounded(.down)) }, reference: Array(s.referenceOrderID.utf8),
+                  merchantID: Array(s.merchantOrderID.utf8))
+    }
+
+    /// FNV-1a of the bytes.
+    static func hash(_ bytes: some Collection<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    static func < (a: Self, b: Self) -> Bool {
+        (a.received, a.ref0, a.ref1, a.id) < (b.received, b.ref0, b.ref1, b.id)
+    }
+}
+
+/// One line of the order index: a JSON array with the order's summary, where its record is, and its search
+/// text.
 ///
-///     ["new",1795849200,null,"2ab4…","801234567890",1796022000,null,"Ada Shopper","Hoboken, NJ",2,4278,"Red mug","…"]
+///     ["new",1795849200,null,"2ab4…","801234567890",1796022000,null,"Ada Shopper","Hoboken, NJ",2,4278,"Red mug",
+///      1,null,null,null,null,0,"000001",52344,1873,["2ab4…","801234567890","ada shopper",…]]
 ///
 /// Fields, in order: stage, received (Unix seconds), cancellation, merchant_order_id, reference_order_id,
 /// ship-by, return requested, buyer, destination, units, total in cents, title, open at Jet (1 or 0), approved,
-/// shipped, cancelled, refunded (Unix seconds), refunded in cents, search text. The search text
-/// is every searchable field in lower case, separated by U+001F. The fields that filters need come first, so
-/// a scan reads only what it needs.
+/// shipped, cancelled, refunded (Unix seconds), refunded in cents, the record's segment, offset and length, and
+/// the search text: every searchable field in lower case, one string each. The fields that filters need come
+/// first, so a scan reads only what it needs.
 enum IndexLine {
-    /// The position (from 0) of "open at Jet", and of the search text, the last field.
+    /// The position (from 0) of "open at Jet", of the record's location, and of the search text, the last field.
     static let openField = 12
-    static let searchField = 18
+    static let segmentField = 18
+    static let searchField = 21
 
     /// The search text of `record`: its searchable fields, lower-cased, joined by U+001F.
     static func searchText(_ record: OrderRecord) -> String { SearchText.joined(record) }
 
-    static func encode(_ s: OrderSummary, search: String) -> [UInt8] {
+    static func encode(_ e: IndexEntry) -> [UInt8] {
+        let s = e.summary
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(256 + e.search.utf8.count)
         out.append(UInt8(ascii: "["))
         string(s.stage.rawValue, &out); comma(&out)
-        int(s.receivedAt.map { Int($0.timeIntervalSince1970) }, &out); comma(&out)
+        int(s.receivedAt.map { Int($0.timeIntervalSince1970.rounded(.down)) }, &out); comma(&out)
         if let c = s.cancellation { string(c.rawValue, &out) } else { null(&out) }
         comma(&out)
         string(s.merchantOrderID, &out); comma(&out)
         string(s.referenceOrderID, &out); comma(&out)
-        int(s.shipBy.map { Int($0.timeIntervalSince1970) }, &out); comma(&out)
-        int(s.returnRequestedAt.map { Int($0.timeIntervalSince1970) }, &out); comma(&out)
+        int(s.shipBy.map { Int($0.timeIntervalSince1970.rounded(.down)) }, &out); comma(&out)
+        int(s.returnRequestedAt.map { Int($0.timeIntervalSince1970.rounded(.down)) }, &out); comma(&out)
         string(s.buyer, &out); comma(&out)
         string(s.destination, &out); comma(&out)
         int(s.units, &out); comma(&out)
@@ -37,10 +95,22 @@ enum IndexLine {
         string(s.title, &out); comma(&out)
         int(s.openAtJet ? 1 : 0, &out); comma(&out)
         for d in [s.events.approved, s.events.shipped, s.events.cancelled, s.events.refunded] {
-            int(d.map { Int($0.timeIntervalSince1970) }, &out); comma(&out)
+            int(d.map { Int($0.timeIntervalSince1970.rounded(.down)) }, &out); comma(&out)
         }
         int(s.refunded.value, &out); comma(&out)
-        string(search, &out)
+        string(e.location.segment, &out); comma(&out)
+        int(e.location.offset, &out); comma(&out)
+        int(e.location.length, &out); comma(&out)
+        // The search text as an array of strings: a needle (escaped the same way) never holds a bare quote, so
+        // it cannot match across the `","` between two fields.
+        out.append(UInt8(ascii: "["))
+        var first = true
+        for field in e.search.split(separator: SearchText.separator, omittingEmptySubsequences: true) {
+            if !first { comma(&out) }
+            first = false
+            string(String(field), &out)
+        }
+        out.append(UInt8(ascii: "]"))
         out.append(UInt8(ascii: "]"))
         out.append(UInt8(ascii: "\n"))
         return out
@@ -138,16 +208,54 @@ struct IndexLineReader {
             }
             return false
         }
+        if bytes[i] == UInt8(ascii: "[") {
+            // A nested array (the search text): skip to its closing bracket, minding strings.
+            i += 1
+            while i < end {
+                let c = bytes[i]
+                if c == UInt8(ascii: "\"") {
+                    i += 1
+                    while i < end, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                } else if c == UInt8(ascii: "]") {
+                    i += 1
+                    return true
+                }
+                i += 1
+            }
+            return false
+        }
         while i < end, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "]") { i += 1 }
         return true
     }
 
-    /// The offset just after the opening quote of field `n` (counting from 0), which must be a string.
-    mutating func startOfField(_ n: Int) -> Int? {
-        for _ in 0..<n { guard skip() else { return nil } }
+    /// The bytes of a string value without its quotes (escapes left as they are).
+    mutating func rawString() -> Range<Int>? {
         skipSeparator()
         guard i < end, bytes[i] == UInt8(ascii: "\"") else { return nil }
-        return i + 1
+        let start = i + 1
+        i += 1
+        while i < end {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\\") { i += 2; continue }
+            if c == UInt8(ascii: "\"") { i += 1; return start..<(i - 1) }
+            i += 1
+        }
+        return nil
+    }
+
+    /// An array of strings (the search text).
+    mutating func stringArray() -> [String]? {
+        skipSeparator()
+        guard i < end, bytes[i] == UInt8(ascii: "[") else { return nil }
+        i += 1
+        var out: [String] = []
+        while true {
+            skipSeparator()
+            guard i < end else { return nil }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; return out }
+            guard bytes[i] == UInt8(ascii: "\""), let s = readString() else { return nil }
+            out.append(s)
+        }
     }
 
     mutating func string() -> String? {
@@ -216,8 +324,8 @@ struct IndexLineReader {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The whole summary, or nil when the line is damaged.
-    static func summary(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> (OrderSummary, search: String)? {
+    /// The whole entry, or nil when the line is damaged.
+    static func entry(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> IndexEntry? {
         guard var r = IndexLineReader(bytes, start: start, end: end),
               let stageText = r.string(), let stage = OrderStage(rawValue: stageText),
               let received = r.optionalInt(), let cancellation = r.optionalString(),
@@ -226,16 +334,45 @@ struct IndexLineReader {
               case .int(let units)? = r.next(), case .int(let total)? = r.next(),
               let title = r.string(), case .int(let open)? = r.next(),
               let approved = r.optionalInt(), let shipped = r.optionalInt(), let cancelled = r.optionalInt(), let refundedAt = r.optionalInt(),
-              case .int(let refunded)? = r.next(), let search = r.string()
+              case .int(let refunded)? = r.next(), let segment = r.string(), case .int(let offset)? = r.next(),
+              case .int(let length)? = r.next(), let search = r.stringArray()
         else { return nil }
         func date(_ v: Int?) -> Date? { v.map { Date(timeIntervalSince1970: Double($0)) } }
-        let s = OrderSummary(merchantOrderID: mid, referenceOrderID: rid, stage: stage, receivedAt: date(received), shipBy: date(shipBy),
+        var s = OrderSummary(merchantOrderID: mid, referenceOrderID: rid, stage: stage, receivedAt: date(received), shipBy: date(shipBy),
                              returnRequestedAt: date(returnAt), buyer: buyer, destination: destination, units: units,
                              total: Cents(total), title: title,
                              cancellation: cancellation.flatMap(OrderStage.Cancellation.init(rawValue:)), openAtJet: open != 0)
-        var summary = s
-        summary.events = .init(approved: date(approved), shipped: date(shipped), cancelled: date(cancelled), refunded: date(refundedAt))
-        summary.refunded = Cents(refunded)
-        return (summary, search)
+        s.events = .init(approved: date(approved), shipped: date(shipped), cancelled: date(cancelled), refunded: date(refundedAt))
+        s.refunded = Cents(refunded)
+        return IndexEntry(summary: s, search: search.joined(separator: String(SearchText.separator)),
+                          location: RecordLocation(segment: segment, offset: offset, length: length))
+    }
+
+    /// The line's place in the store order (fields 1, 3 and 4), read without decoding the rest.
+    static func key(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> StoreOrderKey? {
+        guard var r = IndexLineReader(bytes, start: start, end: end), r.skip(), let received = r.optionalInt(), r.skip(),
+              let mid = r.rawString(), let rid = r.rawString() else { return nil }
+        let ref = UnsafeRawBufferPointer(rebasing: bytes[rid]), id = UnsafeRawBufferPointer(rebasing: bytes[mid])
+        if ref.contains(0x5C) || id.contains(0x5C) {
+            // An escape in an id (hostile data): the key of the decoded ids, as entries compute it.
+            return entry(bytes, start: start, end: end)?.key
+        }
+        return StoreOrderKey(received: received, reference: ref, merchantID: id)
+    }
+
+    /// The merchant order id of a line (field 3), or nil.
+    static func merchantID(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> String? {
+        guard var r = IndexLineReader(bytes, start: start, end: end), r.skip(), r.skip(), r.skip() else { return nil }
+        return r.string()
+    }
+
+    /// Where the search text's fields begin and end: between the `[` and `]` of its array.
+    static func searchRegion(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Range<Int>? {
+        guard var r = IndexLineReader(bytes, start: start, end: end) else { return nil }
+        for _ in 0..<IndexLine.searchField { guard r.skip() else { return nil } }
+        r.skipSeparator()
+        // The line ends `]]`: the search array's, then the line's.
+        guard r.i < end, bytes[r.i] == UInt8(ascii: "["), end - 2 > r.i else { return nil }
+        return (r.i + 1)..<(end - 2)
     }
 }

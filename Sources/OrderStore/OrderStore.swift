@@ -1,36 +1,43 @@
-// OrderStore: the JSON store on disk, the desk's OrderRepository. It owns the store's files (orders, index,
-// outbox journal, settings, locks), atomic and durable writes, and repairs after a crash. It must not know
-// Jet, HTTP, the shell, or what an action means beyond recording it.
+// OrderStore: the JSON store on disk, the desk's OrderRepository. It owns the store's files (order segments,
+// index, outbox journal, settings, locks), atomic and durable writes, repairs after a crash, and upgrading a
+// store written by an older jom. It must not know Jet, HTTP, the shell, or what an action means beyond
+// recording it.
 import Foundation
 import OrderDesk
 
-/// The JSON store: a directory of files a person can read.
+/// The JSON store: a directory of files a person can read (with `jq`, `grep`, `less`).
 ///
-///     store.json          format marker
+///     store.json          format marker and the marketplace the store belongs to
 ///     settings.json       the operator's settings
 ///     downloads.json      when downloads last ran and what they brought
-///     orders/xx/ID.json   one file per order: Jet's view, our actions, notes, history
-///     index.jsonl         one line per order: summary + search text (a copy, rebuilt when in doubt)
+///     orders/NNNNNN.jsonl order records, one JSON object per line, appended (a change appends the whole
+///                         record again; the index says which line is current)
+///     index.jsonl         one line per order, in store order: summary, where its record is, search text
+///     index-hot.jsonl     copies of the index lines of orders that need the operator or Jet may change
 ///     index-log.jsonl     index lines appended since index.jsonl was written
 ///     outbox.jsonl        actions for Jet: queued, then delivered or refused
 ///     history             the shell's command history (libedit's format)
-///     lock                taken briefly by every write, so two sessions can share the store
+///     lock                taken by every write, so two sessions can share the store
 ///     send.lock           held by the process delivering the outbox (it writes its name there)
 ///
-/// Every write is atomic and durable. Not thread-safe: one owner per process (the desk). The desk's
-/// ``OrderRepository``; it knows nothing of Jet or of the shell.
+/// Every write is durable before it is used: records are appended and flushed, then their index lines. Not
+/// thread-safe: one owner per process (the desk). The desk's ``OrderRepository``; it knows nothing of Jet or
+/// of the shell.
 public final class OrderStore: OrderRepository {
-    public static let format = 1
+    /// 2: records in segments (format 1 had one file per order; such a store is upgraded when first opened).
+    public static let format = 2
 
     public let path: String
     /// Opened only to read (a dry run lays an overlay over it): nothing is created or repaired.
     public let readOnly: Bool
     let index: OrderIndex
-    let files: OrderFiles
+    let segments: OrderSegments
     let outbox: OutboxJournal
     let lock: FileLock
     public let sendLock: any SendLock
     private var settingsCache: (stamp: FileIO.Stamp, settings: Settings)?
+    /// Tells about long repairs and upgrades.
+    let progress: (String) -> Void
 
     public var historyPath: String { path + "/history" }
     public var invoicesPath: String { path + "/invoices" }
@@ -38,51 +45,59 @@ public final class OrderStore: OrderRepository {
     var settingsPath: String { path + "/settings.json" }
     var downloadsPath: String { path + "/downloads.json" }
 
-    /// Opens (creating when new) the store at `path`. Repairs what a crash left behind: pending index lines are
-    /// rebuilt from order files, a missing or damaged index is rebuilt, actions in the outbox that an order file
-    /// does not show yet are written into it. `progress` hears about long repairs. `readOnly` opens an existing
-    /// store without creating or repairing anything (for a dry run).
-    public init(path: String, readOnly: Bool = false, progress: (String) -> Void = { _ in }) throws(StoreError) {
+    /// Opens (creating when new) the store at `path`. Upgrades a store of an older format, and repairs what a
+    /// crash left behind: records written but not indexed are indexed, a missing or damaged index is rebuilt
+    /// from the records, actions in the outbox that an order's record does not show yet are written into it.
+    /// `progress` hears about long work. `readOnly` opens an existing store without creating or repairing
+    /// anything (for a dry run).
+    public init(path: String, readOnly: Bool = false, progress: @escaping (String) -> Void = { _ in }) throws(StoreError) {
         var p = path
         while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
         self.path = p
         self.readOnly = readOnly
-        self.index = OrderIndex(basePath: p + "/index.jsonl", logPath: p + "/index-log.jsonl")
-        self.files = OrderFiles(root: p + "/orders")
+        self.progress = progress
+        self.index = OrderIndex(directory: p)
+        self.segments = OrderSegments(root: p + "/orders")
         self.outbox = OutboxJournal(path: p + "/outbox.jsonl")
         self.lock = FileLock(path: p + "/lock")
         self.sendLock = FileSendLock(path: p + "/send.lock")
-        try prepareDirectory()
+        let format = try prepareDirectory()
         if readOnly {
-            try openIndex(progress: progress, underLock: false)
+            guard format == Self.format else {
+                throw StoreError("the store \(p) was written by an older jom (format \(format)) and must be upgraded first",
+                                 remedy: "run jom once without --dry-run to upgrade it")
+            }
+            try openIndex(underLock: false)
             try outbox.refresh()
             return
         }
         try lock.withLock { () throws(StoreError) in
-            try openIndex(progress: progress, underLock: true)
+            if format < Self.format { try upgrade(from: format) }
+            try openIndex(underLock: true)
             try outbox.refresh()
-            try recoverPending()
+            try indexUnindexedRecords()
             try reconcileOutbox()
+            try removeLeftovers()
         }
     }
 
-    private func openIndex(progress: (String) -> Void, underLock: Bool) throws(StoreError) {
+    private func openIndex(underLock: Bool) throws(StoreError) {
         do throws(StoreError) {
             try index.load()
-            // Opened under the lock, so no other process is appending: half a line at the end means lines may be
-            // missing too (a crash, or a damaged file). The order files are the truth: read them again.
-            if underLock, index.tornTail {
-                throw StoreError("the order index log \(index.logPath) ends in the middle of a line")
-            }
         } catch {
-            if FileIO.stamp(index.basePath) != .missing || !files.allPaths().isEmpty {
-                progress("the order index needs rebuilding (\(error.summary)); reading the order files…")
+            if segments.names().isEmpty {
+                // A new store: an empty index.
+                if readOnly { return }
+                try index.writeBase(keepBase: false)
+                return
             }
-            try rebuildIndex(progress: progress)
+            progress("the order index needs rebuilding (\(error.summary)); reading the order records…")
+            try rebuildIndex()
         }
     }
 
-    private func prepareDirectory() throws(StoreError) {
+    /// Checks `store.json` (creating it for a new store) and returns the store's format.
+    private func prepareDirectory() throws(StoreError) -> Int {
         var st = stat()
         if stat(path, &st) != 0 {
             guard !readOnly else { throw StoreError("there is no store at \(path) to run against", remedy: "run once without --dry-run to create it") }
@@ -97,17 +112,19 @@ public final class OrderStore: OrderRepository {
                 throw StoreError("the store \(path) was written by a newer jom (format \(m.format); this jom reads \(Self.format))",
                                  remedy: "use the newer jom for this store")
             }
-        } else {
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []  // Unlistable: treated as empty.
-            // A crash while the store was being created can leave the lock and a temporary marker behind.
-            guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" || $0.hasPrefix("store.json.tmp-") }) else {
-                throw StoreError("\(path) is not a jom store (it has no store.json) and is not empty",
-                                 remedy: "choose an empty or new directory with --store")
-            }
-            guard !readOnly else { return }
-            try writeMarker(StoreMarker(format: Self.format, created: ISO8601DateFormatter().string(from: Date()), marketplace: nil))
+            if !readOnly { try FileIO.makeDirectory(segments.root) }
+            return m.format
         }
-        if !readOnly { try FileIO.makeDirectory(files.root) }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []  // Unlistable: treated as empty.
+        // A crash while the store was being created can leave the lock and a temporary marker behind.
+        guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" || $0.hasPrefix("store.json.tmp-") }) else {
+            throw StoreError("\(path) is not a jom store (it has no store.json) and is not empty",
+                             remedy: "choose an empty or new directory with --store")
+        }
+        guard !readOnly else { return Self.format }
+        try FileIO.makeDirectory(segments.root)
+        try writeMarker(StoreMarker(format: Self.format, created: ISO8601DateFormatter().string(from: Date()), marketplace: nil))
+        return Self.format
     }
 
     private func makeDirectories(_ p: String) throws(StoreError) {
@@ -128,13 +145,21 @@ public final class OrderStore: OrderRepository {
 
     public var location: String { path }
 
-    /// One order, read from its file.
+    /// One order, read from its record.
     public func record(_ id: String) throws(StoreError) -> OrderRecord? {
-        try files.read(id)
+        guard let entry = index.entry(of: id) else { return nil }
+        let r = try segments.record(at: entry.location)
+        guard r.id == id else {
+            throw StoreError("the order index of \(path) points order \(id) at the record of order \(r.id)",
+                             remedy: "move \(index.basePath) aside (mv \(index.basePath) \(index.basePath).damaged): jom rebuilds the index from the records")
+        }
+        return r
     }
 
-    /// Where an order's file is.
-    public func filePath(for id: String) -> String { files.path(for: id) }
+    /// Where an order's record is: the segment file and the byte its line starts at.
+    public func recordPlace(for id: String) -> (file: String, offset: Int, length: Int)? {
+        index.entry(of: id).map { (segments.path($0.location.segment), $0.location.offset, $0.location.length) }
+    }
 
     public var orderCount: Int { index.count }
 
@@ -150,114 +175,80 @@ public final class OrderStore: OrderRepository {
 
     public func received(since date: Date) -> [OrderSummary] { index.received(since: date) }
 
+    public func changed(since date: Date) -> [OrderSummary] { index.changed(since: date) }
+
     public func summary(of id: String) -> OrderSummary? { index.summary(of: id) }
 
     public func matching(prefix: String, limit: Int) -> [OrderSummary] {
         index.matching(prefix, limit: limit)
     }
 
-    /// Builds the id directory and the find filter now (a session does this in the background after its first prompt).
-    public func warmUp() {
-        _ = index.ids()
-        index.buildGramFilter()
+    public func newestFirst(in stages: Set<OrderStage>?, excluding: Set<String>) -> any SummaryCursor {
+        index.newestFirst(in: stages, excluding: excluding)
     }
+
+    /// Builds the id directory and the find filter in the background (a session does this after its first prompt).
+    public func warmUp() { index.warmUp() }
 
     // MARK: writing
 
-    /// Runs `body` holding the store's lock, after picking up other sessions' changes.
+    /// Runs `body` holding the store's lock, after picking up other sessions' changes (and indexing records a
+    /// writer that crashed left unindexed).
     public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try lock.withLock { () throws(StoreError) -> T in
             try refresh()
+            if !readOnly { try indexUnindexedRecords() }
             return try body()
         }
     }
 
-    /// Writes these orders (call inside `transaction`). Few orders: each file synced; many: one flush for all.
-    /// `new` lists the ids the store did not have.
+    /// Writes these orders (call inside `transaction`): their records appended and flushed, then their index
+    /// lines. `new` lists the ids the store did not have.
     public func save(_ records: [OrderRecord], new: [String]) throws(StoreError) {
-        try save(records, new: new, compact: true)
-    }
-
-    /// `compact: false` leaves folding the index log into the base to a later `compactIndex()` (imports).
-    public func save(_ records: [OrderRecord], new: [String] = [], compact: Bool) throws(StoreError) {
         guard !records.isEmpty else { return }
         try refuseWhenReadOnly()
-        let entries = Self.entries(records)
-        try index.appendPending(entries, new: new)
-        let encoder = OrderFiles.encoder()
-        if records.count <= 4 {
-            for r in records {
-                let p = files.path(for: r.id)
-                try FileIO.makeDirectory((p as NSString).deletingLastPathComponent)
-                try FileIO.atomicWrite(try files.encode(r, with: encoder), to: p)
-            }
-        } else {
-            try writeMany(records)
-        }
-        try index.appendDone(records.map(\.id))
-        index.markAdded(new)
-        index.apply(entries)
-        if compact { try compactIndex() }
+        let lines = try Self.encode(records)
+        let (locations, segment, end) = try segments.append(lines)
+        let entries = Self.entries(records, at: locations)
+        try index.appendBatch(entries, new: new, segment: segment, end: end)
+        if index.shouldFold { try index.writeBase() }
     }
 
-    /// Folds the index log into the base once it is large.
+    /// Folds the index log into the base now.
     public func compactIndex() throws(StoreError) {
-        if !readOnly, index.logSize > 4 << 20 { try index.rewriteBase() }
+        try refuseWhenReadOnly()
+        try index.writeBase()
     }
 
-    private func refuseWhenReadOnly() throws(StoreError) {
+    func refuseWhenReadOnly() throws(StoreError) {
         if readOnly { throw StoreError("the store \(path) was opened only to read", remedy: "run without --dry-run to change it") }
     }
 
-    /// Index entries for records; many are built on every core.
-    static func entries(_ records: [OrderRecord]) -> [OrderIndex.Entry] {
-        @Sendable func entry(_ r: OrderRecord) -> OrderIndex.Entry { OrderIndex.Entry(summary: OrderSummary(r), search: IndexLine.searchText(r)) }
-        guard records.count > 256 else { return records.map(entry) }
-        // Each slot is written by exactly one iteration, and read only after all iterations end.
-        nonisolated(unsafe) let out = UnsafeMutableBufferPointer<OrderIndex.Entry?>.allocate(capacity: records.count)
-        out.initialize(repeating: nil)
-        defer { out.deallocate() }
-        let ways = ProcessInfo.processInfo.activeProcessorCount * 2
-        DispatchQueue.concurrentPerform(iterations: ways) { w in
-            var i = w
-            while i < records.count {
-                out[i] = entry(records[i])
-                i += ways
-            }
+    /// Record lines for records; many are encoded on every core.
+    static func encode(_ records: [OrderRecord]) throws(StoreError) -> [[UInt8]] {
+        guard records.count > 64 else {
+            let encoder = RecordLine.encoder()
+            var out: [[UInt8]] = []
+            for r in records { out.append(try RecordLine.encode(r, with: encoder)) }
+            return out
         }
-        return out.map { $0! }
+        let results = parallelMap(records) { (r: OrderRecord, encoder: JSONEncoder) -> Result<[UInt8], StoreError> in
+            do throws(StoreError) { return .success(try RecordLine.encode(r, with: encoder)) } catch { return .failure(error) }
+        } makeContext: { RecordLine.encoder() }
+        var out: [[UInt8]] = []
+        out.reserveCapacity(records.count)
+        for r in results { out.append(try r.get()) }
+        return out
     }
 
-    /// Many order files with one flush: temporary files, flush, renames, flush.
-    private func writeMany(_ records: [OrderRecord]) throws(StoreError) {
-        let files = self.files
-        let shards = Set(records.map { files.shard(for: $0.id) })
-        for s in shards { try FileIO.makeDirectory("\(files.root)/\(s)") }
-        let pid = getpid()
-        // Encoding is the slow part: spread it over the cores.
-        // Each index is written by exactly one iteration, and read only after all iterations end.
-        nonisolated(unsafe) let encoded = UnsafeMutableBufferPointer<Data?>.allocate(capacity: records.count)
-        encoded.initialize(repeating: nil)
-        defer { encoded.deallocate() }
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, records.count / 64 + 1))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let encoder = OrderFiles.encoder()
-            var i = chunk
-            while i < records.count {
-                encoded[i] = try? files.encode(records[i], with: encoder)  // A nil slot fails the write below, naming the order.
-                i += chunks
-            }
+    /// Index entries for records at their locations; many are built on every core.
+    static func entries(_ records: [OrderRecord], at locations: [RecordLocation]) -> [IndexEntry] {
+        @Sendable func entry(_ r: OrderRecord, _ l: RecordLocation) -> IndexEntry {
+            IndexEntry(summary: OrderSummary(r), search: IndexLine.searchText(r), location: l)
         }
-        for (i, r) in records.enumerated() {
-            guard let data = encoded[i] else { throw StoreError("could not encode order \(r.order.referenceOrderID) for \(files.path(for: r.id))") }
-            try FileIO.writeFile(data, to: files.path(for: r.id) + ".tmp-\(pid)", sync: false)
-        }
-        try FileIO.syncFileSystem(containing: path)
-        for r in records {
-            let p = files.path(for: r.id)
-            guard rename(p + ".tmp-\(pid)", p) == 0 else { throw .io("replace", p) }
-        }
-        try FileIO.syncFileSystem(containing: path)
+        guard records.count > 64 else { return zip(records, locations).map(entry) }
+        let pairs = Array(zip(records, locations))
+        return parallelMap(pairs) { (p: (OrderRecord, RecordLocation), _: Void) in entry(p.0, p.1) } makeContext: { () }
     }
 
     /// Re-reads one order, lets `change` modify it, and writes it back, all under the lock.
@@ -304,54 +295,98 @@ public final class OrderStore: OrderRepository {
 
     // MARK: repair
 
-    /// Rebuilds the index from the order files. Damaged files are reported and left out (not deleted).
-    public func rebuildIndex(progress: (String) -> Void) throws(StoreError) {
-        let paths = files.allPaths()
-        var body = Data()
-        var count = 0
-        var damaged: [String] = []
-        let decoder = OrderFiles.decoder()
-        for (n, p) in paths.enumerated() {
-            if n > 0, n % 10_000 == 0 { progress("… \(n) of \(paths.count) order files read") }
-            // A file that does not decode is listed as damaged below (never deleted).
-            guard let data = try FileIO.read(p), let stored = try? decoder.decode(OrderFiles.Stored.self, from: data) else {
-                damaged.append(p)
-                continue
+    /// Indexes records a writer appended but did not get to index (it crashed between the two writes, or was
+    /// killed in an import): the lines past how far the index says each segment reaches. A torn last line is
+    /// cut off; a whole line that cannot be read is reported and stepped over, never deleted.
+    func indexUnindexedRecords() throws(StoreError) {
+        for name in segments.names() {
+            let known = index.ends[name] ?? 0
+            let size = segments.size(name)
+            guard size > known else { continue }
+            var latest: [String: (line: Data, location: RecordLocation)] = [:]
+            var order: [String] = []
+            let whole = try segments.forEachLine(in: name, from: known) { raw, offset throws(StoreError) in
+                guard let id = RecordLine.id(raw) else {
+                    progress("warning: the line at byte \(offset) of \(segments.path(name)) is not an order record; it is left as it is")
+                    return
+                }
+                if latest[id] == nil { order.append(id) }
+                latest[id] = (Data(raw), RecordLocation(segment: name, offset: offset, length: raw.count))
             }
-            let r = stored.record
-            body.append(contentsOf: IndexLine.encode(OrderSummary(r), search: IndexLine.searchText(r)))
-            count += 1
+            if whole < size { try segments.truncate(name, to: whole) }
+            var records: [(OrderRecord, RecordLocation)] = []
+            let decoder = RecordLine.decoder()
+            for id in order {
+                let (line, location) = latest[id]!
+                do throws(StoreError) {
+                    records.append((try RecordLine.decode(line, place: "byte \(location.offset) of \(segments.path(name))",
+                                                          file: segments.path(name), decoder: decoder), location))
+                } catch {
+                    progress("warning: \(error.summary); it is left as it is")
+                }
+            }
+            if !records.isEmpty {
+                progress("the order index was behind \(segments.path(name)) (jom stopped while writing?): \(records.count) order\(records.count == 1 ? "" : "s") indexed again from their records")
+            }
+            let new = records.map(\.0.id).filter { index.entry(of: $0) == nil }
+            let entries = Self.entries(records.map(\.0), at: records.map(\.1))
+            try index.appendBatch(entries, new: new, segment: name, end: whole)
         }
-        for p in damaged { progress("warning: \(p) could not be read and is not in the index; move it aside or restore it") }
-        if readOnly {
+        if index.shouldFold { try index.writeBase() }
+    }
+
+    /// Rebuilds the index from the records: the last line of each order in the segments is its current record.
+    /// Lines that cannot be read are reported and left out (not deleted).
+    public func rebuildIndex() throws(StoreError) {
+        guard !readOnly else {
             throw StoreError("the order index of \(path) needs rebuilding", remedy: "run jom once without --dry-run")
         }
-        try index.writeBase(body, count: count, generation: index.generation + 1)
+        // Where each order's last line is, segment by segment in the order they were written.
+        var latest: [String: RecordLocation] = [:]
+        for name in segments.names() {
+            let whole = try segments.forEachLine(in: name, from: 0) { raw, offset throws(StoreError) in
+                guard let id = RecordLine.id(raw) else {
+                    progress("warning: the line at byte \(offset) of \(segments.path(name)) is not an order record; it is left out of the index")
+                    return
+                }
+                latest[id] = RecordLocation(segment: name, offset: offset, length: raw.count)
+            }
+            if whole < segments.size(name) { try segments.truncate(name, to: whole) }
+        }
+        let builder = try IndexBuilder(spillPath: path + "/index-build.tmp")
+        let locations = latest.values.sorted { ($0.segment, $0.offset) < ($1.segment, $1.offset) }
+        latest = [:]
+        var done = 0
+        for chunk in stride(from: 0, to: locations.count, by: 4096).map({ Array(locations[$0..<min(locations.count, $0 + 4096)]) }) {
+            var lines: [(Data, RecordLocation)] = []
+            for l in chunk { lines.append((try segments.read(l), l)) }
+            let decoded = parallelMap(lines) { (item: (Data, RecordLocation), decoder: JSONDecoder) -> Result<OrderRecord, StoreError> in
+                do throws(StoreError) {
+                    return .success(try RecordLine.decode(item.0, place: "byte \(item.1.offset) of \(item.1.segment).jsonl",
+                                                          file: item.1.segment, decoder: decoder))
+                } catch { return .failure(error) }
+            } makeContext: { RecordLine.decoder() }
+            var records: [OrderRecord] = [], at: [RecordLocation] = []
+            for (i, result) in decoded.enumerated() {
+                switch result {
+                case .success(let r): records.append(r); at.append(chunk[i])
+                case .failure(let e): progress("warning: \(e.summary); that order is left out of the index until the line is repaired")
+                }
+            }
+            for e in Self.entries(records, at: at) { try builder.add(e) }
+            done += chunk.count
+            if locations.count > 20_000 { progress("… \(done) of \(locations.count) orders indexed") }
+        }
+        var ends: [String: Int] = [:]
+        for name in segments.names() { ends[name] = segments.size(name) }
+        try index.writeBase(merging: builder, ends: ends, keepBase: false)
     }
 
-    /// Re-indexes orders whose writes a crash interrupted.
-    private func recoverPending() throws(StoreError) {
-        let ids = Array(index.pending)
-        guard !ids.isEmpty else { return }
-        var records: [OrderRecord] = []
-        for id in ids {
-            files.removeLeftovers(for: id)
-            if let r = try files.read(id) { records.append(r) }
-        }
-        if records.isEmpty {
-            try index.appendDone(ids)
-        } else {
-            try save(records, new: [])
-            try index.appendDone(ids)
-        }
-        try index.refresh()
-    }
-
-    /// Makes every order file show the actions the outbox holds for it (a crash between the two writes).
+    /// Makes every order's record show the actions the outbox holds for it (a crash between the two writes).
     private func reconcileOutbox() throws(StoreError) {
         var changed: [OrderRecord] = []
         for e in outbox.entries {
-            guard var r = try files.read(e.action.merchantOrderID) else { continue }
+            guard var r = try record(e.action.merchantOrderID) else { continue }
             if !r.actions.contains(where: { $0.id == e.action.id }) {
                 r.actions.append(e.action)
                 r.history.append(HistoryEvent(at: e.action.createdAt, by: e.action.by,
@@ -360,17 +395,31 @@ public final class OrderStore: OrderRepository {
                 changed.append(r)
             }
         }
-        // Outcomes recorded in the outbox but not yet in the order file: only the latest few can be affected.
+        // Outcomes recorded in the outbox but not yet in the order's record: only the latest few can be affected.
         for outcome in outbox.recentOutcomes.suffix(32) {
             let id = outcome.action.merchantOrderID
             var current = changed.first(where: { $0.id == id })
-            if current == nil { current = try files.read(id) }
+            if current == nil { current = try record(id) }
             guard var rec = current, rec.actions.contains(where: { $0.id == outcome.action.id && $0.isQueued }) else { continue }
             rec.setState(outcome.state, ofAction: outcome.action.id)
             changed.removeAll { $0.id == id }
             changed.append(rec)
         }
         if !changed.isEmpty { try save(changed, new: []) }
+    }
+
+    /// Temporary files a crash left, and the order files of a store upgraded from format 1.
+    private func removeLeftovers() throws(StoreError) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {  // Unlistable: nothing to remove.
+            // `x.tmp-PID` of a process that is gone (a live one may be writing it), and a spill of a builder.
+            if let dash = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[dash.upperBound...]),
+               kill(pid, 0) != 0 && errno == ESRCH {
+                unlink(path + "/" + name)
+            } else if name == "index-build.tmp" {
+                unlink(path + "/" + name)
+            }
+        }
+        try LegacyOrderFiles(root: segments.root).removeAll()
     }
 
     // MARK: settings, download status, marketplace binding
@@ -440,7 +489,7 @@ public final class OrderStore: OrderRepository {
                                remedy: #"restore it from a backup; a marker only needs {"jom-store": 1} (add "marketplace" if you know which account the store belongs to)"#)
     }
 
-    private func writeMarker(_ m: StoreMarker) throws(StoreError) {
+    func writeMarker(_ m: StoreMarker) throws(StoreError) {
         try FileIO.atomicWrite(try Self.encode(m, file: markerPath), to: markerPath)
     }
 

@@ -46,7 +46,7 @@ final class OutboxJournal {
         }
         stamp = s
         guard let data = try FileIO.read(path) else { return }
-        let decoder = OrderFiles.decoder()
+        let decoder = RecordLine.decoder()
         var start = offset
         var lineNumber = 0
         while start < data.count {

@@ -14,7 +14,14 @@ extension StoreError {
         return StoreError("could not \(what) \(path): \(reason)", remedy: remedy)
     }
 
-    /// An order file cannot be read.
+    /// An order's record in a segment cannot be read. jom never rewrites a segment, so the line stays for a
+    /// person to repair.
+    static func damagedRecord(_ place: String, file: String, _ detail: String) -> StoreError {
+        StoreError("the order record at \(place) is damaged: \(detail)",
+                   remedy: "restore \(file) from a backup (jom only appends to it; the other orders in it are unaffected)")
+    }
+
+    /// An order file (of a store before format 2) cannot be read.
     static func damaged(_ path: String, _ detail: String) -> StoreError {
         StoreError("the store file \(path) is damaged: \(detail)",
                    remedy: "restore it from a backup, or move it aside (mv \(path) \(path).damaged) and run `download` to fetch the order from Jet again")

@@ -26,7 +26,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let path = (file as NSString).expandingTildeInPath
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let reader = ElementReader(path: path) else {
             printError("jom import: error: cannot read \(path)")
             printError("  hint: check the file name and its permissions")
             throw ExitCode(1)
@@ -36,16 +36,19 @@ struct ImportCommand: ParsableCommand {
             let orderStore = try OrderStore(path: storePath) { printError("jom: \($0)") }
             let started = Date()
             let terminal = isatty(2) == 1
-            let report = try Importer(store: orderStore).run(data: data, name: (path as NSString).lastPathComponent, now: Paths.fixedNow ?? Date()) { done, all in
-                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[Kimporting… \(done)/\(all)".utf8)) }
+            let report = try Importer(store: orderStore).run(reader: reader, name: (path as NSString).lastPathComponent, now: Paths.fixedNow ?? Date()) { done, all in
+                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[Kimporting… \(all > 0 ? done * 100 / all : 100)% (\(done >> 20) of \(all >> 20) MB)".utf8)) }
             }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             for s in report.skipped { printError("\(path):\(s.line): error: \(s.message); skipped") }
+            if report.skippedCount > report.skipped.count {
+                printError("\(path): \(report.skippedCount - report.skipped.count) more elements skipped (only the first \(report.skipped.count) are listed)")
+            }
             let seconds = Date().timeIntervalSince(started)
             print("imported \(report.added + report.updated + report.unchanged) orders from \(path) into \(storePath) in \(String(format: "%.1f", seconds))s: "
                 + "\(report.added) new, \(report.updated) updated, \(report.unchanged) unchanged"
-                + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) skipped (see above)"))
-            if !report.skipped.isEmpty { throw ExitCode(1) }
+                + (report.skippedCount == 0 ? "" : "; \(report.skippedCount) skipped (see above)"))
+            if report.skippedCount > 0 { throw ExitCode(1) }
         } catch let e as StoreError {
             printError("jom import: error: \(e.summary)")
             if let r = e.remedy { printError("  hint: \(r)") }

@@ -107,18 +107,33 @@ import TestSupport
         let store = dir.file("s")
         let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "note 80 hello"], environment: sandbox.jomEnvironment, home: dir.path)
         #expect(setup.status != 2)
-        let orders = try FileManager.default.subpathsOfDirectory(atPath: store + "/orders").filter { $0.hasSuffix(".json") }.sorted()
-        let victim = store + "/orders/" + orders[0]
-        let victimID = String((victim as NSString).lastPathComponent.dropLast(5))
+        // The victim: the record of the order whose line was written last (so it is its current record). It is
+        // damaged in place, keeping its length: the other records of the file stay where the index says.
+        let segment = try #require(StoreFiles.segments(store).last)
+        var data = try Data(contentsOf: URL(fileURLWithPath: segment))
+        let lineStart = (data.dropLast().lastIndex(of: 0x0A) ?? -1) + 1
+        let line = data[lineStart..<(data.count - 1)]
+        let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+        let victimID = try #require(object["id"] as? String)
+        let victim = segment
         var target = victim
-        let original = try Data(contentsOf: URL(fileURLWithPath: victim))
+        func replaceLine(_ make: (String) -> String) throws {
+            let text = make(String(decoding: line, as: UTF8.self))
+            #expect(text.utf8.count == line.count, "\(damage): the damage keeps the line's length")
+            data.replaceSubrange(lineStart..<(data.count - 1), with: Array(text.utf8))
+            try data.write(to: URL(fileURLWithPath: victim))
+        }
         switch damage {
-        case "truncated order": try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: victim))
-        case "garbage order": try Data("\u{0}\u{1}garbage".utf8).write(to: URL(fileURLWithPath: victim))
+        case "truncated order": try replaceLine { String($0.prefix($0.count / 2)) + String(repeating: " ", count: $0.count - $0.count / 2) }
+        case "garbage order": try replaceLine { String(repeating: "\u{1}", count: $0.count) }
         case "wrong types":
-            let text = String(decoding: original, as: UTF8.self).replacingOccurrences(of: "\"quantity\" : ", with: "\"quantity\" : \"many\", \"x\" : ")
-            try Data(text.utf8).write(to: URL(fileURLWithPath: victim))
-        case "empty order": try Data().write(to: URL(fileURLWithPath: victim))
+            // A price in cents becomes a string of the same length: "principal":8900 → "principal":"89".
+            try replaceLine { line in
+                guard let r = line.range(of: #""principal":[0-9]{3,}"#, options: .regularExpression) else { return line }
+                let digits = line[r].dropFirst(#""principal":"#.count)
+                return line.replacingCharacters(in: r, with: #""principal":""# + digits.dropLast(2) + "\"")
+            }
+        case "empty order": try replaceLine { String(repeating: " ", count: $0.count) }
         case "garbage index": target = store + "/index.jsonl"; try Data("not json\n[1,2\n".utf8).write(to: URL(fileURLWithPath: target))
         case "truncated index log":
             target = store + "/index-log.jsonl"
@@ -127,9 +142,7 @@ import TestSupport
         case "garbage outbox": target = store + "/outbox.jsonl"; try Data("{oops}\n".utf8).write(to: URL(fileURLWithPath: target))
         case "garbage settings": target = store + "/settings.json"; try Data("[[[".utf8).write(to: URL(fileURLWithPath: target))
         case "garbage store marker": target = store + "/store.json"; try Data("?".utf8).write(to: URL(fileURLWithPath: target))
-        case "newer order format":
-            let text = String(decoding: original, as: UTF8.self).replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 7")
-            try Data(text.utf8).write(to: URL(fileURLWithPath: victim))
+        case "newer order format": try replaceLine { $0.replacingOccurrences(of: #""format":1,"#, with: #""format":7,"#) }
         default: Issue.record("unknown damage \(damage)")
         }
         let damaged = try Data(contentsOf: URL(fileURLWithPath: target))

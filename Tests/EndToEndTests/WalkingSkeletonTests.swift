@@ -18,18 +18,16 @@ import TestSupport
         #expect(r.status == 0, "\(r.all)")
         #expect(r.stdout.contains("downloaded: 4 new orders"))
 
-        // Every ready order of the sandbox is in the listing, by its reference id, and in the store as a file.
+        // Every ready order of the sandbox is in the listing, by its reference id, and in the store as a JSON line.
         let ids = await sandbox.server.marketplace.allOrderIDs()
         #expect(ids.count == 4)
+        let records = try StoreFiles.records(store)
+        #expect(records.count == 4)
         for id in ids {
             let order = try #require(await sandbox.server.marketplace.order(id))
             let reference = try #require(order.referenceOrderID)
             #expect(r.stdout.contains(reference), "show should list \(reference)")
-            let files = try FileManager.default.subpathsOfDirectory(atPath: store + "/orders").filter { $0.hasSuffix(id + ".json") }
-            #expect(files.count == 1, "one file for order \(id)")
-            let data = try Data(contentsOf: URL(fileURLWithPath: store + "/orders/" + files[0]))
-            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            let stored = try #require(object["order"] as? [String: Any])
+            let stored = try #require(records[id]?["order"] as? [String: Any], "a record for order \(id)")
             #expect(stored["merchantOrderID"] as? String == id)
             #expect(stored["status"] as? String == "ready")
         }

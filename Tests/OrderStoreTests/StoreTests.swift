@@ -62,7 +62,7 @@ import TestSupport
         #expect(store.find("rush").count == 1)
         #expect(store.summaries(in: [.approved]).count == 1)
         #expect(store.summaries(in: [.new]).count == 9)
-        try store.rebuildIndex { _ in }
+        try store.rebuildIndex()
         #expect(store.find("rush").count == 1)
         #expect(store.summaries(in: [.new]).count == 9)
         #expect(store.orderCount == 10)
@@ -101,27 +101,61 @@ import TestSupport
         #expect(a.find("bob 24").count == 1)
     }
 
-    @Test func anInterruptedWriteIsRepairedFromTheOrderFiles() throws {
+    /// The index files as they are now, to put back later: the state a crash leaves when records were
+    /// appended but their index lines were not.
+    func indexFiles(_ dir: TemporaryDirectory) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in ["index.jsonl", "index-log.jsonl", "index-hot.jsonl"] {
+            out[name] = try Data(contentsOf: URL(fileURLWithPath: dir.file("store/\(name)")))
+        }
+        return out
+    }
+
+    func restore(_ files: [String: Data], _ dir: TemporaryDirectory) throws {
+        for (name, data) in files { try data.write(to: URL(fileURLWithPath: dir.file("store/\(name)"))) }
+    }
+
+    @Test func recordsWrittenButNotIndexedAreIndexedAtTheNextOpen() throws {
         let dir = TemporaryDirectory()
         let store = try open(dir)
         let r = Sample.record(7)
         try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
-        // A crash after the index line was logged but before the order file changed: the log says shipped,
-        // the file still says ready. The next open must believe the file.
-        let log = dir.file("store/index-log.jsonl")
-        let lie = #"{"pending":["\#(r.id)"]}"# + "\n" + #"["shipped",1795856000,null,"\#(r.id)","800000000007",null,null,"Liar","Nowhere",1,1,"x","liar"]"# + "\n"
-        let handle = try #require(FileHandle(forWritingAtPath: log))
-        handle.seekToEndOfFile()
-        handle.write(Data(lie.utf8))
-        handle.write(Data(#"{"pend"#.utf8))  // and a torn last line
-        try handle.close()
+        let before = try indexFiles(dir)
+        // Then a note and a new order: records appended, index lines too...
+        try store.update(r.id) { rec throws(StoreError) in rec.notes.append(Note(at: Sample.t0, by: "ada", text: "written before the crash")) }
+        let other = Sample.record(8)
+        try store.transaction { () throws(StoreError) in try store.save([other], new: [other.id]) }
+        // ...but the crash came before the index lines reached the disk.
+        try restore(before, dir)
+        #expect(try open(dir).orderCount == 2, "the new order is counted again")
+        let reopened = try open(dir)
+        #expect(try reopened.record(r.id)?.notes.map(\.text) == ["written before the crash"])
+        #expect(reopened.find("written before the crash").map(\.merchantOrderID) == [r.id])
+        #expect(reopened.summary(of: other.id) != nil)
+    }
+
+    @Test func aTornRecordOrIndexLineIsCutOffAndLaterWritesAreWhole() throws {
+        let dir = TemporaryDirectory()
+        let store = try open(dir)
+        let r = Sample.record(7)
+        try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
+        let segment = try #require(store.recordPlace(for: r.id)).file
+        for (file, torn) in [(segment, #"{"id":"\#(r.id)","format":1,"ord"#), (dir.file("store/index-log.jsonl"), #"["new",17958"#)] {
+            let handle = try #require(FileHandle(forWritingAtPath: file))
+            handle.seekToEndOfFile()
+            handle.write(Data(torn.utf8))
+            try handle.close()
+        }
         let reopened = try open(dir)
         #expect(reopened.summary(of: r.id)?.stage == .new)
-        #expect(reopened.find("liar").isEmpty)
-        #expect(reopened.find("buyer 7").count == 1)
-        // The torn line was cut off, so later appends are whole lines.
         try reopened.update(r.id) { rec throws(StoreError) in rec.notes.append(Note(at: Sample.t0, by: "ada", text: "after repair")) }
-        #expect(try open(dir).find("after repair").count == 1)
+        let again = try open(dir)
+        #expect(again.find("after repair").count == 1)
+        #expect(try again.record(r.id)?.notes.count == 1)
+        // Every line of the segment is whole JSON now.
+        for line in try String(contentsOfFile: segment, encoding: .utf8).split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(line)")
+        }
     }
 
     @Test func aMissingOrDamagedIndexIsRebuilt() throws {
@@ -140,26 +174,39 @@ import TestSupport
         #expect(try open(dir).orderCount == 5)
     }
 
-    @Test func aDamagedOrderFileIsNamedNeverSilentlyDropped() throws {
+    /// Overwrites an order's record line in place (same length, so no other line moves).
+    func damage(_ store: OrderStore, _ id: String, _ change: (String) -> String) throws -> String {
+        let place = try #require(store.recordPlace(for: id))
+        var data = try Data(contentsOf: URL(fileURLWithPath: place.file))
+        let line = String(decoding: data[place.offset..<(place.offset + place.length)], as: UTF8.self)
+        let damaged = Array(change(line).utf8)
+        #expect(damaged.count == place.length)
+        data.replaceSubrange(place.offset..<(place.offset + place.length), with: damaged)
+        try data.write(to: URL(fileURLWithPath: place.file))
+        return place.file
+    }
+
+    @Test func aDamagedRecordIsNamedNeverSilentlyDropped() throws {
         let dir = TemporaryDirectory()
         let store = try open(dir)
         let r = Sample.record(3)
-        try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
-        let path = store.filePath(for: r.id)
-        try Data("{\"format\":1,\"order\":{\"merchantOrderID\":".utf8).write(to: URL(fileURLWithPath: path))
+        try store.transaction { () throws(StoreError) in try store.save([r, Sample.record(4)], new: [r.id]) }
+        let file = try damage(store, r.id) { String($0.prefix($0.count / 2)) + String(repeating: " ", count: $0.count - $0.count / 2) }
         #expect {
             _ = try store.record(r.id)
         } throws: { error in
             let e = error as! StoreError
-            return e.summary.contains(path) && e.summary.contains("damaged") && (e.remedy ?? "").contains("mv \(path)")
+            return e.summary.contains(file) && e.summary.contains("damaged") && (e.remedy ?? "").contains("restore \(file)")
         }
-        try Data(#"{"format":1,"order":{"merchantOrderID":5},"actions":[],"notes":[],"history":[]}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try store.record(Sample.record(4).id) != nil, "the other orders in the file are unaffected")
+        _ = try damage(store, r.id) { _ in String(repeating: "x", count: try! #require(store.recordPlace(for: r.id)).length) }
+        #expect(throws: StoreError.self) { _ = try store.record(r.id) }
+        let fresh = TemporaryDirectory()
+        let s2 = try OrderStore(path: fresh.file("store"))
+        try s2.transaction { () throws(StoreError) in try s2.save([r], new: [r.id]) }
+        _ = try damage(s2, r.id) { $0.replacingOccurrences(of: #""format":1"#, with: #""format":9"#) }
         #expect {
-            _ = try store.record(r.id)
-        } throws: { ($0 as! StoreError).summary.contains("order") }
-        try Data(#"{"format":9}"#.utf8).write(to: URL(fileURLWithPath: path))
-        #expect {
-            _ = try store.record(r.id)
+            _ = try s2.record(r.id)
         } throws: { ($0 as! StoreError).summary.contains("newer jom") }
     }
 
@@ -190,7 +237,8 @@ import TestSupport
         let r = Sample.record(1)
         try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
         #expect(fileMode(dir.file("store")) == 0o700)
-        for p in [store.filePath(for: r.id), dir.file("store/index-log.jsonl"), dir.file("store/store.json")] {
+        for p in [try #require(store.recordPlace(for: r.id)).file, dir.file("store/index-log.jsonl"), dir.file("store/index.jsonl"),
+                  dir.file("store/index-hot.jsonl"), dir.file("store/store.json")] {
             #expect(fileMode(p).map { $0 & 0o077 } == 0, "\(p)")
         }
     }

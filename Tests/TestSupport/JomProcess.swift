@@ -170,3 +170,42 @@ extension SandboxFixture {
 package func fileMode(_ path: String) -> Int? {
     (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
 }
+
+/// What a store holds on disk, read as a person would (with `jq`): every record line of `orders/*.jsonl`, the
+/// last line of each order being its current record.
+package enum StoreFiles {
+    /// The segment files, oldest first.
+    package static func segments(_ store: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: store + "/orders")) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+            .map { store + "/orders/" + $0 }
+    }
+
+    /// Each order's current record as a JSON object, by Jet id.
+    package static func records(_ store: String) throws -> [String: [String: Any]] {
+        var out: [String: [String: Any]] = [:]
+        for file in segments(store) {
+            for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {
+                guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let id = object["id"] as? String else {
+                    throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: file])
+                }
+                out[id] = object
+            }
+        }
+        return out
+    }
+
+    /// Where the current record of an order starts and ends in its segment: the last line whose id is `id`.
+    package static func place(of id: String, in store: String) throws -> (file: String, range: Range<Int>)? {
+        var found: (String, Range<Int>)?
+        for file in segments(store) {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            var start = 0
+            while start < data.count {
+                let end = data[start...].firstIndex(of: 0x0A) ?? data.count
+                if data[start..<end].starts(with: Array(#"{"id":"\#(id)""#.utf8)) { found = (file, start..<end) }
+                start = end + 1
+            }
+        }
+        return found
+    }
+}

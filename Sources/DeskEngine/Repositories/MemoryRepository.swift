@@ -96,6 +96,16 @@ public final class MemoryRepository: OrderRepository, Sendable {
         summaries(in: nil).filter { ($0.receivedAt ?? .distantPast) >= date }
     }
 
+    public func changed(since date: Date) -> [OrderSummary] {
+        summaries(in: nil).filter { s in
+            [s.receivedAt, s.events.approved, s.events.shipped, s.events.cancelled, s.events.refunded].contains { ($0 ?? .distantPast) >= date }
+        }
+    }
+
+    public func newestFirst(in stages: Set<OrderStage>?, excluding: Set<String>) -> any SummaryCursor {
+        ListCursor(summaries(in: stages).filter { !excluding.contains($0.merchantOrderID) }.sorted(by: newestFirstOrder))
+    }
+
     public func warmUp() {}
 
     // MARK: changes

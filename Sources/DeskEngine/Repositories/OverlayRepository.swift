@@ -55,6 +55,16 @@ public final class OverlayRepository: OrderRepository {
         merged(base.received(since: date), changes.received(since: date))
     }
 
+    public func changed(since date: Date) -> [OrderSummary] {
+        merged(base.changed(since: date), changes.changed(since: date))
+    }
+
+    /// The base's stream without the orders the overlay changed, with the overlay's merged in.
+    public func newestFirst(in stages: Set<OrderStage>?, excluding: Set<String>) -> any SummaryCursor {
+        MergedCursor(base.newestFirst(in: stages, excluding: excluding.union(changed)),
+                     changes.summaries(in: stages).filter { !excluding.contains($0.merchantOrderID) }.sorted(by: newestFirstOrder))
+    }
+
     public func warmUp() { base.warmUp() }
 
     // MARK: changes stay in memory
@@ -105,4 +115,34 @@ public final class OverlayRepository: OrderRepository {
     }
 
     public func saveBinding(_ binding: MarketplaceBinding) throws(StoreError) { self.binding = .some(binding) }
+}
+
+/// A stream merged with a short list in the same order (newest first).
+final class MergedCursor: SummaryCursor {
+    private let stream: any SummaryCursor
+    private var extra: [OrderSummary]
+    private var ahead: [OrderSummary] = []
+    private var done = false
+
+    init(_ stream: any SummaryCursor, _ extra: [OrderSummary]) {
+        self.stream = stream
+        self.extra = extra
+    }
+
+    func next(max: Int) -> [OrderSummary] {
+        var out: [OrderSummary] = []
+        while out.count < max {
+            if ahead.isEmpty, !done {
+                ahead = stream.next(max: max)
+                done = ahead.isEmpty
+            }
+            switch (ahead.first, extra.first) {
+            case let (a?, e?): out.append(newestFirstOrder(a, e) ? ahead.removeFirst() : extra.removeFirst())
+            case (_?, nil): out.append(ahead.removeFirst())
+            case (nil, _?): out.append(extra.removeFirst())
+            case (nil, nil): return out
+            }
+        }
+        return out
+    }
 }

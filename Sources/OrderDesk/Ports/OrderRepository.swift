@@ -34,6 +34,11 @@ public protocol OrderRepository: AnyObject {
     func matching(prefix: String, limit: Int) -> [OrderSummary]
     /// Orders received at or after `date`.
     func received(since date: Date) -> [OrderSummary]
+    /// Orders received, approved, shipped, cancelled or refunded at or after `date` (the report).
+    func changed(since date: Date) -> [OrderSummary]
+    /// Orders in `stages` (every order when nil) not in `excluding`, newest first (by when they came in, then
+    /// reference id), a page at a time: a long list streams without the store being read whole first.
+    func newestFirst(in stages: Set<OrderStage>?, excluding: Set<String>) -> any SummaryCursor
     /// Prepares lookups a session will want (id directory, search filter); may take a while on a large store.
     func warmUp()
 
@@ -68,6 +73,32 @@ public protocol OrderRepository: AnyObject {
     /// The marketplace the store belongs to, once it has talked to one.
     func loadBinding() throws(StoreError) -> MarketplaceBinding?
     func saveBinding(_ binding: MarketplaceBinding) throws(StoreError)
+}
+
+/// Pages of a long list of orders, read as they are asked for.
+public protocol SummaryCursor: AnyObject {
+    /// Up to `max` more orders; empty at the end.
+    func next(max: Int) -> [OrderSummary]
+}
+
+/// A list already in memory, handed out a page at a time.
+public final class ListCursor: SummaryCursor {
+    private let list: [OrderSummary]
+    private var position = 0
+
+    public init(_ list: [OrderSummary]) { self.list = list }
+
+    public func next(max: Int) -> [OrderSummary] {
+        let page = Array(list[position..<min(list.count, position + max)])
+        position += page.count
+        return page
+    }
+}
+
+/// Newest first, as ``OrderRepository/newestFirst(in:excluding:)`` lists: by when the order came in, then by
+/// reference id, both descending.
+public func newestFirstOrder(_ a: OrderSummary, _ b: OrderSummary) -> Bool {
+    (a.receivedAt ?? .distantPast, a.referenceOrderID, a.merchantOrderID) > (b.receivedAt ?? .distantPast, b.referenceOrderID, b.merchantOrderID)
 }
 
 /// The right to deliver a store's outbox, held by one process at a time. Waiting never polls.
