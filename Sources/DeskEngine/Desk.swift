@@ -132,23 +132,38 @@ public actor Desk {
         return sorted(store.summaries(in: filter.stages).filter { filter.matches($0, now: t, settings: s) })
     }
 
+    /// The orders of a filter a page at a time, in the order ``list(_:)`` gives: those with a deadline first,
+    /// most urgent first, then the rest newest first, streamed from the store, so the first rows come at once
+    /// however many orders there are.
+    public func listing(_ filter: OrderFilter) -> OrderListing {
+        let t = now, s = settings
+        let stages = filter.stages
+        let hot = store.active().filter { (stages?.contains($0.stage) ?? true) && filter.matches($0, now: t, settings: s) }
+        let urgent = sorted(hot.filter { Deadline.next(for: $0, settings: s) != nil })
+        if let stages, stages.allSatisfy(\.isActionable) {
+            // Every order of these stages is among the active ones: nothing more to read.
+            let rest = hot.filter { Deadline.next(for: $0, settings: s) == nil }.sorted(by: newestFirstOrder)
+            return OrderListing(urgent + rest, then: nil) { _ in true }
+        }
+        let rest = store.newestFirst(in: stages, excluding: Set(urgent.map(\.merchantOrderID)))
+        return OrderListing(urgent, then: rest) { filter.matches($0, now: t, settings: s) }
+    }
+
     public func find(_ text: String) -> [OrderSummary] {
         sorted(store.find(text))
     }
 
-    /// Most urgent first: by next deadline, then by when the order came in.
+    /// Most urgent first: by next deadline, then newest first (``newestFirstOrder(_:_:)``).
     func sorted(_ list: [OrderSummary]) -> [OrderSummary] {
         let s = settings
         // Each order's deadline is worked out once, not on every comparison.
         let keyed = list.map { (order: $0, due: Deadline.next(for: $0, settings: s)?.due) }
         return keyed.sorted { ka, kb in
-            let a = ka.order, b = kb.order
             switch (ka.due, kb.due) {
             case let (x?, y?) where x != y: return x < y
             case (_?, nil): return true
             case (nil, _?): return false
-            default:
-                return (a.receivedAt ?? .distantPast, a.referenceOrderID) > (b.receivedAt ?? .distantPast, b.referenceOrderID)
+            default: return newestFirstOrder(ka.order, kb.order)
             }
         }.map(\.order)
     }
@@ -310,11 +325,7 @@ public actor Desk {
         let rates = cancellationRates()
         let since = Calendar.current.date(byAdding: .day, value: -days, to: Calendar.current.startOfDay(for: now)) ?? now
         // Only orders with something in these days: received in them, or moved since (approved, shipped, …).
-        let recent = store.received(since: since)
-        let moved = store.summaries(in: [.approved, .shipped, .cancelled, .refunded, .refundDenied, .returnRequested, .returnAccepted])
-            .filter { s in [s.events.approved, s.events.shipped, s.events.cancelled, s.events.refunded].contains { ($0 ?? .distantPast) >= since } }
-        var seen = Set<String>()
-        let all = (recent + moved).filter { seen.insert($0.merchantOrderID).inserted }
+        let all = store.changed(since: since)
         return DayReport.count(all, days: days, now: now, late: u.late, dueSoon: u.dueSoon, week: rates.week, month: rates.month)
     }
 
@@ -390,4 +401,34 @@ public actor Desk {
     }
 
     static func describeAction(_ a: OrderAction) -> String { a.story }
+}
+
+/// A list shown a page at a time (``Desk/listing(_:)``): a first part already sorted, then a stream from the
+/// store, kept to the orders `keep` accepts. Used by one task at a time; it reads only what it was given.
+public final class OrderListing: @unchecked Sendable {
+    private var first: [OrderSummary]
+    private var position = 0
+    private let then: (any SummaryCursor)?
+    private let keep: (OrderSummary) -> Bool
+
+    init(_ first: [OrderSummary], then: (any SummaryCursor)?, keep: @escaping (OrderSummary) -> Bool) {
+        self.first = first
+        self.then = then
+        self.keep = keep
+    }
+
+    /// Up to `max` more orders; empty at the end.
+    public func next(max: Int) -> [OrderSummary] {
+        var out: [OrderSummary] = []
+        if position < first.count {
+            out = Array(first[position..<min(first.count, position + max)])
+            position += out.count
+        }
+        while out.count < max, let then {
+            let page = then.next(max: max - out.count)
+            if page.isEmpty { break }
+            out += page.filter(keep)
+        }
+        return out
+    }
 }

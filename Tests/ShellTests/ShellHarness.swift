@@ -10,10 +10,11 @@ import TestSupport
 final class CaptureSink: OutputSink {
     private let buffers = Mutex<(out: [UInt8], err: [UInt8])>(([], []))
 
-    func write(_ bytes: [UInt8], error: Bool) {
+    func write(_ bytes: [UInt8], error: Bool) -> Bool {
         buffers.withLock { b in
             if error { b.err += bytes } else { b.out += bytes }
         }
+        return true
     }
 
     func isTerminal(error: Bool) -> Bool { false }

@@ -97,8 +97,10 @@ public final class ListCursor: SummaryCursor {
 
 /// Newest first, as ``OrderRepository/newestFirst(in:excluding:)`` lists: by when the order came in, then by
 /// reference id, both descending.
+/// (Whole seconds: the store's index keeps no finer time.)
 public func newestFirstOrder(_ a: OrderSummary, _ b: OrderSummary) -> Bool {
-    (a.receivedAt ?? .distantPast, a.referenceOrderID, a.merchantOrderID) > (b.receivedAt ?? .distantPast, b.referenceOrderID, b.merchantOrderID)
+    func second(_ d: Date?) -> Int { d.map { Int($0.timeIntervalSince1970.rounded(.down)) } ?? .min }
+    return (second(a.receivedAt), a.referenceOrderID, a.merchantOrderID) > (second(b.receivedAt), b.referenceOrderID, b.merchantOrderID)
 }
 
 /// The right to deliver a store's outbox, held by one process at a time. Waiting never polls.

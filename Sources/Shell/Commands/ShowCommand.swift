@@ -28,31 +28,67 @@ enum ShowCommand: ShellCommand {
             }
             ctx.session.view = .filter(f)
         }
-        let list: [OrderSummary]
         switch ctx.session.view {
-        case .filter(let f): list = await ctx.desk.list(f)
-        case .find(let text): list = await ctx.desk.find(text)
+        case .filter(let f):
+            let listing = await ctx.desk.listing(f)
+            try await present({ listing.next(max: $0) }, label: ctx.session.view.label, format: inv.options["--format"], ctx)
+        case .find(let text):
+            try await present(await ctx.desk.find(text), label: ctx.session.view.label, format: inv.options["--format"], ctx)
         }
-        try await present(list, label: ctx.session.view.label, format: inv.options["--format"], ctx)
     }
 
-    /// Prints a list in the chosen format (shared by `show` and `find`).
+    /// Prints a list in the chosen format (shared by `show`, `find` and `open`).
     static func present(_ list: [OrderSummary], label: String, format: String?, _ ctx: ShellContext) async throws {
+        let cursor = ListCursor(list)
+        try await present({ cursor.next(max: $0) }, label: label, format: format, ctx)
+    }
+
+    /// Prints a list as it is read, a page at a time (`next` gives up to so many more orders, none at the end):
+    /// the first rows appear at once, memory stays flat, and a reader who stops reading (the pager quit,
+    /// `| head`) stops the reading too.
+    static func present(_ next: (Int) -> [OrderSummary], label: String, format: String?, _ ctx: ShellContext) async throws {
+        enum Format { case table, csv, json }
+        let chosen: Format
+        switch format?.lowercased() {
+        case nil, "table"?: chosen = .table
+        case "csv"?: chosen = .csv
+        case "json"?: chosen = .json
+        case let other?: throw ShellError.usage(spec, "--format must be csv or json, not \"\(other)\"")
+        }
         let settings = await ctx.desk.settings
         let now = await ctx.desk.now
-        let rows = OrderTable.rows(list, settings: settings, now: now, unsent: await ctx.desk.unsentOrderIDs)
-        switch format?.lowercased() {
-        case "csv"?: OrderTable.csv(rows, out: ctx.out)
-        case "json"?: try OrderTable.json(rows, out: ctx.out)
-        case nil, "table"?:
-            if rows.isEmpty {
-                ctx.out.line("No orders (\(label)).  `show all` lists every order; `download` fetches new ones.")
-                return
+        let unsent = await ctx.desk.unsentOrderIDs
+        let out = ctx.out
+        // A small first page, so the first rows come at once; then larger ones.
+        var page = next(64)
+        if page.isEmpty, chosen == .table {
+            out.line("No orders (\(label)).  `show all` lists every order; `download` fetches new ones.")
+            return
+        }
+        out.beginStream()
+        defer { out.endStream() }
+        let layout = OrderTable.Layout(width: out.width)
+        var tally = OrderTable.Tally()
+        switch chosen {
+        case .table: OrderTable.header(layout, out: out)
+        case .csv: OrderTable.csvHeader(out: out)
+        case .json: out.line("[")
+        }
+        while !page.isEmpty, !out.abandoned {
+            let rows = OrderTable.rows(page, settings: settings, now: now, unsent: unsent)
+            switch chosen {
+            case .table: OrderTable.render(rows, layout, now: now, out: out)
+            case .csv: OrderTable.csv(rows, out: out)
+            case .json: try OrderTable.json(rows, first: tally.count == 0, out: out)
             }
-            OrderTable.render(rows, now: now, out: ctx.out)
-            OrderTable.footer(rows, label: label, out: ctx.out)
-        case let other?:
-            throw ShellError.usage(spec, "--format must be csv or json, not \"\(other)\"")
+            tally.add(rows)
+            out.streamPage()
+            page = next(2048)
+        }
+        switch chosen {
+        case .table: OrderTable.footer(tally, label: label, out: out)
+        case .csv: break
+        case .json: out.line("\n]")
         }
     }
 }

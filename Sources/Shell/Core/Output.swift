@@ -8,7 +8,9 @@ import Glibc
 
 /// Where the shell's bytes end up: the process's standard output and error, or a buffer in a test.
 public protocol OutputSink: Sendable {
-    func write(_ bytes: [UInt8], error: Bool)
+    /// False when the bytes could not be written (the reader went away).
+    @discardableResult
+    func write(_ bytes: [UInt8], error: Bool) -> Bool
     /// Standard output (`error: false`) or standard error is a terminal.
     func isTerminal(error: Bool) -> Bool
 }
@@ -16,7 +18,8 @@ public protocol OutputSink: Sendable {
 /// Standard output and standard error of this process.
 public struct StandardOutputSink: OutputSink {
     public init() {}
-    public func write(_ bytes: [UInt8], error: Bool) { Output.write(error ? 2 : 1, bytes) }
+    @discardableResult
+    public func write(_ bytes: [UInt8], error: Bool) -> Bool { Output.write(error ? 2 : 1, bytes) }
     public func isTerminal(error: Bool) -> Bool { isatty(error ? 2 : 1) == 1 }
 }
 
@@ -66,11 +69,76 @@ final class Output: @unchecked Sendable {
 
     /// Writes what was buffered; through the pager when it is taller than the terminal.
     func flush() {
+        if streaming { endStream() }
         guard !buffer.isEmpty else { return }
         let bytes = buffer
         buffer.removeAll(keepingCapacity: true)
         if usePager, isTerminal, height > 0, bytes.lazy.filter({ $0 == 0x0A }).count > height - 2, page(bytes) { return }
         sink.write(bytes, error: false)
+    }
+
+    // MARK: long lists
+
+    private var streaming = false
+    private var pager: (process: Process, input: FileHandle)?
+    /// The reader went away (the pager quit, `| head` had enough): producing more rows is wasted work.
+    private(set) var abandoned = false
+
+    /// Starts a list that is printed as it is read, page by page (``streamPage()``), so its first rows appear
+    /// at once and memory stays flat. On a terminal, a list taller than the screen goes through the pager.
+    func beginStream() {
+        flush()
+        streaming = true
+        abandoned = false
+    }
+
+    /// Hands on what was buffered since the last page: to the pager once the list outgrows the screen, at once
+    /// when it is not a terminal.
+    func streamPage() {
+        guard streaming, !buffer.isEmpty else { return }
+        if pager == nil, usePager, isTerminal, height > 0 {
+            // Wait until the list is taller than the screen: a short list needs no pager.
+            guard buffer.lazy.filter({ $0 == 0x0A }).count > height - 2 else { return }
+            pager = startPager()
+        }
+        let bytes = buffer
+        buffer.removeAll(keepingCapacity: true)
+        if let pager {
+            if !Output.write(pager.input.fileDescriptor, bytes) { abandoned = true }
+        } else {
+            if !sink.write(bytes, error: false) { abandoned = true }
+        }
+    }
+
+    /// Ends the list: the rest is handed on, and the pager (if any) is waited for.
+    func endStream() {
+        guard streaming else { return }
+        if pager == nil, usePager, isTerminal, height > 0, buffer.lazy.filter({ $0 == 0x0A }).count > height - 2 {
+            pager = startPager()
+        }
+        streamPage()
+        streaming = false
+        if !buffer.isEmpty {
+            // A short list (no pager): written as any output.
+            sink.write(buffer, error: false)
+            buffer.removeAll(keepingCapacity: true)
+        }
+        if let pager {
+            try? pager.input.close()  // The pager may have gone already; nothing is lost by that.
+            pager.process.waitUntilExit()
+            self.pager = nil
+        }
+    }
+
+    private func startPager() -> (process: Process, input: FileHandle)? {
+        let command = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        let pipe = Pipe()
+        p.standardInput = pipe
+        do { try p.run() } catch { return nil }
+        return (p, pipe.fileHandleForWriting)
     }
 
     /// Writes to standard error at once (errors, progress).
@@ -92,14 +160,16 @@ final class Output: @unchecked Sendable {
         sink.write(Array("\r\u{1B}[K".utf8), error: true)
     }
 
-    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+    @discardableResult
+    static func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var off = 0
-        bytes.withUnsafeBytes { raw in
+        return bytes.withUnsafeBytes { raw in
             while off < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
-                if n <= 0 { if errno == EINTR { continue }; return }
+                if n <= 0 { if errno == EINTR { continue }; return false }
                 off += n
             }
+            return true
         }
     }
 

@@ -18,19 +18,30 @@ enum OrderTable {
         }
     }
 
-    static func render(_ rows: [Row], now: Date, out: Output) {
-        let width = max(80, out.width)
-        // ORDER, STAGE, DUE, UNITS, TOTAL are fixed; buyer, destination and items share the rest.
-        let fixed = 12 + 2 + 10 + 2 + 16 + 2 + 5 + 2 + 10 + 2 * 3
-        let flexible = max(24, width - fixed - 1)
-        let buyerW = min(22, max(12, flexible * 3 / 10))
-        let placeW = min(20, max(10, flexible * 3 / 10))
-        let titleW = flexible - buyerW - placeW - 4
-        let showTitle = titleW >= 10
-        var header = "ORDER".fitted(12) + "  " + "STAGE".fitted(10) + "  " + "DUE".fitted(16) + "  " + "BUYER".fitted(buyerW) + "  "
-            + "SHIP TO".fitted(placeW) + "  " + "UNITS".right(5) + "  " + "TOTAL".right(10)
-        if showTitle { header += "  ITEMS" }
+    /// Column widths, fitted to the terminal (so a list can be printed as it is read: no cell decides them).
+    struct Layout {
+        let buyerW: Int, placeW: Int, titleW: Int
+        var showTitle: Bool { titleW >= 10 }
+
+        init(width terminal: Int) {
+            let width = max(80, terminal)
+            // ORDER, STAGE, DUE, UNITS, TOTAL are fixed; buyer, destination and items share the rest.
+            let fixed = 12 + 2 + 10 + 2 + 16 + 2 + 5 + 2 + 10 + 2 * 3
+            let flexible = max(24, width - fixed - 1)
+            buyerW = min(22, max(12, flexible * 3 / 10))
+            placeW = min(20, max(10, flexible * 3 / 10))
+            titleW = flexible - buyerW - placeW - 4
+        }
+    }
+
+    static func header(_ layout: Layout, out: Output) {
+        var header = "ORDER".fitted(12) + "  " + "STAGE".fitted(10) + "  " + "DUE".fitted(16) + "  " + "BUYER".fitted(layout.buyerW) + "  "
+            + "SHIP TO".fitted(layout.placeW) + "  " + "UNITS".right(5) + "  " + "TOTAL".right(10)
+        if layout.showTitle { header += "  ITEMS" }
         out.line(out.styled(header, .bold))
+    }
+
+    static func render(_ rows: [Row], _ layout: Layout, now: Date, out: Output) {
         for r in rows {
             let s = r.summary
             var stage = (s.stage.label + (r.unsent ? "*" : "")).fitted(10)
@@ -47,15 +58,15 @@ enum OrderTable {
                 }
             }
             // Cell by cell into the output buffer: a long list costs no intermediate strings.
-            for cell in [s.referenceOrderID.fitted(12), stage, due, s.buyer.fitted(buyerW), s.destination.fitted(placeW),
+            for cell in [s.referenceOrderID.fitted(12), stage, due, s.buyer.fitted(layout.buyerW), s.destination.fitted(layout.placeW),
                          String(s.units).right(5)] {
                 out.text(cell)
                 out.text("  ")
             }
             out.text(s.total.description.right(10))
-            if showTitle {
+            if layout.showTitle {
                 out.text("  ")
-                out.text(s.title.fitted(titleW, pad: false))
+                out.text(s.title.fitted(layout.titleW, pad: false))
             }
             out.line()
         }
@@ -72,15 +83,24 @@ enum OrderTable {
         }
     }
 
+    /// What the line under a list counts, added up page by page.
+    struct Tally {
+        var count = 0, late = 0, soon = 0, unsent = 0
+
+        mutating func add(_ rows: [Row]) {
+            count += rows.count
+            late += rows.filter { $0.urgency == .late }.count
+            soon += rows.filter { $0.urgency == .dueSoon }.count
+            unsent += rows.filter(\.unsent).count
+        }
+    }
+
     /// A line under the list: how many, and how many are due soon or late.
-    static func footer(_ rows: [Row], label: String, out: Output) {
-        let late = rows.filter { $0.urgency == .late }.count
-        let soon = rows.filter { $0.urgency == .dueSoon }.count
-        let unsent = rows.filter(\.unsent).count
-        var parts = ["\(rows.count) order\(rows.count == 1 ? "" : "s") (\(label))"]
-        if late > 0 { parts.append(out.styled("\(late) late", .boldRed)) }
-        if soon > 0 { parts.append(out.styled("\(soon) due soon", .yellow)) }
-        if unsent > 0 { parts.append("\(unsent) with an action not yet sent (*)") }
+    static func footer(_ t: Tally, label: String, out: Output) {
+        var parts = ["\(t.count) order\(t.count == 1 ? "" : "s") (\(label))"]
+        if t.late > 0 { parts.append(out.styled("\(t.late) late", .boldRed)) }
+        if t.soon > 0 { parts.append(out.styled("\(t.soon) due soon", .yellow)) }
+        if t.unsent > 0 { parts.append("\(t.unsent) with an action not yet sent (*)") }
         out.line(parts.joined(separator: " · "))
     }
 
@@ -96,8 +116,9 @@ enum OrderTable {
                 s.total.plain, s.title, r.unsent ? "yes" : "no"]
     }
 
+    static func csvHeader(out: Output) { out.line(csvHeader.joined(separator: ",")) }
+
     static func csv(_ rows: [Row], out: Output) {
-        out.line(csvHeader.joined(separator: ","))
         for r in rows { out.line(fields(r).map(csvField).joined(separator: ",")) }
     }
 
@@ -106,23 +127,26 @@ enum OrderTable {
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func json(_ rows: [Row], out: Output) throws {
-        let objects: [[String: Any]] = rows.map { r in
+    /// JSON is written a row at a time, as the whole array would be pretty-printed: `[`, then each object
+    /// indented, separated by commas, then `]`.
+    static func json(_ rows: [Row], first: Bool, out: Output) throws {
+        for (i, r) in rows.enumerated() {
             var o: [String: Any] = [:]
             for (k, v) in zip(csvHeader, fields(r)) { o[k] = v }
             o["units"] = r.summary.units
             o["total"] = Double(r.summary.total.value) / 100
             o["unsent"] = r.unsent
             for k in ["received", "deadline", "due"] where (o[k] as? String) == "" { o[k] = NSNull() }
-            return o
+            let data: Data
+            do {
+                data = try JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            } catch {
+                throw ShellError.other("the list could not be written as JSON: \(error)", remedy: "--format csv writes the same rows")
+            }
+            let object = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { "  " + $0 }.joined(separator: "\n")
+            out.text(first && i == 0 ? object : ",\n" + object)
         }
-        let data: Data
-        do {
-            data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        } catch {
-            throw ShellError.other("the list could not be written as JSON: \(error)", remedy: "--format csv writes the same rows")
-        }
-        out.line(String(decoding: data, as: UTF8.self))
     }
 
     static func iso(_ d: Date) -> String {
