@@ -118,3 +118,16 @@ extension OrderStore {
         try legacy.removeAll()
     }
 }
+
+extension OrderStore {
+    /// Writes a store as a jom of format 1 left it: one pretty-printed file per order under `orders/xx/`, and
+    /// `store.json` saying format 1. For tests of the upgrade.
+    package static func writeFormat1Store(at path: String, records: [OrderRecord]) throws(StoreError) {
+        try FileIO.makeDirectory(path)
+        try FileIO.makeDirectory(path + "/orders")
+        try LegacyOrderFiles(root: path + "/orders").write(records)
+        try FileIO.atomicWrite(Data(#"{"jom-store": 1}"#.utf8 + [0x0A]), to: path + "/store.json")
+        // The old index: a header of an index format this jom does not read (it is replaced by the upgrade).
+        try FileIO.atomicWrite(Data(#"{"jom-index":3,"generation":1,"orders":\#(records.count)}"#.utf8 + [0x0A]), to: path + "/index.jsonl")
+    }
+}

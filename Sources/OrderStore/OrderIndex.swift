@@ -385,8 +385,13 @@ final class OrderIndex {
         let p = prefix.lowercased()
         func starts(_ s: OrderSummary) -> Bool { s.referenceOrderID.lowercased().hasPrefix(p) || s.merchantOrderID.lowercased().hasPrefix(p) }
         var found: [String: OrderSummary] = [:]
+        if prefix.utf8.count > 16, let exact = entry(of: prefix) {
+            // A whole merchant id (the desk resolves orders by them): that order, without reading every id that
+            // shares its first sixteen bytes.
+            return [exact.summary]
+        }
         if let base, let directory = lookupsNow()?.directory {
-            for offset in directory.lines(mayStartWith: prefix, limit: limit) {
+            for offset in directory.lines(mayStartWith: prefix, limit: limit) where found.count < 2 * limit {
                 if let e = entry(atLine: offset, in: base), overrides[e.summary.merchantOrderID] == nil, starts(e.summary) {
                     found[e.summary.merchantOrderID] = e.summary
                 }

@@ -20,6 +20,8 @@ final class ElementReader {
     let size: Int
     private(set) var bytesRead = 0
     private var buffer: [UInt8] = []
+    /// What each read fills, before it joins `buffer`.
+    private var block = [UInt8](repeating: 0, count: ElementReader.blockSize)
     /// Where scanning resumes in `buffer`, and where the current element started (nil: between elements).
     private var position = 0
     private var elementStart: Int?
@@ -69,17 +71,15 @@ final class ElementReader {
             position -= keep
             if elementStart != nil { elementStart = 0 }
         }
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.blockSize))
         var n = 0
-        buffer.withUnsafeMutableBytes { raw in
+        block.withUnsafeMutableBytes { raw in
             while true {
-                n = read(fd, raw.baseAddress! + old, Self.blockSize)
+                n = read(fd, raw.baseAddress!, raw.count)
                 if n < 0, errno == EINTR { continue }
                 break
             }
         }
-        buffer.removeLast(Self.blockSize - max(0, n))
+        if n > 0 { buffer.append(contentsOf: block[0..<n]) }
         if n <= 0 { atEnd = true } else { bytesRead += n }
     }
 
