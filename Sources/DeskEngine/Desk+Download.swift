@@ -22,7 +22,7 @@ extension Desk {
             let m = try await market()
             report.delivered = await deliver(force: true)
             let (watch, watchReturns) = try reconciliation(status)
-            var result = try await m.download(watch: Array(refetchLater) + watch, returns: watchReturns)
+            var result = try await m.download(watch: Array(refetchLater) + watch, returns: watchReturns, connections: settings.jetConnections)
             refetchLater.removeAll()
             // A return on an order we do not have yet: fetch the order too.
             let known = Set(result.orders.map(\.merchantOrderID))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import JetWords
 
 extension JetClient {
@@ -58,9 +59,10 @@ extension JetClient {
         }
     }
 
-    /// Many order details at once, at most `configuration.concurrency` in flight. Each id gets its own result.
-    public func orders(_ ids: [String]) async -> [String: Result<JetOrder, JetAPIError>] {
-        await fetchMany(ids) { id throws(JetAPIError) in try await self.order(id) }
+    /// Many order details at once, at most `connections` in flight (see ``fetchMany(_:connections:_:)``). Each id
+    /// gets its own result.
+    public func orders(_ ids: [String], connections: Int? = nil) async -> [String: Result<JetOrder, JetAPIError>] {
+        await fetchMany(ids, connections: connections) { id throws(JetAPIError) in try await self.order(id) }
     }
 
     /// `PUT /orders/{id}/acknowledge`: accepts or rejects a ready order.
@@ -83,26 +85,45 @@ extension JetClient {
         }
     }
 
-    /// Runs `fetch` for every id with bounded concurrency.
-    func fetchMany<T: Sendable>(_ ids: [String], _ fetch: @escaping @Sendable (String) async throws(JetAPIError) -> T) async
+    /// Runs `fetch` for every id, several at once: never more than `connections` (or the configuration's
+    /// ceiling) in flight. It starts at 8 and adds one for each answer until Jet first says "too many requests";
+    /// every 429 halves the number, which then grows back slowly (one more per round of answers), as TCP does.
+    func fetchMany<T: Sendable>(_ ids: [String], connections: Int? = nil,
+                                _ fetch: @escaping @Sendable (String) async throws(JetAPIError) -> T) async
         -> [String: Result<T, JetAPIError>]
     {
         var results: [String: Result<T, JetAPIError>] = [:]
         results.reserveCapacity(ids.count)
-        let width = max(1, configuration.concurrency)
+        let ceiling = max(1, min(connections ?? configuration.concurrency, configuration.concurrency))
+        var width = Double(min(ceiling, 8))
+        var slowStart = true
+        var throttlesSeen = throttled.withLock { $0 }
         await withTaskGroup(of: (String, Result<T, JetAPIError>).self) { group in
             var next = 0
-            func add() {
-                let id = ids[next]
-                next += 1
-                group.addTask {
-                    do throws(JetAPIError) { return (id, .success(try await fetch(id))) } catch { return (id, .failure(error)) }
+            var inFlight = 0
+            func fill() {
+                while next < ids.count, inFlight < max(1, Int(width)) {
+                    let id = ids[next]
+                    next += 1
+                    inFlight += 1
+                    group.addTask {
+                        do throws(JetAPIError) { return (id, .success(try await fetch(id))) } catch { return (id, .failure(error)) }
+                    }
                 }
             }
-            while next < ids.count && next < width { add() }
+            fill()
             for await (id, result) in group {
+                inFlight -= 1
                 results[id] = result
-                if next < ids.count { add() }
+                let throttles = throttled.withLock { $0 }
+                if throttles > throttlesSeen {
+                    throttlesSeen = throttles
+                    width = max(1, width / 2)
+                    slowStart = false
+                } else if case .success = result {
+                    width = min(Double(ceiling), width + (slowStart ? 1 : 1 / width))
+                }
+                fill()
             }
         }
         return results

@@ -15,9 +15,9 @@ extension JetClient {
         }
     }
 
-    /// Many return details, with bounded concurrency.
-    public func returnDetails(_ ids: [String]) async -> [String: Result<JetReturn, JetAPIError>] {
-        await fetchMany(ids) { id throws(JetAPIError) in try await self.returnDetail(id) }
+    /// Many return details, several at once (see ``fetchMany(_:connections:_:)``).
+    public func returnDetails(_ ids: [String], connections: Int? = nil) async -> [String: Result<JetReturn, JetAPIError>] {
+        await fetchMany(ids, connections: connections) { id throws(JetAPIError) in try await self.returnDetail(id) }
     }
 
     /// `PUT /returns/{id}/acknowledge`: the early API's return acknowledgement.

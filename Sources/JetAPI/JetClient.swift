@@ -8,6 +8,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import OrderDesk
+import Synchronization
 
 /// The Jet Merchant API over HTTP: every call of the protocol, with login and re-login, timeouts, bounded
 /// concurrency, and retries of what can safely be retried (reads, throttled calls, calls that never left).
@@ -18,6 +19,8 @@ public final class JetClient: Sendable {
     let http: HTTPClient
     let tokens = TokenCache()
     let trace: HTTPTrace?
+    /// How many times Jet answered 429 ("too many requests"): fetches of many details slow down when it grows.
+    let throttled = Mutex(0)
 
     public init(configuration: JetConfiguration, trace: HTTPTrace? = nil) {
         self.configuration = configuration
@@ -156,6 +159,7 @@ public final class JetClient: Sendable {
                 if let usedToken { await tokens.invalidate(usedToken) }
                 continue
             case 429:
+                throttled.withLock { $0 += 1 }
                 let wait = reply.retryAfter ?? policy.delay(after: attempt)
                 lastError = JetAPIError(.http(status: 429), call: call, message: errorText(reply.body) ?? "too many requests")
                 try await pause(min(wait, policy.maxRetryAfter), call: call)

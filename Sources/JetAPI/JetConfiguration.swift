@@ -13,8 +13,8 @@ public struct JetConfiguration: Sendable {
     /// The longest one request may take, in seconds.
     public var requestTimeout: Double = 10
     public var connectTimeout: Double = 3
-    /// Requests in flight at once when fetching many details.
-    public var concurrency: Int = 16
+    /// The most requests in flight at once when fetching many details (a fetch may ask for fewer).
+    public var concurrency: Int = 64
     public var retry = RetryPolicy()
 
     public init(baseURL: String, user: String, secret: String, merchantID: String? = nil) {

@@ -16,7 +16,7 @@ public struct JetMarketplace: Marketplace {
         self.binding = binding ?? .jet(api: c.baseURL, user: c.user, merchantID: c.merchantID)
     }
 
-    public func download(watch: [String], returns watchedReturns: [String]) async throws(MarketplaceError) -> DownloadResult {
+    public func download(watch: [String], returns watchedReturns: [String], connections: Int) async throws(MarketplaceError) -> DownloadResult {
         do {
             let ready = try await client.orderIDs(status: .ready)
             let directed: [String]
@@ -35,7 +35,7 @@ public struct JetMarketplace: Marketplace {
             }
             var result = DownloadResult()
             var returnsByOrder: [String: [ReturnRequest]] = [:]
-            for (id, outcome) in await client.returnDetails(Array(Set(returnIDs + watchedReturns)).sorted()) {
+            for (id, outcome) in await client.returnDetails(Array(Set(returnIDs + watchedReturns)).sorted(), connections: connections) {
                 switch outcome {
                 case .success(let r): returnsByOrder[r.merchantOrderID, default: []].append(JetMapping.returnRequest(r))
                 case .failure(let e): result.failures.append("return \(id): \(e.summary)")
@@ -44,7 +44,7 @@ public struct JetMarketplace: Marketplace {
             var ids: [String] = []
             var seen = Set<String>()
             for id in ready + directed + watch + returnsByOrder.keys.sorted() where seen.insert(id).inserted { ids.append(id) }
-            let details = await client.orders(ids)
+            let details = await client.orders(ids, connections: connections)
             for id in ids {
                 switch details[id] {
                 case .success(let j)?: result.orders.append(JetMapping.order(j))

@@ -82,6 +82,7 @@ enum SandboxAdminRoutes {
             if let v = object["lost_reply_rate"] as? Double { f.lostReplyRate = v }
             if let v = object["latency_ms"] as? Double { f.latencyMillis = v }
             if let v = object["retry_after"] as? Int { f.retryAfter = v }
+            if let v = object["max_concurrent"] as? Int { f.maxConcurrent = max(0, v) }
             for (name, rate) in [("fail_rate", f.failRate), ("throttle_rate", f.throttleRate), ("malformed_rate", f.malformedRate),
                                  ("lost_reply_rate", f.lostReplyRate)] where !(0...1).contains(rate) {
                 return try await SandboxRoute.answer(.errors(400, "\(name) must be between 0 and 1"), context)

@@ -206,8 +206,22 @@ struct FaultMiddleware: RouterMiddleware {
     let marketplace: SandboxMarketplace
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        await marketplace.requestStarted()
-        defer { Task { await marketplace.requestEnded() } }
+        let admitted = await marketplace.requestStarted()
+        // Counted out before the answer leaves, so the count never lags behind the client.
+        do {
+            let response = try await answer(request, context: context, admitted: admitted, next: next)
+            await marketplace.requestEnded()
+            return response
+        } catch {
+            await marketplace.requestEnded()
+            throw error
+        }
+    }
+
+    private func answer(_ request: Request, context: Context, admitted: Bool, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard admitted else {
+            return SandboxReply(status: 429, body: Data(#"{"errors":["Too many requests at once (sandbox limit)"]}"#.utf8)).response
+        }
         let f = await marketplace.faults
         if f.latencyMillis > 0 { try await Task.sleep(for: .milliseconds(Int(f.latencyMillis))) }
         let isLogin = request.uri.path.lowercased().hasSuffix("/token")

@@ -24,6 +24,9 @@ public struct SandboxConfiguration: Sendable {
     public var retryAfter = 1
     /// Milliseconds added to every API call.
     public var latencyMillis = 0.0
+    /// API calls answered at once, at most: more are answered 429 at once (no Retry-After), as a rate limit
+    /// would. 0: no limit.
+    public var maxConcurrent = 0
     /// Fraction of JSON answers sent truncated or with a field of the wrong type.
     public var malformedRate = 0.0
     /// Fraction of API calls applied and then left unanswered: the connection drops (Jet did it, the merchant

@@ -23,7 +23,8 @@ public actor SandboxMarketplace {
         self.faultRNG = SeededRandom(seed: configuration.seed ^ 0xFA17)
         self.faults = Faults(failRate: configuration.failRate, throttleRate: configuration.throttleRate,
                              malformedRate: configuration.malformedRate, lostReplyRate: configuration.lostReplyRate,
-                             latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter)
+                             latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter,
+                             maxConcurrent: configuration.maxConcurrent)
         if let path = configuration.stateFile, FileManager.default.fileExists(atPath: path) {
             self.state = try Self.load(path)
         } else {
@@ -253,10 +254,11 @@ public actor SandboxMarketplace {
         public var lostReplyRate: Double
         public var latencyMillis: Double
         public var retryAfter: Int
+        public var maxConcurrent: Int = 0
 
         enum CodingKeys: String, CodingKey {
             case failRate = "fail_rate", throttleRate = "throttle_rate", malformedRate = "malformed_rate"
-            case lostReplyRate = "lost_reply_rate", latencyMillis = "latency_ms", retryAfter = "retry_after"
+            case lostReplyRate = "lost_reply_rate", latencyMillis = "latency_ms", retryAfter = "retry_after", maxConcurrent = "max_concurrent"
         }
     }
 
@@ -302,9 +304,18 @@ public actor SandboxMarketplace {
     public private(set) var inFlight = 0
     public private(set) var maxInFlight = 0
 
-    func requestStarted() {
+    /// Calls answered 429 because too many were in flight (``SandboxConfiguration/maxConcurrent``).
+    public private(set) var refusedAsTooMany = 0
+
+    /// Counts a call in; false when it is one too many (it is then answered 429 and counted out again).
+    func requestStarted() -> Bool {
         inFlight += 1
+        if faults.maxConcurrent > 0, inFlight > faults.maxConcurrent {
+            refusedAsTooMany += 1
+            return false
+        }
         maxInFlight = max(maxInFlight, inFlight)
+        return true
     }
 
     func requestEnded() { inFlight -= 1 }
@@ -419,6 +430,8 @@ public actor SandboxMarketplace {
         out["now"] = JetDate.format(now, style: .seconds)
         out["returns_open"] = String(state.returns.values.filter { $0.returnStatus != .completedByMerchant }.count)
         out["ledger"] = String(state.ledger.count)
+        out["max_in_flight"] = String(maxInFlight)
+        out["refused_as_too_many"] = String(refusedAsTooMany)
         return out
     }
 }

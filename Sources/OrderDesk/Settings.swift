@@ -23,6 +23,10 @@ public struct Settings: Codable, Sendable, Hashable {
     public var daysToReturn: Int = 30
     /// Send long lists through `$PAGER` in an interactive session.
     public var pager: Bool = true
+    /// The most requests to Jet at once when fetching many orders (downloads start lower and back off when Jet
+    /// answers "too many requests").
+    public var jetConnections: Int = 32
+    public static let jetConnectionsRange = 1...64
     /// The seller's block on invoices: name, address (lines separated by `;`), phone.
     public var sellerName: String = ""
     public var sellerAddress: String = ""
@@ -44,6 +48,7 @@ public struct Settings: Codable, Sendable, Hashable {
         shipFromZip = try c.decodeIfPresent(String.self, forKey: .shipFromZip) ?? d.shipFromZip
         daysToReturn = try c.decodeIfPresent(Int.self, forKey: .daysToReturn) ?? d.daysToReturn
         pager = try c.decodeIfPresent(Bool.self, forKey: .pager) ?? d.pager
+        jetConnections = try c.decodeIfPresent(Int.self, forKey: .jetConnections) ?? d.jetConnections
         sellerName = try c.decodeIfPresent(String.self, forKey: .sellerName) ?? d.sellerName
         sellerAddress = try c.decodeIfPresent(String.self, forKey: .sellerAddress) ?? d.sellerAddress
         sellerPhone = try c.decodeIfPresent(String.self, forKey: .sellerPhone) ?? d.sellerPhone
@@ -71,6 +76,7 @@ public struct Settings: Codable, Sendable, Hashable {
         try check(returnDays, 0...30, .returnDays, "return-days") { "\($0)" }
         try check(cancelRateLimit, 0...100, .cancelRateLimit, "cancel-rate-limit", formatPercent)
         try check(daysToReturn, 0...365, .daysToReturn, "days-to-return") { "\($0)" }
+        try check(jetConnections, Self.jetConnectionsRange, .jetConnections, "jet-connections") { "\($0)" }
         if !shipFromZip.isEmpty, !Self.isZip(shipFromZip) {
             throw DecodingError.dataCorruptedError(forKey: .shipFromZip, in: c,
                                                    debugDescription: "ship-from-zip is \"\(Printable.visible(shipFromZip))\", not a US ZIP code")
@@ -158,6 +164,16 @@ public struct Settings: Codable, Sendable, Hashable {
         Definition(name: "pager", help: "send long lists through $PAGER in an interactive session", values: ["on", "off"],
                    get: { $0.pager ? "on" : "off" },
                    set: { s, v throws(DeskError) in s.pager = try onOff("pager", v) }),
+        Definition(name: "jet-connections",
+                   help: "the most requests to Jet at once when downloading many orders (1 to 64; fewer when Jet says too many)",
+                   values: ["8", "16", "32", "64"],
+                   get: { "\($0.jetConnections)" },
+                   set: { s, v throws(DeskError) in
+                       guard let n = Int(v), jetConnectionsRange.contains(n) else {
+                           throw DeskError("jet-connections must be a whole number from 1 to 64, not \"\(v)\"", remedy: "set jet-connections 32")
+                       }
+                       s.jetConnections = n
+                   }),
         text("seller-name", "your business name, at the top of invoices", \.sellerName, example: "Acme Mugs LLC"),
         text("seller-address", "your address on invoices; separate lines with ;", \.sellerAddress,
              example: "12 Example Way; Hoboken, NJ 07030"),

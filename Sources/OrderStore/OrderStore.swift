@@ -116,14 +116,16 @@ public final class OrderStore: OrderRepository {
             return m.format
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []  // Unlistable: treated as empty.
-        // A crash while the store was being created can leave the lock and a temporary marker behind.
-        guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" || $0.hasPrefix("store.json.tmp-") }) else {
+        // A crash while the store was being created can leave the lock, a temporary marker and an empty
+        // `orders` directory behind.
+        let emptyOrders = ((try? FileManager.default.contentsOfDirectory(atPath: segments.root)) ?? []).isEmpty  // Missing: nothing in it.
+        guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" || $0.hasPrefix("store.json.tmp-") || ($0 == "orders" && emptyOrders) }) else {
             throw StoreError("\(path) is not a jom store (it has no store.json) and is not empty",
                              remedy: "choose an empty or new directory with --store")
         }
         guard !readOnly else { return Self.format }
-        try FileIO.makeDirectory(segments.root)
         try writeMarker(StoreMarker(format: Self.format, created: ISO8601DateFormatter().string(from: Date()), marketplace: nil))
+        try FileIO.makeDirectory(segments.root)
         return Self.format
     }
 

@@ -19,7 +19,7 @@ struct SandboxCommand: AsyncParsableCommand {
             Test routes outside /api: GET /sandbox/ledger (what the merchant sent), GET /sandbox/state,
             POST /sandbox/reset, /sandbox/advance {"seconds":N}, /sandbox/orders {"count":N},
             /sandbox/returns {"merchant_order_id":…}, /sandbox/directed-cancel {"merchant_order_id":…},
-            /sandbox/expire-tokens.
+            /sandbox/expire-tokens, /sandbox/faults {"latency_ms":…,"max_concurrent":…}.
             """)
 
     @Option(help: "Port to listen on (0 picks a free port and prints it).") var port = 8080
@@ -35,6 +35,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Fraction of API calls answered 429 with Retry-After (0–1).") var throttleRate = 0.0
     @Option(help: "Seconds sent in Retry-After.") var retryAfter = 1
     @Option(help: ArgumentHelp("Milliseconds added to every API call.", valueName: "MS")) var latency = 0.0
+    @Option(help: ArgumentHelp("API calls answered at once, at most; more get 429 (0: no limit).", valueName: "N")) var maxConcurrent = 0
     @Option(help: "Fraction of JSON answers sent truncated or with a wrong-typed field (0–1).") var malformedRate = 0.0
     @Option(help: "New orders per hour of scenario time.") var arrivalRate = 4.0
     @Option(help: ArgumentHelp("How long a new order stays created before it is ready.", valueName: "DURATION")) var readyDelay = "5m"
@@ -58,6 +59,7 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("--clock must be an ISO 8601 time such as 2026-11-28T09:00:00Z")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard (0...10_000).contains(maxConcurrent) else { throw ValidationError("--max-concurrent must be from 0 (no limit) to 10000") }
         if secret != nil && secretFile != nil { throw ValidationError("give the secret with --secret or --secret-file, not both") }
     }
 
@@ -93,6 +95,7 @@ struct SandboxCommand: AsyncParsableCommand {
         c.throttleRate = throttleRate
         c.retryAfter = retryAfter
         c.latencyMillis = latency
+        c.maxConcurrent = maxConcurrent
         c.malformedRate = malformedRate
         c.arrivalRate = arrivalRate
         c.readyDelay = DurationText.parse(readyDelay) ?? 300

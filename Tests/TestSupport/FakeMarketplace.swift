@@ -73,7 +73,7 @@ package actor FakeMarketplace: Marketplace {
 
     // MARK: Marketplace
 
-    package func download(watch: [String], returns: [String]) async throws(MarketplaceError) -> DownloadResult {
+    package func download(watch: [String], returns: [String], connections: Int) async throws(MarketplaceError) -> DownloadResult {
         if !downloadFaults.isEmpty { throw downloadFaults.removeFirst().error }
         var ids: [String] = []
         var seen = Set<String>()

@@ -77,7 +77,8 @@ public protocol Marketplace: Sendable {
 
     /// Fetches ready orders, directed cancels, open return requests, and the current state of the `watch` orders
     /// and of the `returns` jom still holds as open (Jet lists only open ones, so a closed one must be asked for).
-    func download(watch: [String], returns: [String]) async throws(MarketplaceError) -> DownloadResult
+    /// At most `connections` requests at once.
+    func download(watch: [String], returns: [String], connections: Int) async throws(MarketplaceError) -> DownloadResult
 
     /// Fetches one order's current state.
     func order(_ merchantOrderID: String) async throws(MarketplaceError) -> Order
