@@ -324,8 +324,9 @@ struct IndexLineReader {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The whole entry, or nil when the line is damaged.
-    static func entry(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> IndexEntry? {
+    /// The whole entry, or nil when the line is damaged. Without `search`, the search text is not read (it is
+    /// the costly part, and only a search of the log needs it): the entry's `search` is then empty.
+    static func entry(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, search withSearch: Bool = true) -> IndexEntry? {
         guard var r = IndexLineReader(bytes, start: start, end: end),
               let stageText = r.string(), let stage = OrderStage(rawValue: stageText),
               let received = r.optionalInt(), let cancellation = r.optionalString(),
@@ -335,7 +336,7 @@ struct IndexLineReader {
               let title = r.string(), case .int(let open)? = r.next(),
               let approved = r.optionalInt(), let shipped = r.optionalInt(), let cancelled = r.optionalInt(), let refundedAt = r.optionalInt(),
               case .int(let refunded)? = r.next(), let segment = r.string(), case .int(let offset)? = r.next(),
-              case .int(let length)? = r.next(), let search = r.stringArray()
+              case .int(let length)? = r.next(), let search = withSearch ? r.stringArray() : []
         else { return nil }
         func date(_ v: Int?) -> Date? { v.map { Date(timeIntervalSince1970: Double($0)) } }
         var s = OrderSummary(merchantOrderID: mid, referenceOrderID: rid, stage: stage, receivedAt: date(received), shipBy: date(shipBy),

@@ -93,14 +93,14 @@ final class OrderIndex {
                 var start = nl + 1
                 while start < raw.count, let p = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) {
                     let end = raw.baseAddress!.distance(to: UnsafeRawPointer(p))
-                    if let e = IndexLineReader.entry(raw, start: start, end: end) { hot[e.summary.merchantOrderID] = e }
+                    if let e = IndexLineReader.entry(raw, start: start, end: end, search: false) { hot[e.summary.merchantOrderID] = e }
                     start = end + 1
                 }
             }
             return
         }
         b.forEachLine { raw, start, end, _ in
-            if Self.isHot(raw, start, end), let e = IndexLineReader.entry(raw, start: start, end: end) { hot[e.summary.merchantOrderID] = e }
+            if Self.isHot(raw, start, end), let e = IndexLineReader.entry(raw, start: start, end: end, search: false) { hot[e.summary.merchantOrderID] = e }
             return true
         }
     }
@@ -235,7 +235,7 @@ final class OrderIndex {
         let prefixes = stages.map(Self.stagePrefixes)
         base?.forEachLine { raw, start, end, _ in
             if let prefixes, !Self.stage(raw, start, end, in: prefixes) { return true }
-            guard let e = IndexLineReader.entry(raw, start: start, end: end), overrides[e.summary.merchantOrderID] == nil else { return true }
+            guard let e = IndexLineReader.entry(raw, start: start, end: end, search: false), overrides[e.summary.merchantOrderID] == nil else { return true }
             out.append(e.summary)
             return true
         }
@@ -273,7 +273,7 @@ final class OrderIndex {
             let from = cutoff - 86400
             if let base {
                 base.forEachLine(from: base.firstLine(receivedAtLeast: from)) { raw, start, end, _ in
-                    if let e = IndexLineReader.entry(raw, start: start, end: end) { list.append(e.summary) }
+                    if let e = IndexLineReader.entry(raw, start: start, end: end, search: false) { list.append(e.summary) }
                     return true
                 }
             }
@@ -299,7 +299,7 @@ final class OrderIndex {
                     if case .int(let at)? = r.next(), at >= cutoff { recent = true; break }
                 }
             }
-            guard recent, let e = IndexLineReader.entry(raw, start: start, end: end), overrides[e.summary.merchantOrderID] == nil else { return true }
+            guard recent, let e = IndexLineReader.entry(raw, start: start, end: end, search: false), overrides[e.summary.merchantOrderID] == nil else { return true }
             out.append(e.summary)
             return true
         }
@@ -342,7 +342,7 @@ final class OrderIndex {
                             from = end + 1
                             guard let region = IndexLineReader.searchRegion(raw, start: start, end: end),
                                   h >= region.lowerBound, h + pat.count <= region.upperBound,
-                                  let e = IndexLineReader.entry(raw, start: start, end: end), overrides[e.summary.merchantOrderID] == nil
+                                  let e = IndexLineReader.entry(raw, start: start, end: end, search: mustCheck), overrides[e.summary.merchantOrderID] == nil
                             else { continue }
                             if mustCheck, !Self.matches(e.search, needle) { continue }
                             out.append(e.summary)
@@ -406,7 +406,7 @@ final class OrderIndex {
 
     private func entry(atLine offset: Int, in base: BaseIndexFile) -> IndexEntry? {
         guard let line = base.line(at: offset) else { return nil }
-        return line.withUnsafeBytes { IndexLineReader.entry($0, start: 0, end: $0.count) }
+        return line.withUnsafeBytes { IndexLineReader.entry($0, start: 0, end: $0.count, search: false) }
     }
 
     private func loggedIDs() -> (keys: IdDirectory, ids: [String]) {
@@ -775,7 +775,7 @@ final class NewestFirstCursor: SummaryCursor {
         base.forEachLineBackward(before: position, chunkSize: 1 << 20) { raw, start, end, offset in
             position = offset
             if let prefixes, !OrderIndex.stage(raw, start, end, in: prefixes) { return true }
-            if let e = IndexLineReader.entry(raw, start: start, end: end), !overridden.contains(e.summary.merchantOrderID),
+            if let e = IndexLineReader.entry(raw, start: start, end: end, search: false), !overridden.contains(e.summary.merchantOrderID),
                !excluding.contains(e.summary.merchantOrderID) {
                 ahead.append((e.key, e.summary))
             }
