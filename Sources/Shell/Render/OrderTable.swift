@@ -149,8 +149,12 @@ enum OrderTable {
         }
     }
 
+    /// `2026-11-28T09:00:00Z` (UTC, whole seconds), as ISO8601DateFormatter writes it: formatted by hand,
+    /// because a formatter costs more than the rest of a row.
     static func iso(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        return f.string(from: d)
+        var t = time_t(d.timeIntervalSince1970.rounded(.down))
+        var p = tm()
+        gmtime_r(&t, &p)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", p.tm_year + 1900, p.tm_mon + 1, p.tm_mday, p.tm_hour, p.tm_min, p.tm_sec)
     }
 }
