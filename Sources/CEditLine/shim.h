@@ -32,6 +32,8 @@ static inline int jom_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); 
 static inline int jom_el_source(EditLine *el) { return el_source(el, NULL); }
 static inline int jom_el_set_clientdata(EditLine *el, void *p) { return el_set(el, EL_CLIENTDATA, p); }
 static inline void *jom_el_get_clientdata(EditLine *el) { void *p = NULL; el_get(el, EL_CLIENTDATA, &p); return p; }
+/// Puts the terminal in libedit's editing mode now (el_gets would do so only after printing the prompt).
+static inline int jom_el_prep_term(EditLine *el, int on) { return el_set(el, EL_PREP_TERM, on); }
 static inline int jom_el_set_unbuffered(EditLine *el, int on) { return el_set(el, EL_UNBUFFERED, on); }
 
 static inline History *jom_history_init(void) { return history_init(); }

@@ -201,6 +201,7 @@ import TestSupport
         #expect(await t.wait(for: "]> "))
         t.type("help\r")
         #expect(await t.wait(for: "PAGED:  show [FILTER]"), "\(t.output.suffix(300))")
+        #expect(await t.waitForPrompt(), "the pager has finished when the prompt is back")
         let mark = t.mark
         t.type("status\r")
         #expect(await t.wait(for: "Cancel rate", after: mark))

@@ -80,6 +80,9 @@ final class LineEditor: LineReader, @unchecked Sendable {
         seenInterrupts = Signals.interrupts.load(ordering: .sequentiallyConsistent)
         drainWakeBytes()
         el_resize(el)
+        // Editing mode before the prompt appears: libedit prints the prompt first and only then leaves the
+        // terminal's line mode, and a key typed in between (Ctrl-D, Ctrl-R) was taken by the terminal itself.
+        jom_el_prep_term(el, 1)
         var count: Int32 = 0
         guard let raw = el_gets(el, &count) else {
             if terminated { return .terminated }
