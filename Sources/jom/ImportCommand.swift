@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrderDesk
+import Shell
 import OrderStore
 
 #if canImport(Glibc)
@@ -13,10 +14,13 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import Jet order details (a JSON array, or JSON Lines) into the store.",
         discussion: """
-            Each element is an order as Jet's GET /orders/withoutShipmentDetail/{id} returns it. Importing the
-            same file again changes nothing; notes and actions already in the store are kept. A bad element
-            is reported as FILE:LINE and skipped; the rest is imported (the exit status is then 1).
-            """)
+            Each element is an order as Jet's GET /orders/withoutShipmentDetail/{id} returns it. Importing the same file again changes nothing; notes and actions already in the store are kept.
+
+            A bad element is reported as FILE:LINE and skipped; the rest is imported (the exit status is then 1).
+
+            The file is read a block at a time, so memory does not grow with it (a million orders fit in a few hundred megabytes). The import holds the store's lock while it runs: sessions on the store go on reading, and their changes wait.
+            """,
+        version: jomVersion)
 
     @Option(name: .long, help: ArgumentHelp("The store directory (default: $JOM_STORE, else $XDG_DATA_HOME/jom).", valueName: "DIR"))
     var store: String?

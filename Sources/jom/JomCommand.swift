@@ -14,14 +14,21 @@ import Glibc
 struct JomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jom",
-        abstract: "jom, the Jet Order Manager shell.",
-        discussion: """
-            Without arguments on a terminal, opens an interactive session. With -c, runs those commands and
-            exits; with a FILE (or -f FILE), runs it as a script; when standard input is not a terminal,
-            reads commands from it. Other entry points: `jom sandbox` (a Jet sandbox on its own) and
-            `jom import FILE` (bring order history in). Inside a session, `help` lists every command.
+        abstract: "jom, the Jet Order Manager shell: download, approve, ship, cancel and refund Jet orders.",
+        usage: """
+            jom [--store <DIR>] [-c <COMMAND> ...] [-f <FILE>] [<options>] [<FILE>]
+              jom sandbox | import | watch [<options>]
             """,
-        version: jomVersion)
+        // Paragraphs are single lines: the help formatter wraps them to the terminal.
+        discussion: """
+            Without arguments on a terminal, jom opens an interactive session on the store (the embedded Jet sandbox, with practice orders, when no Jet credentials are configured). Inside it, `help` lists every command and `help COMMAND` explains one.
+
+            With -c, jom runs those commands and exits. With a FILE (or -f FILE) it runs the file as a script; a .jom file that starts with #!/usr/bin/env jom runs as a program. When standard input is not a terminal, jom reads commands from it.
+
+            Exit status: 0 when every line succeeded, 1 when a line failed, 64 for a mistake in these arguments, 75 when the only failures were Jet being unreachable (try later).
+            """,
+        version: jomVersion,
+        subcommands: [SandboxCommand.self, ImportCommand.self, WatchCommand.self])
 
     @Option(name: .long, help: ArgumentHelp("The store directory (default: $JOM_STORE, else $XDG_DATA_HOME/jom).", valueName: "DIR"))
     var store: String?

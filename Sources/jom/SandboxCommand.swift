@@ -3,6 +3,7 @@ import Foundation
 import JetAPI
 import JetSandbox
 import OrderDesk
+import Shell
 
 #if canImport(Glibc)
 import Glibc
@@ -14,13 +15,13 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Run a Jet sandbox: a local server that speaks Jet's merchant API under /api.",
         discussion: """
-            Point any Jet client at http://HOST:PORT/api. jom itself uses it with
-              JET_API_URL=http://127.0.0.1:PORT/api JET_USER=<user> JET_SECRET=<secret> jom
-            Test routes outside /api: GET /sandbox/ledger (what the merchant sent), GET /sandbox/state,
-            POST /sandbox/reset, /sandbox/advance {"seconds":N}, /sandbox/orders {"count":N},
-            /sandbox/returns {"merchant_order_id":…}, /sandbox/directed-cancel {"merchant_order_id":…},
-            /sandbox/expire-tokens, /sandbox/faults {"latency_ms":…,"max_concurrent":…}.
-            """)
+            Point any Jet client at http://HOST:PORT/api; jom itself with JET_API_URL=http://127.0.0.1:PORT/api JET_USER=USER JET_SECRET=SECRET jom.
+
+            Its orders follow a seeded scenario (the same seed, the same orders). Faults can be injected: failures, throttling, malformed or lost answers, latency, a limit of calls at once.
+
+            Test routes outside /api: GET /sandbox/ledger (what the merchant sent), GET /sandbox/state, POST /sandbox/reset, /sandbox/advance {"seconds":N}, /sandbox/orders {"count":N}, /sandbox/returns {"merchant_order_id":…}, /sandbox/directed-cancel {"merchant_order_id":…}, /sandbox/cancel, /sandbox/close-return, /sandbox/faults {"latency_ms":…,"max_concurrent":…}, /sandbox/expire-tokens.
+            """,
+        version: jomVersion)
 
     @Option(help: "Port to listen on (0 picks a free port and prints it).") var port = 8080
     @Option(help: "Address to listen on.") var host = "127.0.0.1"

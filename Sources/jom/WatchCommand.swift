@@ -12,15 +12,15 @@ import Glibc
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Download and send queued actions on a schedule, without a person (for a service or a terminal left open).",
+        abstract: "Download and send queued actions on a schedule, without a person (a service, cron).",
         discussion: """
-            Every --every (default: the store's download-interval), sends what waits in the outbox and downloads \
-            new orders, cancel and return requests, and the state of open orders. Prints one line per run with the \
-            time and what it brought; after a failure it waits longer each time and says when it tries again. \
-            Sessions on the same store announce what it brought at their next prompt. Stops cleanly on SIGTERM or \
-            SIGINT (exit status 0); exits with status 1 at once when the store may not connect (wrong or missing \
-            credentials).
-            """)
+            Every --every (default: the store's download-interval), sends what waits in the outbox and downloads new orders, cancel and return requests, and the state of open orders. Prints one line per run with the time and what it brought; after a failure it waits longer each time and says when it tries again.
+
+            Sessions on the same store announce what it brought at their next prompt. Stops cleanly on SIGTERM or SIGINT (exit status 0); exits with status 1 at once when the store may not connect (wrong or missing credentials).
+
+            `scripts/install` puts a systemd user unit for it in place (jom-watch.service, not enabled): systemctl --user enable --now jom-watch.
+            """,
+        version: jomVersion)
 
     @Option(name: .long, help: ArgumentHelp("The store directory (default: $JOM_STORE, else $XDG_DATA_HOME/jom).", valueName: "DIR"))
     var store: String?

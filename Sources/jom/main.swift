@@ -20,11 +20,24 @@ func run<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) async -> Nev
 }
 
 // `jom sandbox …`, `jom import …` and `jom watch …` are their own commands; anything else is the shell (whose optional
-// argument is a script file, so `#!/usr/bin/env jom` scripts work).
+// argument is a script file, so `#!/usr/bin/env jom` scripts work). The subcommands are dispatched here, by
+// their first word, because the shell's optional FILE would otherwise take that word.
 let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "sandbox": await run(SandboxCommand.self, Array(arguments.dropFirst()))
-case "import": await run(ImportCommand.self, Array(arguments.dropFirst()))
-case "watch": await run(WatchCommand.self, Array(arguments.dropFirst()))
-default: await run(JomCommand.self, arguments)
+let subcommands: [String: any ParsableCommand.Type] = ["sandbox": SandboxCommand.self, "import": ImportCommand.self, "watch": WatchCommand.self]
+
+/// Help for a subcommand as part of jom (`USAGE: jom watch …`).
+func printHelp(_ type: (any ParsableCommand.Type)?) -> Never {
+    print(type.map { JomCommand.helpMessage(for: $0) } ?? JomCommand.helpMessage())
+    exit(0)
+}
+
+if let first = arguments.first, let type = subcommands[first] {
+    let rest = Array(arguments.dropFirst())
+    if rest.contains("-h") || rest.contains("--help") { printHelp(type) }
+    await run(type, rest)
+} else if arguments.first == "help", arguments.count <= 2, !FileManager.default.fileExists(atPath: "help") {
+    // `jom help` and `jom help watch` (a script named `help` still runs as `jom help`).
+    printHelp(arguments.count == 2 ? subcommands[arguments[1]] : nil)
+} else {
+    await run(JomCommand.self, arguments)
 }
