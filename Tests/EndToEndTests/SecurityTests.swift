@@ -74,17 +74,15 @@ import TestSupport
         }
         #expect(line.contains("Jet sandbox listening on http://127.0.0.1:"))
         let port = try #require(line.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) })
-        // /proc/net/tcp lists the listening socket as 0100007F (127.0.0.1), not 00000000 (every address). The
-        // kernel writes that file in chunks and can skip a line while other tests open and close connections,
-        // so it is read again (at once) a few times before concluding the socket is missing.
-        let hexPort = String(format: "%04X", port)
-        var listening: [Substring] = []
-        for _ in 0..<200 where listening.isEmpty {
-            let tcp = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
-            listening = tcp.split(separator: "\n").filter { $0.contains(":\(hexPort) ") && $0.contains(" 0A ") }
-        }
-        #expect(!listening.isEmpty, "port \(port) is not among the listening sockets in /proc/net/tcp")
-        #expect(listening.allSatisfy { $0.contains("0100007F:\(hexPort)") }, "\(listening)")
+        // Bound to 127.0.0.1, not to every address: it answers on 127.0.0.1 and refuses 127.0.0.2, which is this
+        // machine too (all of 127/8 is loopback) and which a socket on every address would answer. (Asked by
+        // connecting, not by reading /proc/net/tcp: the kernel writes that table a page at a time and skips
+        // lines while other tests open and close sockets.)
+        #expect(Self.connects(to: "127.0.0.1", port: port), "the sandbox does not answer on 127.0.0.1:\(port)")
+        let everyAddress = try Self.listenOnEveryAddress()
+        defer { close(everyAddress.fd) }
+        #expect(Self.connects(to: "127.0.0.2", port: everyAddress.port), "127.0.0.2 should reach a socket bound to every address")
+        #expect(!Self.connects(to: "127.0.0.2", port: port), "the sandbox answers on 127.0.0.2: it listens on every address")
         // SIGTERM right after the port is announced stops it (the signal must not fall in a gap before its handler).
         p.terminate()
         #expect(await ProcessEvents.ended(p.processIdentifier, within: .seconds(10)), "the sandbox ignored SIGTERM sent as soon as it announced its port")
@@ -113,5 +111,34 @@ import TestSupport
         let stillThere = !(await ProcessEvents.ended(pid, within: .seconds(15)))
         if stillThere { kill(pid, SIGKILL) }
         #expect(!stillThere, "the sandbox outlived the process that started it")
+    }
+
+    /// Whether a TCP connection to `host`:`port` is accepted.
+    static func connects(to host: String, port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &address.sin_addr)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    /// A socket listening on every address (0.0.0.0) on a free port.
+    static func listenOnEveryAddress() throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard fd >= 0, ok else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
