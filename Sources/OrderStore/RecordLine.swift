@@ -2,7 +2,9 @@ import Foundation
 import OrderDesk
 
 /// How an order's record is written in a segment: one JSON object on one line, its Jet id first so a person
-/// (or `grep`) finds it, then Jet's view of the order and its returns, our actions, notes and history.
+/// (or `grep`) finds it, then Jet's view of the order and its returns, our actions, notes and history. The
+/// fields after the id come in the order the encoder gives them (not sorted: sorting every object of every
+/// order would slow an import), so read them by name (`jq`), never by position:
 ///
 ///     {"id":"2ab4…","format":1,"order":{…},"actions":[…],"notes":[…],"history":[…]}
 enum RecordLine {

@@ -142,7 +142,9 @@ import TestSupport
         case "garbage outbox": target = store + "/outbox.jsonl"; try Data("{oops}\n".utf8).write(to: URL(fileURLWithPath: target))
         case "garbage settings": target = store + "/settings.json"; try Data("[[[".utf8).write(to: URL(fileURLWithPath: target))
         case "garbage store marker": target = store + "/store.json"; try Data("?".utf8).write(to: URL(fileURLWithPath: target))
-        case "newer order format": try replaceLine { $0.replacingOccurrences(of: #""format":1,"#, with: #""format":7,"#) }
+        case "newer order format":
+            // The fields after the id come in the encoder's order, so "format" may be last: no comma in the pattern.
+            try replaceLine { $0.replacingOccurrences(of: #""format":1"#, with: #""format":7"#) }
         default: Issue.record("unknown damage \(damage)")
         }
         let damaged = try Data(contentsOf: URL(fileURLWithPath: target))
