@@ -90,16 +90,9 @@ final class BaseIndexFile {
     /// Reads `range` of the file into `buffer` (grown when needed); returns the bytes read.
     func read(_ range: Range<Int>, into buffer: inout [UInt8]) -> Int {
         if buffer.count < range.count { buffer = [UInt8](repeating: 0, count: range.count) }
-        var filled = 0
-        buffer.withUnsafeMutableBytes { raw in
-            while filled < range.count {
-                let n = pread(fd, raw.baseAddress! + filled, range.count - filled, off_t(range.lowerBound + filled))
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { break }
-                filled += n
-            }
+        return buffer.withUnsafeMutableBytes { raw in
+            FileIO.readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<range.count]), at: range.lowerBound)
         }
-        return filled
     }
 
     /// Calls `body` with every line from `from` up to `to` (whole lines only: `from` must start one), with the

@@ -49,6 +49,19 @@ enum FileIO {
     }
 
     /// Appends `data` to the end of `path` (created if missing), then fsyncs when `sync`.
+    /// Reads into all of `buffer` from `offset` of `fd`, again after an interruption or a short read; returns
+    /// the bytes read (fewer at the end of the file or on an error).
+    static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            filled += n
+        }
+        return filled
+    }
+
     static func append(_ data: Data, to path: String, sync: Bool = true) throws(StoreError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .io("open", path) }

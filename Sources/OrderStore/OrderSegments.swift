@@ -66,16 +66,7 @@ final class OrderSegments {
     func read(_ location: RecordLocation) throws(StoreError) -> Data {
         let fd = try reader(location.segment)
         var data = Data(count: location.length)
-        let n = data.withUnsafeMutableBytes { raw -> Int in
-            var filled = 0
-            while filled < raw.count {
-                let k = pread(fd, raw.baseAddress! + filled, raw.count - filled, off_t(location.offset + filled))
-                if k < 0, errno == EINTR { continue }
-                if k <= 0 { break }
-                filled += k
-            }
-            return filled
-        }
+        let n = data.withUnsafeMutableBytes { FileIO.readFully(fd, into: $0, at: location.offset) }
         guard n == location.length else {
             throw .damagedRecord("byte \(location.offset) of \(path(location.segment))", file: path(location.segment),
                                  "the file ends before the record does (it was cut short)")

@@ -106,14 +106,7 @@ struct SandboxCommand: AsyncParsableCommand {
         c.frozenClock = clock.flatMap { ISO8601DateFormatter().date(from: $0) }
         // Ready to stop before the banner says where to connect: a harness may send SIGTERM as soon as it has
         // read the port, and a signal arriving before its source exists would be lost (the sandbox would stay).
-        let stop = AsyncStream<Void> { continuation in
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { continuation.yield() }
-                source.resume()
-                SignalSources.keep(source)
-            }
+        let stop = StopRequests.stream { continuation in
             if exitWithParent { Self.whenParentEnds(parent) { continuation.yield() } }
         }
         let server: SandboxServer
@@ -158,10 +151,4 @@ extension SandboxCommand {
             stop()
         }
     }
-}
-
-/// Keeps signal sources alive for the life of the process.
-enum SignalSources {
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-    static func keep(_ s: any DispatchSourceSignal) { sources.append(s) }
 }

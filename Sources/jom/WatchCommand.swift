@@ -51,15 +51,7 @@ struct WatchCommand: AsyncParsableCommand {
         let watcher = Watcher(desk: bench.desk, every: interval, name: "jom watch (pid \(getpid()))")
         let work = Task { await watcher.run() }
         // SIGTERM or SIGINT: stop the current run and leave; the outbox keeps whatever was not sent.
-        let signals = AsyncStream<Void> { continuation in
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { continuation.yield() }
-                source.resume()
-                SignalSources.keep(source)
-            }
-        }
+        let signals = StopRequests.stream()
         let stopper = Task {
             for await _ in signals { break }
             work.cancel()

@@ -1,6 +1,6 @@
 // jom: the executable. It owns the command line (ArgumentParser), where things live (flags, environment),
 // and the one place that wires live I/O together: the JSON store, the Jet client or the embedded sandbox,
-// the desk and the shell. `jom sandbox` and `jom import` live here too. No rules are decided here.
+// the desk and the shell. `jom sandbox`, `jom import` and `jom watch` live here too. No rules are decided here.
 import ArgumentParser
 import Foundation
 
@@ -23,7 +23,7 @@ func run<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) async -> Nev
 // argument is a script file, so `#!/usr/bin/env jom` scripts work). The subcommands are dispatched here, by
 // their first word, because the shell's optional FILE would otherwise take that word.
 let arguments = Array(CommandLine.arguments.dropFirst())
-let subcommands: [String: any ParsableCommand.Type] = ["sandbox": SandboxCommand.self, "import": ImportCommand.self, "watch": WatchCommand.self]
+let subcommands = Dictionary(uniqueKeysWithValues: JomCommand.configuration.subcommands.map { ($0._commandName, $0) })
 
 /// Help for a subcommand as part of jom (`USAGE: jom watch …`).
 func printHelp(_ type: (any ParsableCommand.Type)?) -> Never {

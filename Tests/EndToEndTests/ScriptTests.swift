@@ -90,7 +90,7 @@ import TestSupport
                                                 environment: sandbox.jomEnvironment, home: dir.path)
         #expect(download.status == 0)
         let before = await sandbox.server.marketplace.ledger().count
-        let storeBefore = try snapshot(dir.file("s"))
+        let storeBefore = try StoreFiles.snapshot(dir.file("s"))
         let script = try dir.write("eod.jom", """
             cancel \(ready[1]) other
             approve all
@@ -110,18 +110,7 @@ import TestSupport
         #expect(r.stdout.contains("dry run: would download"))
         #expect(r.stdout.contains("nothing is saved"))
         #expect(await sandbox.server.marketplace.ledger().count == before, "nothing reached the sandbox")
-        #expect(try snapshot(dir.file("s")) == storeBefore, "nothing changed in the store")
-    }
-
-    func snapshot(_ path: String) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        for p in try FileManager.default.subpathsOfDirectory(atPath: path) where !p.hasSuffix("lock") {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path + "/" + p, isDirectory: &isDir), !isDir.boolValue {
-                out[p] = FileManager.default.contents(atPath: path + "/" + p)
-            }
-        }
-        return out
+        #expect(try StoreFiles.snapshot(dir.file("s")) == storeBefore, "nothing changed in the store")
     }
 
     @Test func commandsOnStandardInputAndAShebangScript() async throws {

@@ -12,18 +12,6 @@ import Glibc
 /// What it takes to leave jom in charge of a real account for days: a store that knows its account, Jet's own
 /// changes read back, downloads with nobody there, replies lost after Jet applied a call.
 @Suite struct TrustTests {
-    /// Everything in a store directory except the lock files, by name.
-    func snapshot(_ path: String) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        for p in try FileManager.default.subpathsOfDirectory(atPath: path) where !p.hasSuffix("lock") {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path + "/" + p, isDirectory: &isDir), !isDir.boolValue {
-                out[p] = FileManager.default.contents(atPath: path + "/" + p)
-            }
-        }
-        return out
-    }
-
     @Test func aJetStoreOpenedWithoutCredentialsNeverMeetsTheSandbox() async throws {
         let sandbox = try await SandboxFixture.start()
         defer { Task { await sandbox.stop() } }
@@ -38,12 +26,12 @@ import Glibc
         _ = try await sandbox.admin("POST", "faults", ["fail_rate": 1.0])
         let ref = try #require(await sandbox.server.marketplace.order(await sandbox.server.marketplace.allOrderIDs()[0])?.referenceOrderID)
         _ = try await JomProcess.run(["--store", store, "-c", "approve \(ref)"], environment: sandbox.jomEnvironment, home: dir.path)
-        let before = try snapshot(store).filter { $0.key != "downloads.json" }
+        let before = try StoreFiles.snapshot(store).filter { $0.key != "downloads.json" }
         let r = try await JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
         #expect(r.status == 1, "\(r.all)")
         #expect(r.stderr.contains("belongs to Jet account test-user (merchant m-1)"), "\(r.stderr)")
         #expect(r.stderr.contains("no Jet credentials are configured"))
-        #expect(try snapshot(store).filter { $0.key != "downloads.json" } == before, "orders and outbox as they were")
+        #expect(try StoreFiles.snapshot(store).filter { $0.key != "downloads.json" } == before, "orders and outbox as they were")
         #expect(!FileManager.default.fileExists(atPath: store + "/sandbox.json"), "the sandbox never started")
         // Everything local still works; the action stays queued for its account.
         let local = try await JomProcess.run(["--store", store, "-c", "show", "-c", "open \(ref)", "-c", "note \(ref) called back", "-c", "status"],

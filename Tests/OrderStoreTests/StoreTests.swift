@@ -248,25 +248,14 @@ import TestSupport
         let real = try open(dir)
         let r = Sample.record(1)
         try real.transaction { () throws(StoreError) in try real.save([r], new: [r.id]) }
-        let before = try snapshot(dir.file("store"))
+        let before = try StoreFiles.snapshot(withLocks: true, dir.file("store"))
         let readOnly = try OrderStore(path: dir.file("store"), readOnly: true)
         #expect(try readOnly.record(r.id) == r)
         #expect(throws: StoreError.self) {
             try readOnly.transaction { () throws(StoreError) in try readOnly.save([r], new: []) }
         }
-        #expect(try snapshot(dir.file("store")) == before)
+        #expect(try StoreFiles.snapshot(withLocks: true, dir.file("store")) == before)
         #expect(throws: StoreError.self) { try OrderStore(path: dir.file("nothing-here"), readOnly: true) }
-    }
-
-    func snapshot(_ path: String) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        for p in try FileManager.default.subpathsOfDirectory(atPath: path) {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path + "/" + p, isDirectory: &isDir), !isDir.boolValue {
-                out[p] = FileManager.default.contents(atPath: path + "/" + p)
-            }
-        }
-        return out
     }
 }
 

@@ -174,6 +174,19 @@ package func fileMode(_ path: String) -> Int? {
 /// What a store holds on disk, read as a person would (with `jq`): every record line of `orders/*.jsonl`, the
 /// last line of each order being its current record.
 package enum StoreFiles {
+    /// Every file in a store directory by its path inside it, with its bytes (the lock files left out unless
+    /// `withLocks`): to show that something left the store exactly as it was.
+    package static func snapshot(withLocks: Bool = false, _ path: String) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for p in try FileManager.default.subpathsOfDirectory(atPath: path) where withLocks || !p.hasSuffix("lock") {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path + "/" + p, isDirectory: &isDir), !isDir.boolValue {
+                out[p] = FileManager.default.contents(atPath: path + "/" + p)
+            }
+        }
+        return out
+    }
+
     /// The segment files, oldest first.
     package static func segments(_ store: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: store + "/orders")) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()

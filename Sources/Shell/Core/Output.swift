@@ -174,17 +174,11 @@ final class Output: @unchecked Sendable {
     }
 
     private func page(_ bytes: [UInt8]) -> Bool {
-        let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", pager]
-        let pipe = Pipe()
-        p.standardInput = pipe
-        do { try p.run() } catch { return false }
+        guard let pager = startPager() else { return false }
         // The operator may quit the pager before it read everything: the rest is not wanted, and not an error.
-        try? pipe.fileHandleForWriting.write(contentsOf: Data(bytes))
-        try? pipe.fileHandleForWriting.close()  // As above.
-        p.waitUntilExit()
+        try? pager.input.write(contentsOf: Data(bytes))
+        try? pager.input.close()  // As above.
+        pager.process.waitUntilExit()
         return true
     }
 
