@@ -44,6 +44,7 @@ extension Desk {
             status.successes = (status.successes ?? 0) &+ 1
             status.checked = checks(after: result, before: status.checked ?? [:])
             saveStatus(status)
+            report.compaction = compactIfWorthwhile()
             return report
         } catch let error as MarketplaceError {
             status.lastError = error.summary
@@ -88,6 +89,24 @@ extension Desk {
         var out = before.filter { open.contains($0.key) }
         for o in result.orders where open.contains(o.merchantOrderID) { out[o.merchantOrderID] = now }
         return out
+    }
+
+    /// After a download (in a session, a script or `jom watch`): the store drops the versions its orders
+    /// replaced once they take most of its space. A failure is only a warning: nothing was lost.
+    func compactIfWorthwhile() -> CompactionResult? {
+        guard !isDryRun else { return nil }
+        do {
+            return try store.compact(force: false)
+        } catch {
+            warn("the store could not be compacted: \(error.summary)")
+            return nil
+        }
+    }
+
+    /// Rewrites the store's current records without the versions they replaced (`compact`).
+    public func compact() throws(StoreError) -> CompactionResult? {
+        guard !isDryRun else { return nil }
+        return try store.compact(force: true)
     }
 
     /// Records how the download went; a failure to record it is shown, and changes nothing else.

@@ -35,6 +35,8 @@ public struct DownloadReport: Sendable {
     public var changedOrders = 0
     /// Queued actions delivered while downloading.
     public var delivered: [DeliveryOutcome] = []
+    /// The store dropped old versions of its records after the download.
+    public var compaction: CompactionResult?
 
     public init() {}
 

@@ -21,10 +21,12 @@ public enum Merge {
     public static func merge(_ downloaded: Order, returns: [ReturnRequest], into existing: OrderRecord?, at now: Date)
         -> (record: OrderRecord, changes: [Change])?
     {
-        var incoming = downloaded
+        // The store keeps times to the second: compared at Jet's finer precision, an order that did not change
+        // would look changed at every download and be written again each time.
+        var incoming = downloaded.toWholeSeconds
         // Jet lists only open returns; keep the ones we already know, updated by the download.
         var mergedReturns = existing?.order.returns ?? []
-        for r in downloaded.returns + returns {
+        for r in (downloaded.returns + returns).map(\.toWholeSeconds) {
             if let i = mergedReturns.firstIndex(where: { $0.id == r.id }) {
                 mergedReturns[i] = r
             } else {
@@ -81,5 +83,39 @@ public enum Merge {
             changes.append(.statusChanged(from: before.rawValue, to: record.stage.rawValue))
         }
         return (record, changes)
+    }
+}
+
+extension Date {
+    /// The same instant without its fraction of a second (as the store writes dates).
+    public var wholeSeconds: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
+}
+
+extension ReturnRequest {
+    /// Every date to the second, as the store keeps them.
+    public var toWholeSeconds: ReturnRequest {
+        var r = self
+        r.requestedAt = requestedAt?.wholeSeconds
+        return r
+    }
+}
+
+extension Order {
+    /// Every date to the second, as the store keeps them: what a download brings compares equal to what the
+    /// store read back when nothing changed.
+    public var toWholeSeconds: Order {
+        var o = self
+        o.placedAt = placedAt?.wholeSeconds
+        o.readyAt = readyAt?.wholeSeconds
+        o.acknowledgedAt = acknowledgedAt?.wholeSeconds
+        o.shipBy = shipBy?.wholeSeconds
+        o.deliverBy = deliverBy?.wholeSeconds
+        o.shipments = shipments.map { s in
+            var s = s
+            s.shippedAt = s.shippedAt?.wholeSeconds
+            return s
+        }
+        o.returns = returns.map(\.toWholeSeconds)
+        return o
     }
 }

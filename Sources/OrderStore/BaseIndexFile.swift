@@ -16,6 +16,9 @@ final class BaseIndexFile {
         var count: Int
         /// How far each segment of `orders/` held records when this base was written.
         var ends: [String: Int]
+        /// The bytes of the records its lines point at (nil in a base of an older jom): with the segments' size,
+        /// how much of them old versions take (``OrderStore/compactIfWorthwhile()``).
+        var live: Int?
     }
 
     /// The header line is padded to this size, so that it can be written last, over the padding.
@@ -71,16 +74,16 @@ final class BaseIndexFile {
             throw StoreError("the order index \(path) is of an older format (\(f))")
         }
         header = Header(format: f, generation: object["generation"] as? Int ?? 0, count: count,
-                        ends: object["ends"] as? [String: Int] ?? [:])
+                        ends: object["ends"] as? [String: Int] ?? [:], live: object["live"] as? Int)
         bodyStart = nl + 1
     }
 
     deinit { close(fd) }
 
     /// The header line, padded with spaces to ``headerSize`` (newline included).
-    static func headerLine(format: Int, generation: Int, count: Int, ends: [String: Int]) -> [UInt8] {
+    static func headerLine(format: Int, generation: Int, count: Int, ends: [String: Int], live: Int) -> [UInt8] {
         let endsText = ends.keys.sorted().map { "\"\($0)\":\(ends[$0]!)" }.joined(separator: ",")
-        var text = Array(#"{"jom-index":\#(format),"generation":\#(generation),"orders":\#(count),"ends":{\#(endsText)}}"#.utf8)
+        var text = Array(#"{"jom-index":\#(format),"generation":\#(generation),"orders":\#(count),"live":\#(live),"ends":{\#(endsText)}}"#.utf8)
         if text.count < headerSize - 1 { text += [UInt8](repeating: 0x20, count: headerSize - 1 - text.count) }
         return text + [0x0A]
     }

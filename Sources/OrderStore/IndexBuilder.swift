@@ -51,6 +51,18 @@ final class IndexBuilder {
         sorted = false
     }
 
+    /// Adds a line as it is (a compaction's, already encoded; without its newline).
+    func add(line: [UInt8], key: StoreOrderKey, merchantID: String) throws(StoreError) {
+        let slot = Slot(key: key, offset: spillSize + pending.count, length: line.count)
+        let h = StoreOrderKey.hash(merchantID.utf8)
+        if byID[h] == nil { byID[h] = Int32(slots.count) } else { more[h, default: []].append(Int32(slots.count)) }
+        slots.append(slot)
+        pending += line
+        pending.append(0x0A)
+        if pending.count > 4 << 20 { try writePending() }
+        sorted = false
+    }
+
     /// Whether an entry for this order was added.
     func contains(merchantID id: String) throws(StoreError) -> Bool {
         let h = StoreOrderKey.hash(id.utf8)

@@ -361,6 +361,28 @@ struct IndexLineReader {
         return StoreOrderKey(received: received, reference: ref, merchantID: id)
     }
 
+    /// Where the line's record is (fields 18 to 20), read without decoding the rest.
+    static func location(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> RecordLocation? {
+        guard var r = IndexLineReader(bytes, start: start, end: end) else { return nil }
+        for _ in 0..<IndexLine.segmentField { guard r.skip() else { return nil } }
+        guard let segment = r.string(), case .int(let offset)? = r.next(), case .int(let length)? = r.next() else { return nil }
+        return RecordLocation(segment: segment, offset: offset, length: length)
+    }
+
+    /// The line with its record's location replaced (a compaction moved the record), nothing else touched.
+    static func relocated(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, to location: RecordLocation) -> [UInt8]? {
+        guard var r = IndexLineReader(bytes, start: start, end: end) else { return nil }
+        for _ in 0..<IndexLine.segmentField { guard r.skip() else { return nil } }
+        r.skipSeparator()
+        let from = r.i
+        guard r.skip(), r.skip(), r.skip() else { return nil }
+        var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<from]))
+        IndexLine.string(location.segment, &out)
+        out += Array(",\(location.offset),\(location.length)".utf8)
+        out += Array(UnsafeRawBufferPointer(rebasing: bytes[r.i..<end]))
+        return out
+    }
+
     /// The merchant order id of a line (field 3), or nil.
     static func merchantID(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> String? {
         guard var r = IndexLineReader(bytes, start: start, end: end), r.skip(), r.skip(), r.skip() else { return nil }

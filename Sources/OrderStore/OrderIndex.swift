@@ -506,6 +506,13 @@ final class OrderIndex {
 
     var logSize: Int { Int(max(0, FileIO.stamp(logPath).size)) }
 
+    /// At least the bytes of the current records (nil when the base does not say): the base's count, plus the
+    /// records the log points at (their earlier versions in the base still counted, so never too little).
+    var liveBytesAtLeast: Int? {
+        guard let live = base?.header.live else { return nil }
+        return live + overrides.values.reduce(0) { $0 + $1.location.length }
+    }
+
     /// Whether the log is big enough to fold into the base.
     var shouldFold: Bool {
         logSize > max(Self.foldAt, min(32 << 20, (base?.size ?? 0) / 16))
@@ -515,8 +522,9 @@ final class OrderIndex {
     /// import's, a rebuild's), less the base and log lines of `dropping` (orders the builder has anew), in
     /// store order; then the hot lines, then an empty log. Reads and writes in chunks: memory stays flat.
     /// `keepBase: false` writes only the builder's entries (a rebuild, an upgrade).
+    /// `replacingEnds` makes `newEnds` the only segments the base knows (a compaction, which removes the others).
     func writeBase(merging builder: IndexBuilder? = nil, dropping: Set<String> = [], ends newEnds: [String: Int] = [:],
-                   keepBase: Bool = true) throws(StoreError) {
+                   keepBase: Bool = true, replacingEnds: Bool = false) throws(StoreError) {
         let old = keepBase ? base : nil
         let newGeneration = generation + 1
         let pid = getpid()
@@ -525,8 +533,10 @@ final class OrderIndex {
         try baseOut.write([UInt8](repeating: 0x20, count: BaseIndexFile.headerSize - 1) + [0x0A])
         try hotOut.write(Array((#"{"generation":\#(newGeneration)}"# + "\n").utf8))
         var count = 0
+        var live = 0
 
         func emit(_ line: UnsafeRawBufferPointer, hot: Bool) throws(StoreError) {
+            live += IndexLineReader.location(line, start: 0, end: line.count)?.length ?? 0
             try baseOut.write(line)
             try baseOut.write([0x0A])
             if hot {
@@ -588,9 +598,10 @@ final class OrderIndex {
         if let failure { throw failure }
         try emitBefore(nil)
 
-        var allEnds = ends
+        var allEnds = replacingEnds ? [:] : ends
         for (k, v) in newEnds { allEnds[k] = max(allEnds[k] ?? 0, v) }
-        try baseOut.write(BaseIndexFile.headerLine(format: Self.format, generation: newGeneration, count: count, ends: allEnds), at: 0)
+        try baseOut.write(BaseIndexFile.headerLine(format: Self.format, generation: newGeneration, count: count, ends: allEnds, live: live),
+                          at: 0)
         try hotOut.finish()
         try baseOut.finish()
         // The hot file first: if a crash comes between the renames, its generation says it is not the base's.

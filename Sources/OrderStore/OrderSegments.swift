@@ -158,6 +158,15 @@ final class OrderSegments {
         return (locations, name, start + bytes.count)
     }
 
+    /// Removes a segment no index line points at any more (after a compaction).
+    func remove(_ name: String) throws(StoreError) {
+        if let fd = readers.removeValue(forKey: name) { close(fd) }
+        guard unlink(path(name)) == 0 || errno == ENOENT else { throw .io("remove", path(name)) }
+    }
+
+    /// Bytes in every segment.
+    var totalSize: Int { names().reduce(0) { $0 + size($1) } }
+
     /// Cuts a segment back to `length` bytes (a torn last line a crash left).
     func truncate(_ name: String, to length: Int) throws(StoreError) {
         guard Glibc.truncate(path(name), off_t(length)) == 0 else { throw .io("repair", path(name)) }
@@ -175,9 +184,14 @@ final class OrderSegments {
         /// Every segment this writer wrote to, with where it ended.
         private(set) var ends: [String: Int] = [:]
 
-        init(_ segments: OrderSegments) throws(StoreError) {
+        /// Writes after what the segments hold, or from the segment `startingAt` (a compaction's first new one).
+        init(_ segments: OrderSegments, startingAt fresh: String? = nil) throws(StoreError) {
             self.segments = segments
-            (name, size) = try segments.current()
+            if let fresh {
+                (name, size) = (fresh, 0)
+            } else {
+                (name, size) = try segments.current()
+            }
             try openCurrent()
         }
 

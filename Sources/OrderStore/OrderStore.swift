@@ -75,6 +75,7 @@ public final class OrderStore: OrderRepository {
             if format < Self.format { try upgrade(from: format) }
             try openIndex(underLock: true)
             try outbox.refresh()
+            try finishInterruptedCompaction()
             try indexUnindexedRecords()
             try reconcileOutbox()
             try removeLeftovers()
@@ -199,7 +200,10 @@ public final class OrderStore: OrderRepository {
     public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try lock.withLock { () throws(StoreError) -> T in
             try refresh()
-            if !readOnly { try indexUnindexedRecords() }
+            if !readOnly {
+                try finishInterruptedCompaction()
+                try indexUnindexedRecords()
+            }
             return try body()
         }
     }

@@ -61,3 +61,18 @@ package struct SandboxFixture: Sendable {
         await server.marketplace.ledger().filter(\.applied)
     }
 }
+
+/// Runs `body` with a sandbox on a free loopback port, and stops it before returning (or throwing): nothing of
+/// it outlives the test.
+package func withSandbox<T>(_ adjust: (inout SandboxConfiguration) -> Void = { _ in },
+                            _ body: (SandboxFixture) async throws -> T) async throws -> T {
+    let sandbox = try await SandboxFixture.start(adjust)
+    do {
+        let result = try await body(sandbox)
+        await sandbox.stop()
+        return result
+    } catch {
+        await sandbox.stop()
+        throw error
+    }
+}

@@ -119,6 +119,9 @@ public final class MemoryRepository: OrderRepository, Sendable {
         }
     }
 
+    /// Memory keeps only the current version of each order: nothing to compact.
+    public func compact(force: Bool) throws(StoreError) -> CompactionResult? { nil }
+
     // MARK: outbox
 
     public var pendingActions: [OutboxEntry] { state.withLock { s in s.pendingOrder.compactMap { s.pending[$0] } } }

@@ -76,6 +76,9 @@ public final class OverlayRepository: OrderRepository {
         changed.formUnion(records.map(\.id))
     }
 
+    /// A dry run changes nothing on disk.
+    public func compact(force: Bool) throws(StoreError) -> CompactionResult? { nil }
+
     public var pendingActions: [OutboxEntry] {
         base.pendingActions.filter { !settled.contains($0.action.id) } + changes.pendingActions
     }

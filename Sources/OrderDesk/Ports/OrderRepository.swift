@@ -48,6 +48,9 @@ public protocol OrderRepository: AnyObject {
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T
     /// Writes orders durably (inside ``transaction(_:)``). `new` lists the ids the store did not have.
     func save(_ records: [OrderRecord], new: [String]) throws(StoreError)
+    /// Rewrites the current records without the versions they replaced: always when `force`, else only when old
+    /// versions take most of the space. Nil when nothing was done (or the repository keeps no old versions).
+    func compact(force: Bool) throws(StoreError) -> CompactionResult?
 
     // MARK: outbox
 
@@ -178,5 +181,18 @@ public struct DownloadStatus: Codable, Sendable, Hashable {
         self.lastSummary = lastSummary
         self.lastBy = lastBy
         self.checked = checked
+    }
+}
+
+/// What a compaction did: the orders kept, and the bytes of their records before and after.
+public struct CompactionResult: Sendable, Equatable {
+    public var orders: Int
+    public var bytesBefore: Int
+    public var bytesAfter: Int
+
+    public init(orders: Int, bytesBefore: Int, bytesAfter: Int) {
+        self.orders = orders
+        self.bytesBefore = bytesBefore
+        self.bytesAfter = bytesAfter
     }
 }

@@ -33,6 +33,7 @@ enum DownloadCommand: ShellCommand {
         let sent = report.delivered.filter { $0.result == .delivered }.count
         if sent > 0 { ctx.out.line("sent \(sent) queued action\(sent == 1 ? "" : "s") to Jet") }
         ctx.out.line("downloaded: \(report.sentence)")
+        if let c = report.compaction { ctx.out.line(CompactCommand.sentence(c)) }
         for f in report.failures { ctx.out.error("warning: could not download \(f)") }
         if !report.failures.isEmpty {
             ctx.out.error("hint: the rest was downloaded; the next download tries those again")

@@ -11,7 +11,7 @@ enum CommandRegistry {
     static let all: [any ShellCommand.Type] = [
         ShowCommand.self, FindCommand.self, OpenCommand.self, ApproveCommand.self, ShipCommand.self, CancelCommand.self,
         AcceptCommand.self, RefundCommand.self, DenyCommand.self, NoteCommand.self, PrintCommand.self, ReportCommand.self,
-        DownloadCommand.self, StatusCommand.self,
+        DownloadCommand.self, StatusCommand.self, CompactCommand.self,
         RunCommand.self, SetCommand.self, HelpCommand.self, HistoryCommand.self, QuitCommand.self,
     ]
 

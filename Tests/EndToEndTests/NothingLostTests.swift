@@ -1,0 +1,71 @@
+import Foundation
+import JetAPI
+import JetSandbox
+import JetWords
+import Testing
+import TestSupport
+
+/// Months of use: downloads write only what changed, the store's size follows its orders, and a compaction
+/// killed at any moment loses nothing.
+@Suite struct NothingLostTests {
+    func recordLines(_ store: String) throws -> Int {
+        try StoreFiles.segments(store).reduce(0) { $0 + (try String(contentsOfFile: $1, encoding: .utf8)).split(separator: "\n").count }
+    }
+
+    @Test func aDownloadWritesOnlyTheOrdersThatChanged() async throws {
+        try await withSandbox { $0.orders = 6; $0.returns = 1 } _: { sandbox in
+            let dir = TemporaryDirectory()
+            let store = dir.file("store")
+            let first = try await JomProcess.run(["--store", store, "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(first.status == 0, "\(first.all)")
+            let lines = try recordLines(store)
+            #expect(lines == 7)
+            // Nothing changed at Jet: three more downloads (each re-reading the open orders) write nothing.
+            let again = try await JomProcess.run(["--store", store, "-c", "download", "-c", "download", "-c", "download"],
+                                                 environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(again.status == 0, "\(again.all)")
+            #expect(try recordLines(store) == lines, "unchanged orders are not written again")
+            // Jet changes one order: exactly one more record line.
+            let id = await sandbox.server.marketplace.allOrderIDs()[0]
+            _ = try await sandbox.admin("POST", "cancel", ["merchant_order_id": id])
+            let changed = try await JomProcess.run(["--store", store, "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(changed.stdout.contains("1 order cancelled by Jet"), "\(changed.all)")
+            #expect(try recordLines(store) == lines + 1)
+        }
+    }
+
+    @Test func aCompactionKilledAtAnyMomentLosesNoOrderAndNoNote() async throws {
+        let dir = TemporaryDirectory()
+        var lines: [String] = []
+        for n in 0..<2000 {
+            let id = String(format: "%032x", n + 1)
+            lines.append(#"{"merchant_order_id":"\#(id)","reference_order_id":"\#(String(format: "81%010d", n))","status":"complete","buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"SKU-\#(n % 9)","request_order_quantity":1,"item_price":{"base_price":9.5}}]}"#)
+        }
+        let file = try dir.write("history.jsonl", lines.joined(separator: "\n") + "\n")
+        let store = dir.file("store")
+        let imported = try await JomProcess.run(["import", "--store", store, file], home: dir.path)
+        #expect(imported.status == 0, "\(imported.all)")
+        // Importing the same file again writes every order a second time: half the segments are old versions.
+        _ = try await JomProcess.run(["import", "--store", store, file], home: dir.path)
+        let noted = try await JomProcess.run(["--store", store, "-c", "note 810000000007 kept through compaction"], home: dir.path)
+        #expect(noted.status == 0, "\(noted.all)")
+        var rng = SeededRandom(seed: 17)
+        var killed = 0
+        for _ in 0..<(longTests ? 20 : 5) {
+            let run = try await Killer.run(["--store", store, "-c", "compact"], environment: JomProcess.environment([:], home: dir.path),
+                                           killAfter: Double.random(in: 0.02...0.3, using: &rng))
+            if run.killed { killed += 1 }
+            let found = try await JomProcess.run(["--store", store, "-c", "find kept through compaction"], home: dir.path)
+            #expect(found.status == 0, "\(found.all)")
+            #expect(found.stdout.contains("810000000007"), "the note survived: \(found.all)")
+            let all = try await JomProcess.run(["--store", store, "-c", "show all --format csv"], home: dir.path)
+            #expect(all.stdout.split(separator: "\n").count == 1 + 2000, "every order is there")
+            #expect(!FileManager.default.fileExists(atPath: store + "/compact.json"), "an interrupted compaction was finished or undone")
+        }
+        let last = try await JomProcess.run(["--store", store, "-c", "compact"], home: dir.path)
+        #expect(last.status == 0, "\(last.all)")
+        #expect(StoreFiles.segments(store).count == 1)
+        #expect(try recordLines(store) == 2000, "one record per order")
+        print("compaction crash test: \(killed) of \(longTests ? 20 : 5) runs killed")
+    }
+}
