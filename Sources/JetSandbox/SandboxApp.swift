@@ -29,6 +29,7 @@ public func buildSandboxRouter(marketplace m: SandboxMarketplace) -> Router<Sand
     // Jet's clients disagree on case (`/Token`, `withoutShipmentDetail`): paths match in any case.
     let router = Router(context: SandboxRequestContext.self, options: .caseInsensitive)
     router.add(middleware: JetErrorsMiddleware())
+    router.add(middleware: SharedStateMiddleware(marketplace: m))
     router.add(middleware: ScenarioMiddleware(marketplace: m))
     let api = router.group("api").add(middleware: FaultMiddleware(marketplace: m))
     api.post("token") { request, context in
@@ -171,6 +172,29 @@ struct JetErrorsMiddleware: RouterMiddleware {
             let path = request.uri.path
             let hint = path.lowercased().hasPrefix("/api") ? "" : " (this is a Jet sandbox: the API is under /api, e.g. POST /api/token)"
             return SandboxReply.errors(404, "No route \(request.method.rawValue) \(path)\(hint)").response
+        }
+    }
+}
+
+/// A state shared by several processes (``SandboxConfiguration/sharedState``): each call from the latest state,
+/// under the lock, and saved before its answer leaves.
+struct SharedStateMiddleware: RouterMiddleware {
+    typealias Context = SandboxRequestContext
+    let marketplace: SandboxMarketplace
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            try await marketplace.beginSharedCall()
+        } catch {
+            return SandboxReply.errors(503, "The sandbox's state cannot be used: \(error.summary) (\(error.remedy))").response
+        }
+        do {
+            let response = try await next(request, context)
+            await marketplace.endSharedCall()
+            return response
+        } catch {
+            await marketplace.endSharedCall()
+            throw error
         }
     }
 }

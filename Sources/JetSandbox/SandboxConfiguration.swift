@@ -45,6 +45,10 @@ public struct SandboxConfiguration: Sendable {
     public var frozenClock: Date?
     /// Where the marketplace keeps its state between runs (nil: in memory only).
     public var stateFile: String?
+    /// Several processes share the state file (the embedded sandbox of a store: a session, `jom watch` and
+    /// scripts at once): every call is answered under a lock on the file, from its latest state, and what it
+    /// changed is saved before the answer leaves. One practice marketplace per store, however many processes.
+    public var sharedState = false
 
     public init() {}
 }

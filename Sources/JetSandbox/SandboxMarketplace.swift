@@ -25,12 +25,65 @@ public actor SandboxMarketplace {
                              malformedRate: configuration.malformedRate, lostReplyRate: configuration.lostReplyRate,
                              latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter,
                              maxConcurrent: configuration.maxConcurrent)
+        let lock = configuration.sharedState ? configuration.stateFile.map { SharedStateLock(statePath: $0) } : nil
+        self.sharedLock = lock
+        try lock?.lockBlocking()
+        defer { lock?.unlock() }
         if let path = configuration.stateFile, FileManager.default.fileExists(atPath: path) {
             self.state = try Self.load(path)
         } else {
             self.state = SandboxMarketplace.initialState(configuration)
             // Saved at once, so the next run continues this scenario instead of starting another.
             if let path = configuration.stateFile { try Self.save(state, to: path) }
+        }
+        if let path = configuration.stateFile { stateStamp = SharedStateLock.stamp(path) }
+    }
+
+    // MARK: one marketplace shared by processes
+
+    let sharedLock: SharedStateLock?
+    /// The state file as this process last read or wrote it: another process changed it when it differs.
+    var stateStamp: SharedStateLock.Stamp?
+    /// Calls of this process take turns with the shared state (the lock on the file is per process).
+    private var turnTaken = false
+    private var turnWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Before a call on a shared state: this process's turn, the lock on the file, and the latest state.
+    func beginSharedCall() async throws(SandboxStateError) {
+        guard let lock = sharedLock, let path = configuration.stateFile else { return }
+        if turnTaken {
+            await withCheckedContinuation { turnWaiters.append($0) }
+        } else {
+            turnTaken = true
+        }
+        do {
+            try await lock.lock()
+            let now = SharedStateLock.stamp(path)
+            if now != stateStamp, now != nil {
+                state = try Self.load(path)
+                stateStamp = now
+                dirty = false
+            }
+        } catch {
+            lock.unlock()
+            passTurn()
+            throw error
+        }
+    }
+
+    /// After a call on a shared state: what it changed saved, the lock and the turn handed on.
+    func endSharedCall() {
+        guard let lock = sharedLock else { return }
+        do { try saveNow() } catch { saveError = error }
+        lock.unlock()
+        passTurn()
+    }
+
+    private func passTurn() {
+        if turnWaiters.isEmpty {
+            turnTaken = false
+        } else {
+            turnWaiters.removeFirst().resume()
         }
     }
 
@@ -177,7 +230,8 @@ public actor SandboxMarketplace {
 
     func markDirty() {
         dirty = true
-        guard configuration.stateFile != nil, saveTask == nil else { return }
+        // A shared state is saved at the end of each call, before its answer leaves.
+        guard configuration.stateFile != nil, sharedLock == nil, saveTask == nil else { return }
         saveTask = Task { [weak self] in
             try? await Task.sleep(for: .milliseconds(500))  // Cancelled: save now all the same.
             await self?.saveInBackground()
@@ -198,6 +252,7 @@ public actor SandboxMarketplace {
         dirty = false
         do {
             try Self.save(state, to: path)
+            stateStamp = SharedStateLock.stamp(path)
             saveError = nil
         } catch {
             dirty = true

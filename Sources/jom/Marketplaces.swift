@@ -58,6 +58,7 @@ actor MarketplaceFactory {
         s.user = "jom"
         s.secret = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
         s.stateFile = sandboxStatePath
+        s.sharedState = true
         s.frozenClock = frozenClock
         let server: SandboxServer
         do {

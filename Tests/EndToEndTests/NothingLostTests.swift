@@ -69,3 +69,38 @@ import TestSupport
         print("compaction crash test: \(killed) of \(longTests ? 20 : 5) runs killed")
     }
 }
+
+/// Every jom process on a practice store talks to one and the same practice marketplace.
+@Suite struct OnePracticeMarketplaceTests {
+    @Test func aSessionAScriptAndAnotherSessionShareOnePracticeMarketplace() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("demo")
+        var env = JomProcess.environment([:], home: dir.path)
+        env["TERM"] = "xterm"
+        let session = try PseudoTerminal(JomProcess.binary, ["--store", store], environment: env)
+        #expect(await session.waitForPrompt())
+        session.type("set confirm off\r")
+        #expect(await session.waitForPrompt())
+        // The session downloads by itself as it starts.
+        #expect(await session.wait(for: "downloaded: 12 new orders"), "\(session.output.suffix(400))")
+        #expect(await session.waitForPrompt())
+        // Another process approves an order the session has already downloaded.
+        let csv = try await JomProcess.run(["--store", store, "-c", "show new --format csv"], home: dir.path)
+        let ref = try #require(csv.stdout.split(separator: "\n").dropFirst().first?.split(separator: ",").dropFirst().first.map(String.init))
+        let other = try await JomProcess.run(["--store", store, "-c", "approve \(ref)"], home: dir.path)
+        #expect(other.status == 0 && other.stdout.contains("approve \(ref): sent to Jet"), "\(other.all)")
+        // The session's own practice marketplace sees that approval: the order ships.
+        let mark = session.mark
+        session.type("ship \(ref) 1Z999AA10123456784 --carrier UPS\r")
+        #expect(await session.wait(for: "ship \(ref): sent to Jet", after: mark), "\(session.output.suffix(600))")
+        #expect(await session.quitAtNextPrompt() == 0)
+        // And a third process finds the order shipped there, with nothing refused.
+        let after = try await JomProcess.run(["--store", store, "-c", "download", "-c", "status"], home: dir.path)
+        #expect(after.status == 0, "\(after.all)")
+        #expect(!after.stdout.contains("refused"), "\(after.stdout)")
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: store + "/sandbox.json"))) as? [String: Any]
+        let ledger = (state?["ledger"] as? [[String: Any]]) ?? []
+        #expect(ledger.filter { ($0["path"] as? String)?.hasSuffix("/acknowledge") == true && $0["applied"] as? Bool == true }.count == 1)
+        #expect(ledger.filter { ($0["path"] as? String)?.hasSuffix("/shipped") == true && $0["applied"] as? Bool == true }.count == 1)
+    }
+}
