@@ -80,10 +80,16 @@ extension OrderStore {
         guard format == 1 else {
             throw StoreError("the store \(path) is of format \(format), which this jom cannot upgrade", remedy: "use the jom that wrote it")
         }
-        // What an earlier attempt wrote is of no use: start again from the order files.
-        for name in segments.names() { unlink(segments.path(name)) }
         let legacy = LegacyOrderFiles(root: segments.root)
         let paths = legacy.allPaths()
+        if paths.isEmpty, !segments.names().isEmpty {
+            // Order files of format 2 and none of format 1: this is no store to upgrade, whatever store.json says
+            // (a marker written by hand). Upgrading would start from nothing and drop every order.
+            throw StoreError("\(markerPath) says format 1, but the store holds order files of format 2 (\(segments.root)/*.jsonl)",
+                             remedy: #"write {"jom-store": 2} into \#(markerPath) (keeping its "marketplace" if it has one), then run jom again"#)
+        }
+        // What an earlier attempt wrote is of no use: start again from the order files.
+        for name in segments.names() { unlink(segments.path(name)) }
         progress("upgrading the store \(path) to this jom's format: \(paths.count) orders (once)…")
         let writer = try OrderSegments.Writer(segments)
         let builder = try IndexBuilder(spillPath: path + "/index-build.tmp")

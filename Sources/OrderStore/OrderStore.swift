@@ -491,8 +491,17 @@ public final class OrderStore: OrderRepository {
         guard let data = try FileIO.read(markerPath) else {
             throw StoreError("the store marker \(markerPath) is missing", remedy: "point --store at the store's directory")
         }
-        return try Self.decode(StoreMarker.self, data, file: markerPath,
-                               remedy: #"restore it from a backup; a marker only needs {"jom-store": 1} (add "marketplace" if you know which account the store belongs to)"#)
+        return try Self.decode(StoreMarker.self, data, file: markerPath, remedy: markerRemedy())
+    }
+
+    /// What to write into a damaged `store.json`, from what the store holds: its format, and the practice
+    /// marketplace when the store has one (a real account's details only a person knows).
+    func markerRemedy() -> String {
+        let format = LegacyOrderFiles(root: segments.root).allPaths().isEmpty ? Self.format : 1
+        let sandbox = FileIO.stamp(sandboxStatePath) != .missing
+        let json = sandbox ? #"{"jom-store": \#(format), "marketplace": {"kind": "sandbox"}}"# : #"{"jom-store": \#(format)}"#
+        let account = sandbox ? "" : #" (add "marketplace" as in the README if you know which account the store belongs to)"#
+        return "restore it from a backup, or write \(json) into it\(account)"
     }
 
     func writeMarker(_ m: StoreMarker) throws(StoreError) {

@@ -104,3 +104,46 @@ import TestSupport
         #expect(ledger.filter { ($0["path"] as? String)?.hasSuffix("/shipped") == true && $0["applied"] as? Bool == true }.count == 1)
     }
 }
+
+/// A hint is followed as it is written: doing what it says must make things better, never worse.
+@Suite struct SafeHintTests {
+    /// The JSON a hint says to write: between `write ` and ` into`.
+    func jsonToWrite(_ hint: String) -> String? {
+        guard let from = hint.range(of: "write {"), let to = hint.range(of: "} into", range: from.upperBound..<hint.endIndex) else { return nil }
+        return "{" + String(hint[from.upperBound..<to.lowerBound]) + "}"
+    }
+
+    @Test func aDamagedStoreMarkerIsRepairedByDoingWhatTheHintSays() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("demo")
+        let first = try await JomProcess.run(["--store", store, "-c", "download", "-c", "note 8005 keep me"], home: dir.path)
+        #expect(first.status == 0, "\(first.all)")
+        try Data("{\"jom-store\": 2, \"marke".utf8).write(to: URL(fileURLWithPath: store + "/store.json"))
+        let damaged = try await JomProcess.run(["--store", store, "-c", "show"], home: dir.path)
+        #expect(damaged.status == 1)
+        #expect(damaged.stderr.contains("store.json cannot be read"), "\(damaged.stderr)")
+        let json = try #require(jsonToWrite(damaged.stderr), "the hint says what to write: \(damaged.stderr)")
+        try Data(json.utf8).write(to: URL(fileURLWithPath: store + "/store.json"))
+        let repaired = try await JomProcess.run(["--store", store, "-c", "show all --format csv", "-c", "find keep me", "-c", "download"], home: dir.path)
+        #expect(repaired.status == 0, "\(repaired.all)")
+        #expect(repaired.stdout.split(separator: "\n").count >= 15, "every order is there: \(repaired.stdout)")
+        #expect(repaired.stdout.contains("1 order (find \"keep me\")"))
+    }
+
+    @Test func anOldFormatWrittenOverANewStoreIsRefusedNotUpgradedFromNothing() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("demo")
+        _ = try await JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
+        let before = try StoreFiles.segments(store).map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        try Data(#"{"jom-store": 1}"#.utf8).write(to: URL(fileURLWithPath: store + "/store.json"))
+        let refused = try await JomProcess.run(["--store", store, "-c", "show"], home: dir.path)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("holds order files of format 2"), "\(refused.stderr)")
+        #expect(try StoreFiles.segments(store).map { try Data(contentsOf: URL(fileURLWithPath: $0)) } == before, "no order file touched")
+        let json = try #require(jsonToWrite(refused.stderr))
+        try Data(json.utf8).write(to: URL(fileURLWithPath: store + "/store.json"))
+        let after = try await JomProcess.run(["--store", store, "-c", "show all --format csv"], home: dir.path)
+        #expect(after.status == 0, "\(after.all)")
+        #expect(after.stdout.split(separator: "\n").count == 15)
+    }
+}
