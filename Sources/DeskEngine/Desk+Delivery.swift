@@ -180,9 +180,16 @@ extension Desk {
         do {
             try store.transaction { () throws(StoreError) in
                 try store.markDelivered(a, at: at)
-                if var r = try store.record(a.merchantOrderID), r.setState(.delivered(at: at), ofAction: a.id) {
-                    r.history.append(HistoryEvent(at: at, by: "jet", event: "Jet confirmed: \(Self.describeAction(a))", actionID: a.id))
-                    try store.save([r], new: [])
+                if var r = try store.record(a.merchantOrderID) {
+                    if !r.actions.contains(where: { $0.id == a.id }) {
+                        // Its order's file missed it (that write failed after the outbox had it): it learns it now.
+                        r.actions.append(a)
+                        r.history.append(HistoryEvent(at: a.createdAt, by: a.by, event: Self.describeAction(a), actionID: a.id))
+                    }
+                    if r.setState(.delivered(at: at), ofAction: a.id) {
+                        r.history.append(HistoryEvent(at: at, by: "jet", event: "Jet confirmed: \(Self.describeAction(a))", actionID: a.id))
+                        try store.save([r], new: [])
+                    }
                 }
             }
         } catch {

@@ -362,13 +362,23 @@ public actor Desk {
 
     /// Records actions: the rules run again on each order as it is now on disk (another session may have
     /// changed it), then the actions go to the outbox (synced) and into the orders' files. Nothing is sent yet.
+    ///
+    /// Once an action is in the outbox it is queued and will be sent, whatever fails after: a failure to write
+    /// the order's file then (a full disk) is a warning, not an error, so nobody types the command again and
+    /// sends it twice. The order's file is repaired from the outbox by the next jom that opens the store.
     public func commit(_ ids: [String], _ build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction) throws -> [OrderAction] {
         try store.transaction { () throws(StoreError) -> Result<[OrderAction], DeskError> in
             var actions: [OrderAction] = []
             var records: [OrderRecord] = []
             let account = try accountForActions()
+            let pending = store.pendingActions
             for id in ids {
                 guard var r = try store.record(id) else { throw StoreError("order \(id) is not in the store") }
+                // The outbox is the truth for what is queued: an action whose order's file missed it (that write
+                // failed) still counts, so the same command typed again is recognised.
+                for e in pending where e.action.merchantOrderID == id && !r.actions.contains(where: { $0.id == e.action.id }) {
+                    r.actions.append(e.action)
+                }
                 var action: OrderAction
                 do throws(DeskError) {
                     action = try build(r, context())
@@ -381,22 +391,37 @@ public actor Desk {
                 actions.append(action)
                 records.append(r)
             }
-            try store.queue(actions)
-            try store.save(records, new: [])
+            do throws(StoreError) {
+                try store.queue(actions)
+            } catch {
+                // A write can fail after its bytes reached the disk (the flush did not): the outbox tells.
+                try? store.refresh()  // Unreadable: the actions count as not queued, below.
+                let queued = Set(store.pendingActions.map(\.action.id))
+                guard !actions.isEmpty, actions.allSatisfy({ queued.contains($0.id) }) else { throw error }
+                warn("the outbox reported a problem (\(error.summary)) but holds \(actions.count == 1 ? "the action" : "the actions"): queued, and sent as usual")
+            }
             freshActions.formUnion(actions.map(\.id))
+            do throws(StoreError) {
+                try store.save(records, new: [])
+            } catch {
+                let what = actions.count == 1 ? "\(actions[0].kind.rawValue) \(reference(actions[0]))" : "\(actions.count) actions"
+                warn("\(what) is queued and will be sent, but the order's file could not be written (\(error.summary)); the next jom to open the store writes it from the outbox. Do not repeat the command")
+            }
             return .success(actions)
         }.get()
     }
 
-    /// Appends a note (never edited or deleted).
-    public func note(_ id: String, _ text: String) throws -> Note {
-        try store.transaction { () throws(StoreError) -> Result<Note, DeskError> in
+    /// Appends a note (never edited or deleted). `added` is false when the same note by the same operator is
+    /// already there from moments ago (the command typed again): it is not added twice.
+    public func note(_ id: String, _ text: String) throws -> (note: Note, added: Bool) {
+        try store.transaction { () throws(StoreError) -> Result<(note: Note, added: Bool), DeskError> in
             guard var r = try store.record(id) else { throw StoreError("order \(id) is not in the store") }
+            if let same = Rules.repeatedNote(r, text: text, context()) { return .success((same, false)) }
             let note: Note
             do throws(DeskError) { note = try Rules.note(r, text: text, context()) } catch { return .failure(error) }
             r.notes.append(note)
             try store.save([r], new: [])
-            return .success(note)
+            return .success((note, true))
         }.get()
     }
 

@@ -181,6 +181,10 @@ public enum Rules {
         let items = try allocate(units, of: record, verb: "cancel").map {
             ShipmentReport.Item(sku: $0.line.sku, altItemID: $0.line.altItemID, quantity: 0, cancelQuantity: $0.units)
         }
+        try refuseRepeat(record, ctx, "cancelling \(UnitCount.text(units)) as \(reason.rawValue)") { a in
+            guard case .ship(let s) = a.request, s.isCancelOnly, !s.answersDirectedCancel, a.reason == reason.rawValue else { return false }
+            return Set(s.items.map { "\($0.sku.lowercased()):\($0.cancelQuantity)" }) == Set(units.map { "\($0.sku.lowercased()):\($0.quantity)" })
+        }
         let report = ShipmentReport(altShipmentID: ctx.actionID, answersDirectedCancel: false, items: items)
         return ctx.action(o, .cancel, .ship(report), reason: reason.rawValue)
     }
@@ -216,6 +220,11 @@ public enum Rules {
         if let units {
             items = try allocate(units, of: record, verb: "ship").map {
                 .init(sku: $0.line.sku, altItemID: $0.line.altItemID, quantity: $0.units, cancelQuantity: 0)
+            }
+            // The same parcel typed again (after an error that came once it was recorded).
+            try refuseRepeat(record, ctx, "shipping \(UnitCount.text(units)) with \(number)") { a in
+                guard case .ship(let s) = a.request, s.tracking == number else { return false }
+                return Set(s.items.map { "\($0.sku.lowercased()):\($0.quantity)" }) == Set(units.map { "\($0.sku.lowercased()):\($0.quantity)" })
             }
         } else {
             let progress = OrderProgress(record)
@@ -398,6 +407,10 @@ public enum Rules {
         guard amount > .zero else {
             throw DeskError("a refund of \(amount) is no refund", remedy: "refund \(o.referenceOrderID) --amount 5.00 --reason \(reason.rawValue)")
         }
+        try refuseRepeat(record, ctx, "a refund of \(amount) as \(reason.rawValue)") { a in
+            if case .merchantRefund(let r) = a.request { return r.total == amount && r.reason == reason }
+            return false
+        }
         try refuseOverRefund(record, amount)
         let charged = Refunds.chargedByLine(record)
         let whole = charged.reduce(Cents.zero) { $0 + $1.1.total }
@@ -447,6 +460,20 @@ public enum Rules {
         }
     }
 
+    // MARK: repeats
+
+    /// How recent the same action must be to count as the same command typed again (after an error that came
+    /// once it was already recorded), not a new decision.
+    public static let repeatWindow: TimeInterval = 600
+
+    /// The same command typed again moments later: the action it would record is already recorded.
+    static func refuseRepeat(_ record: OrderRecord, _ ctx: Context, _ what: String, _ same: (OrderAction) -> Bool) throws(DeskError) {
+        guard let earlier = record.effectiveActions.last(where: { ctx.now.timeIntervalSince($0.createdAt) < repeatWindow && same($0) }) else { return }
+        let ref = record.order.referenceOrderID
+        throw DeskError("\(what) on order \(ref) is already recorded (\(DurationText.short(max(0, ctx.now.timeIntervalSince(earlier.createdAt)))) ago by \(earlier.by), \(earlier.isQueued ? "queued to be sent" : "sent")); it was not recorded twice",
+                        remedy: "`open \(ref)` shows it; `status` shows what is still waiting to be sent")
+    }
+
     // MARK: notes
 
     /// A note for any order in any stage. Empty notes and control characters are refused.
@@ -459,6 +486,13 @@ public enum Rules {
             throw DeskError("the note contains a control character", remedy: "type the note again without it")
         }
         return Note(at: ctx.now, by: ctx.by, text: t)
+    }
+
+    /// The same note by the same operator moments ago: the command typed again (after an error that came once the
+    /// note was already saved, a full disk). Notes can never be deleted, so it is not added twice.
+    public static func repeatedNote(_ record: OrderRecord, text: String, _ ctx: Context) -> Note? {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return record.notes.last { $0.by == ctx.by && $0.text == t && ctx.now.timeIntervalSince($0.at) < repeatWindow }
     }
 }
 

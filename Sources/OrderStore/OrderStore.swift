@@ -75,10 +75,15 @@ public final class OrderStore: OrderRepository {
             if format < Self.format { try upgrade(from: format) }
             try openIndex(underLock: true)
             try outbox.refresh()
-            try finishInterruptedCompaction()
-            try indexUnindexedRecords()
-            try reconcileOutbox()
-            try removeLeftovers()
+            // Repairs write; on a full disk they wait for the next writer, and reading goes on meanwhile.
+            do throws(StoreError) {
+                try finishInterruptedCompaction()
+                try indexUnindexedRecords(keepInMemoryOnFailure: true)
+                try reconcileOutbox()
+                try removeLeftovers()
+            } catch {
+                progress("warning: the store could not be tidied up (\(error.summary)); it can be read, and the next write tries again")
+            }
         }
     }
 
@@ -304,7 +309,10 @@ public final class OrderStore: OrderRepository {
     /// Indexes records a writer appended but did not get to index (it crashed between the two writes, or was
     /// killed in an import): the lines past how far the index says each segment reaches. A torn last line is
     /// cut off; a whole line that cannot be read is reported and stepped over, never deleted.
-    func indexUnindexedRecords() throws(StoreError) {
+    ///
+    /// `keepInMemoryOnFailure`: when the index cannot be written (a full disk), the records are still indexed in
+    /// this process's memory, so reading shows them; the next writer indexes them on disk.
+    func indexUnindexedRecords(keepInMemoryOnFailure: Bool = false) throws(StoreError) {
         for name in segments.names() {
             let known = index.ends[name] ?? 0
             let size = segments.size(name)
@@ -336,7 +344,14 @@ public final class OrderStore: OrderRepository {
             }
             let new = records.map(\.0.id).filter { index.entry(of: $0) == nil }
             let entries = Self.entries(records.map(\.0), at: records.map(\.1))
-            try index.appendBatch(entries, new: new, segment: name, end: whole)
+            do throws(StoreError) {
+                try index.appendBatch(entries, new: new, segment: name, end: whole)
+            } catch {
+                guard keepInMemoryOnFailure else { throw error }
+                index.apply(entries)
+                index.markAdded(new)
+                throw error
+            }
         }
         if index.shouldFold { try index.writeBase() }
     }
@@ -406,8 +421,18 @@ public final class OrderStore: OrderRepository {
             let id = outcome.action.merchantOrderID
             var current = changed.first(where: { $0.id == id })
             if current == nil { current = try record(id) }
-            guard var rec = current, rec.actions.contains(where: { $0.id == outcome.action.id && $0.isQueued }) else { continue }
-            rec.setState(outcome.state, ofAction: outcome.action.id)
+            guard var rec = current else { continue }
+            if !rec.actions.contains(where: { $0.id == outcome.action.id }) {
+                // Sent before its order's file showed it (that write failed): the file learns it now.
+                var a = outcome.action
+                a.state = outcome.state
+                rec.actions.append(a)
+                rec.history.append(HistoryEvent(at: a.createdAt, by: a.by,
+                                                event: "\(a.kind.rawValue) recorded (restored from the outbox after an interruption)", actionID: a.id))
+            } else {
+                guard rec.actions.contains(where: { $0.id == outcome.action.id && $0.isQueued }) else { continue }
+                rec.setState(outcome.state, ofAction: outcome.action.id)
+            }
             changed.removeAll { $0.id == id }
             changed.append(rec)
         }

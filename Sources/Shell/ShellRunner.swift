@@ -51,10 +51,14 @@ public final class ShellRunner: @unchecked Sendable {
     private var failures = 0
     /// Failures that only mean "Jet could not be reached; try later" (exit status 75 when they are all there is).
     private var temporaryFailures = 0
+    /// Actions recorded in the outbox and not sent yet (Jet unreachable, a write after queueing failed): they
+    /// will be sent, and the exit status says so (75) when nothing failed outright.
+    var queuedNotSent = 0
 
-    /// 0 when every line succeeded; 75 (EX_TEMPFAIL) when the only failures were Jet being unreachable; else 1.
+    /// 0 when every line succeeded and every action reached Jet; 75 (EX_TEMPFAIL) when the only failures were
+    /// Jet being unreachable or actions are queued but not sent yet; else 1.
     var exitStatus: Int32 {
-        if failures == 0 { return 0 }
+        if failures == 0 { return queuedNotSent > 0 ? 75 : 0 }
         return failures == temporaryFailures ? 75 : 1
     }
 
@@ -206,6 +210,12 @@ public final class ShellRunner: @unchecked Sendable {
                 out.error(String(format: "Time: %.3f ms", ms))
             }
         }
+        let result = await runParsed(trimmed, ctx: ctx, location: location)
+        await reportWarnings()
+        return result
+    }
+
+    private func runParsed(_ trimmed: String, ctx: ShellContext, location: String?) async -> LineResult {
         do {
             // Another session may have changed the store since the last line: a few stat calls tell.
             try await desk.refresh()
@@ -235,6 +245,15 @@ public final class ShellRunner: @unchecked Sendable {
             if let e = error as? MarketplaceError, e.kind == .unreachable { temporaryFailures += 1 }
             return .failed
         }
+    }
+
+    /// What did not fail the command but must be seen: a write that failed after an action was queued, or after
+    /// Jet confirmed it.
+    func reportWarnings() async {
+        let warnings = await desk.takeWarnings()
+        guard !warnings.isEmpty else { return }
+        out.flush()
+        for w in warnings { out.error(out.styledError("warning: ") + Printable.visible(w)) }
     }
 
     /// Parses and runs one command line.

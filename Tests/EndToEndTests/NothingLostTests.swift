@@ -147,3 +147,78 @@ import TestSupport
         #expect(after.stdout.split(separator: "\n").count == 15)
     }
 }
+
+/// The disk filling up at random moments: an action reported as failed never reaches Jet, one reported as sent
+/// or queued reaches it exactly once, a note is never doubled, and reading goes on.
+@Suite(.serialized) struct FullDiskTests {
+    @Test func theDiskFillingUpAtRandomMomentsNeverSendsTwiceNorHidesWhatWasSent() async throws {
+        guard let disk = try await SmallDisk(megabytes: 3) else { return }
+        let seed = UInt64(ProcessInfo.processInfo.environment["JOM_CRASH_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
+        var rng = SeededRandom(seed: seed)
+        try await withSandbox { $0.orders = 14; $0.returns = 4; $0.seed = 9 } _: { sandbox in
+            let store = disk.path + "/store"
+            let home = TemporaryDirectory()
+            let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "set ship-from-zip 07030"],
+                                                 environment: sandbox.jomEnvironment, home: home.path)
+            #expect(setup.status == 0, "\(setup.all)")
+            var ready: [(ref: String, id: String)] = [], returned: [(ref: String, id: String)] = []
+            for id in await sandbox.server.marketplace.allOrderIDs() {
+                let o = try #require(await sandbox.server.marketplace.order(id))
+                if o.status == .ready { ready.append((o.referenceOrderID!, id)) } else { returned.append((o.referenceOrderID!, id)) }
+            }
+            // Each action is typed again after a failure, as an operator would: at most three times.
+            var work: [(line: String, id: String, path: String)] = []
+            let tracking = ["1Z999AA10123456784", "1Z5R89390357567127", "1Z879E930346834440", "1Z410E7W0392751591"]
+            for (i, o) in ready.enumerated() {
+                work.append(("note \(o.ref) packed by hand (\(i))", o.id, ""))
+                work.append(("approve \(o.ref)", o.id, "/acknowledge"))
+                if i % 2 == 0 { work.append(("ship \(o.ref) \(tracking[i % 4]) --carrier UPS", o.id, "/shipped")) }
+            }
+            for o in returned { work.append(("refund \(o.ref)", o.id, "/complete")) }
+            var reportedFailed: [String: Int] = [:]
+            var confirmed: Set<String> = []
+            for w in work {
+                for _ in 0..<3 {
+                    try disk.fill(leaving: Int.random(in: 0...12_000, using: &rng))
+                    let r = try await JomProcess.run(["--store", store, "-c", w.line], environment: sandbox.jomEnvironment, home: home.path)
+                    disk.empty()
+                    if r.status == 0 || r.status == 75 {
+                        confirmed.insert(w.line)
+                        break
+                    }
+                    #expect(r.status == 1, "seed \(seed): \(w.line): \(r.all)")
+                    #expect(!r.stderr.contains("internal error"), "seed \(seed): \(r.all)")
+                    reportedFailed[w.line, default: 0] += 1
+                    // Reading goes on, whatever the disk.
+                    try disk.fill(leaving: 0)
+                    let read = try await JomProcess.run(["--store", store, "-c", "show", "-c", "open \(w.id)"], environment: sandbox.jomEnvironment,
+                                                        home: home.path)
+                    disk.empty()
+                    #expect(read.status == 0, "seed \(seed): reading on a full disk: \(read.all)")
+                }
+            }
+            // Room again: whatever is queued goes out.
+            let drain = try await JomProcess.run(["--store", store, "-c", "download", "-c", "status"], environment: sandbox.jomEnvironment, home: home.path)
+            #expect(drain.status == 0, "seed \(seed): \(drain.all)")
+            #expect(drain.stdout.contains("nothing waiting for Jet"), "seed \(seed): \(drain.stdout)")
+            #expect(!drain.stdout.contains("closed at Jet"), "every answer jom sent is in its order's file: \(drain.stdout)")
+            let ledger = await sandbox.appliedLedger()
+            for w in work where !w.path.isEmpty {
+                let calls = ledger.filter { $0.path.contains(w.id) && $0.path.hasSuffix(w.path) || w.path == "/complete" && $0.body.contains(w.id) }
+                if confirmed.contains(w.line) {
+                    #expect(calls.count == 1, "seed \(seed): \(w.line) was confirmed and must reach Jet once: \(calls.count)")
+                } else {
+                    #expect(calls.isEmpty, "seed \(seed): \(w.line) was reported failed every time but reached Jet")
+                }
+            }
+            // Notes: none doubled.
+            for (i, o) in ready.enumerated() {
+                let open = try await JomProcess.run(["--store", store, "-c", "open \(o.ref)"], environment: sandbox.jomEnvironment, home: home.path)
+                let n = open.stdout.components(separatedBy: "packed by hand (\(i))").count - 1
+                if confirmed.contains("note \(o.ref) packed by hand (\(i))") { #expect(n == 1, "seed \(seed): \(o.ref)") }
+                #expect(n <= 1, "seed \(seed): note doubled on \(o.ref): \(open.stdout)")
+            }
+            print("full-disk test (seed \(seed)): \(work.count) actions, \(reportedFailed.values.reduce(0, +)) failed attempts, \(confirmed.count) confirmed, \(ledger.count) calls at Jet")
+        }
+    }
+}

@@ -205,7 +205,7 @@ import Glibc
         #expect(marker.status == 1)
         #expect(marker.stderr.contains("store.json cannot be read") && !marker.stderr.contains("download"), "\(marker.stderr)")
         // A settings file of the wrong type names the field.
-        try #"{"jom-store": 1}"#.write(toFile: store + "/store.json", atomically: true, encoding: .utf8)
+        try #"{"jom-store": 2}"#.write(toFile: store + "/store.json", atomically: true, encoding: .utf8)
         try #"{"confirm": "sometimes"}"#.write(toFile: store + "/settings.json", atomically: true, encoding: .utf8)
         let settings = try await JomProcess.run(["--store", store, "-c", "status"], home: dir.path)
         #expect(settings.stderr.contains("settings.json cannot be read: confirm has the wrong type"), "\(settings.stderr)")

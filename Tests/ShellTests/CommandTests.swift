@@ -172,8 +172,10 @@ import TestSupport
     @Test func statusSaysWhatWaitsForJet() async throws {
         let h = try await ShellHarness()
         await h.market.failSends(.unreachable)
-        #expect(await h.run("approve \(h.ref(1))", "status") == 0)
+        // Queued, not sent: the exit status says so (75: it will be sent later), not "try again".
+        #expect(await h.run("approve \(h.ref(1))", "status") == 75)
         #expect(h.out.contains("approve \(h.ref(1)): queued, not sent yet: Jet could not be reached"))
+        #expect(h.out.contains("jom sends it by itself"))
         #expect(h.out.contains("Outbox       1 action waiting for Jet"))
         #expect(h.out.contains("approve \(h.ref(1)), recorded 2026-11-28 09:00 by ada, 1 attempt"))
     }

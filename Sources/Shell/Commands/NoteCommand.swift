@@ -23,8 +23,12 @@ enum NoteCommand: ShellCommand {
         let text = inv.rest(from: used)
         guard !text.isEmpty else { throw ShellError.usage(spec, "note needs some text after the order id") }
         let s = try await ctx.order(order?.merchantOrderID)
-        let note = try await ctx.desk.note(s.merchantOrderID, text)
+        let (note, added) = try await ctx.desk.note(s.merchantOrderID, text)
         ctx.select(s)
-        ctx.out.line("note added to \(s.referenceOrderID) at \(TimeText.at(note.at)) by \(note.by)")
+        if added {
+            ctx.out.line("note added to \(s.referenceOrderID) at \(TimeText.at(note.at)) by \(note.by)")
+        } else {
+            ctx.out.line("the same note is already on \(s.referenceOrderID) (added at \(TimeText.at(note.at)) by \(note.by)); not added twice")
+        }
     }
 }

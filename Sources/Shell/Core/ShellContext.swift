@@ -163,7 +163,8 @@ final class ShellContext: @unchecked Sendable {
             switch o.result {
             case .delivered: out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("sent", .green)) to Jet")
             case .queued(let reason):
-                out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("queued", .yellow)), not sent yet: \(reason)")
+                runner.queuedNotSent += 1
+                out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("queued", .yellow)), not sent yet: \(reason); jom sends it by itself (`status` shows it)")
             case .refused:
                 refusals.append(o)
             case .wouldSend(let call):
