@@ -30,7 +30,8 @@ extension Desk {
                 do {
                     result.orders.append(try await m.order(id))
                 } catch {
-                    result.failures.append("order \(id) (for a return request): \(error.summary)")
+                    result.failures.append(DownloadFailure(.order, id: id, cause: "(for a return request) \(error.summary)",
+                                                           unreadable: error.kind == .badResponse))
                 }
             }
             try merge(result, into: &report)
@@ -76,7 +77,7 @@ extension Desk {
             .prefix(min(1000, max(share, overdue)))
         var returns: [String] = []
         for s in chosen where s.stage != .new && s.stage != .held {
-            guard let r = try store.record(s.merchantOrderID) else { continue }
+            guard let r = try readOrSetAside(s.merchantOrderID) else { continue }
             returns += r.order.returns.filter { !$0.isFinalAtJet }.map(\.id)
         }
         return (chosen.map(\.merchantOrderID), returns)
@@ -118,9 +119,16 @@ extension Desk {
         }
     }
 
-    /// Folds a download into the store, in one locked write.
+    /// Folds a download into the store, in one locked write. An order whose record cannot be read, or that the
+    /// marketplace sent absurd or unreadable, is set aside (quarantine): the rest is merged.
     func merge(_ result: DownloadResult, into report: inout DownloadReport) throws {
         let t = now
+        var aside: [QuarantineEntry] = []
+        for f in result.failures where f.unreadable {
+            guard let id = f.orderID else { continue }
+            aside.append(QuarantineEntry(id: id, reference: store.summary(of: id)?.referenceOrderID, reason: .unreadable, detail: f.cause, since: t))
+        }
+        var merged = Set<String>()
         try store.transaction { () throws(StoreError) in
             var changed: [OrderRecord] = []
             var new: [String] = []
@@ -136,21 +144,72 @@ extension Desk {
                     case .newOrder: if record.stage == .new || record.stage == .held { report.newOrders += 1 }
                     case .cancelRequested: report.cancelRequests += 1
                     case .returnRequested: report.returnRequests += 1
-                    case .statusChanged: report.statusChanges += 1
-                    case .cancelledByJet: report.cancelledByJet += 1
-                    case .returnClosedByJet: report.returnsClosedByJet += 1
+                    case .statusChanged:
+                        report.statusChanges += 1
+                        report.changedIDs.append(record.order.referenceOrderID)
+                    case .cancelledByJet:
+                        report.cancelledByJet += 1
+                        report.changedIDs.append(record.order.referenceOrderID)
+                    case .returnClosedByJet:
+                        report.returnsClosedByJet += 1
+                        report.changedIDs.append(record.order.referenceOrderID)
                     }
                 }
             }
             for order in result.orders where seen.insert(order.merchantOrderID).inserted {
-                fold(order, try store.record(order.merchantOrderID))
+                let problems = Sanity.problems(order)
+                guard problems.isEmpty else {
+                    aside.append(QuarantineEntry(id: order.merchantOrderID, reference: String(order.referenceOrderID.prefix(64)), reason: .absurd,
+                                                 detail: problems.joined(separator: "; "), since: t))
+                    continue
+                }
+                let existing: OrderRecord?
+                do throws(StoreError) {
+                    existing = try store.record(order.merchantOrderID)
+                } catch where error.damagedOrderID != nil {
+                    aside.append(QuarantineEntry(id: order.merchantOrderID, reference: order.referenceOrderID, reason: .damagedRecord,
+                                                 detail: error.summary, since: t))
+                    continue
+                }
+                fold(order, existing)
+                merged.insert(order.merchantOrderID)
             }
             for id in result.returns.keys where !seen.contains(id) {
-                guard let existing = try store.record(id) else { continue }
+                guard let existing = try? store.record(id) else { continue }  // Damaged: set aside above when its order came.
                 fold(existing.order, existing)
             }
             report.changedOrders = changed.count
             try store.save(changed, new: new)
+        }
+        // What arrived whole leaves quarantine; what did not goes in (the rest of the download counts either way).
+        let quarantined = store.quarantined()
+        let cleared = Set(quarantined.filter { $0.reason != .damagedRecord && merged.contains($0.id) }.map(\.id))
+        do {
+            try store.release(cleared)
+            try store.setAside(aside)
+        } catch {
+            warn("orders to set aside could not be recorded: \(error.summary)")
+        }
+        report.setAside = aside.map { $0.reference ?? $0.id }
+    }
+
+    /// An order's record, or nil when it is missing or damaged (then it is set aside, and the caller goes on).
+    func readOrSetAside(_ id: String) throws(StoreError) -> OrderRecord? {
+        do {
+            return try store.record(id)
+        } catch where error.damagedOrderID != nil {
+            setAside(id, error)
+            return nil
+        }
+    }
+
+    /// Records that an order's record cannot be read.
+    func setAside(_ id: String, _ error: StoreError) {
+        do {
+            try store.setAside([QuarantineEntry(id: id, reference: store.summary(of: id)?.referenceOrderID, reason: .damagedRecord,
+                                                detail: error.summary, since: now)])
+        } catch {
+            warn("order \(id) could not be set aside: \(error.summary)")
         }
     }
 }

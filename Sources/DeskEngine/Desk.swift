@@ -129,7 +129,25 @@ public actor Desk {
 
     public func list(_ filter: OrderFilter) -> [OrderSummary] {
         let t = now, s = settings
-        return sorted(store.summaries(in: filter.stages).filter { filter.matches($0, now: t, settings: s) })
+        return withoutSetAside(sorted(store.summaries(in: filter.stages).filter { filter.matches($0, now: t, settings: s) }))
+    }
+
+    /// Orders set aside (quarantine): a damaged record, or what the marketplace sent cannot be read or is absurd.
+    /// A damaged record that reads again (a person repaired the line) leaves quarantine here.
+    public func quarantined() -> [QuarantineEntry] {
+        let aside = store.quarantined()
+        let repaired = Set(aside.filter { e in e.reason == .damagedRecord && (try? store.record(e.id)) != nil }.map(\.id))
+        guard !repaired.isEmpty else { return aside }
+        do { try store.release(repaired) } catch { warn("orders repaired could not be taken out of quarantine: \(error.summary)") }
+        return store.quarantined()
+    }
+
+    /// A list without the orders set aside: they are shown only by `show damaged` and `status`.
+    func withoutSetAside(_ list: [OrderSummary]) -> [OrderSummary] {
+        let aside = store.quarantined()
+        guard !aside.isEmpty else { return list }
+        let ids = Set(aside.map(\.id))
+        return list.filter { !ids.contains($0.merchantOrderID) }
     }
 
     /// The orders of a filter a page at a time, in the order ``list(_:)`` gives: those with a deadline first,
@@ -138,19 +156,22 @@ public actor Desk {
     public func listing(_ filter: OrderFilter) -> OrderListing {
         let t = now, s = settings
         let stages = filter.stages
-        let hot = store.active().filter { (stages?.contains($0.stage) ?? true) && filter.matches($0, now: t, settings: s) }
+        let aside = Set(store.quarantined().map(\.id))
+        let hot = store.active().filter {
+            (stages?.contains($0.stage) ?? true) && filter.matches($0, now: t, settings: s) && !aside.contains($0.merchantOrderID)
+        }
         let urgent = sorted(hot.filter { Deadline.next(for: $0, settings: s) != nil })
         if let stages, stages.allSatisfy(\.isActionable) {
             // Every order of these stages is among the active ones: nothing more to read.
             let rest = hot.filter { Deadline.next(for: $0, settings: s) == nil }.sorted(by: newestFirstOrder)
             return OrderListing(urgent + rest, then: nil) { _ in true }
         }
-        let rest = store.newestFirst(in: stages, excluding: Set(urgent.map(\.merchantOrderID)))
+        let rest = store.newestFirst(in: stages, excluding: Set(urgent.map(\.merchantOrderID)).union(aside))
         return OrderListing(urgent, then: rest) { filter.matches($0, now: t, settings: s) }
     }
 
     public func find(_ text: String) -> [OrderSummary] {
-        sorted(store.find(text))
+        withoutSetAside(sorted(store.find(text)))
     }
 
     /// Most urgent first: by next deadline, then newest first (``newestFirstOrder(_:_:)``).
@@ -276,7 +297,14 @@ public actor Desk {
 
     /// The full record of an order.
     public func record(_ id: String) throws(StoreError) -> OrderRecord {
-        guard let r = try store.record(id) else {
+        let found: OrderRecord?
+        do {
+            found = try store.record(id)
+        } catch where error.damagedOrderID != nil {
+            setAside(id, error)
+            throw error
+        }
+        guard let r = found else {
             throw StoreError("order \(id) is listed in the index of \(store.location) but the order itself is missing",
                              remedy: "run `download` to fetch it from Jet again")
         }

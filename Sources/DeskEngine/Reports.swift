@@ -30,7 +30,11 @@ public struct DownloadReport: Sendable {
     public var returnsClosedByJet = 0
     /// Orders re-read because jom holds them as not final.
     public var reconciled = 0
-    public var failures: [String] = []
+    public var failures: [DownloadFailure] = []
+    /// Orders Jet changed on its own (their order numbers), for the summary to name.
+    public var changedIDs: [String] = []
+    /// Orders set aside by this download (damaged, unreadable or absurd), by order number.
+    public var setAside: [String] = []
     /// Orders that changed (new or updated).
     public var changedOrders = 0
     /// Queued actions delivered while downloading.
@@ -50,11 +54,25 @@ public struct DownloadReport: Sendable {
         n(cancelledByJet, "order cancelled by Jet", "orders cancelled by Jet")
         n(returnsClosedByJet, "return closed at Jet", "returns closed at Jet")
         n(statusChanges, "status change", "status changes")
+        if !changedIDs.isEmpty {
+            let names = changedIDs.prefix(3).joined(separator: ", ") + (changedIDs.count > 3 ? " +\(changedIDs.count - 3) more" : "")
+            parts[parts.count - 1] += " (\(names))"
+        }
+        n(setAside.count, "order set aside (`show damaged`)", "orders set aside (`show damaged`)")
         return parts.isEmpty ? "nothing new" : parts.joined(separator: ", ")
     }
 
+    /// What could not be downloaded, one line per cause with an example: `2 orders: Jet's answer could not be
+    /// read: order_items has the wrong type (e.g. order 2ab4…)`.
+    public var failureLines: [String] {
+        DownloadFailure.grouped(failures).map { g in
+            let what = g.count == 1 ? "\(g.example.subject.rawValue) \(g.example.id)" : "\(g.count) \(g.example.subject.rawValue)s (e.g. \(g.example.id))"
+            return "\(what): \(g.cause)"
+        }
+    }
+
     public var isInteresting: Bool {
-        newOrders + cancelRequests + returnRequests + cancelledByJet + returnsClosedByJet > 0 || !failures.isEmpty
+        newOrders + cancelRequests + returnRequests + cancelledByJet + returnsClosedByJet > 0 || !failures.isEmpty || !setAside.isEmpty
     }
 }
 

@@ -59,6 +59,22 @@ public struct JetAPIError: Error, OperatorFacingError, CustomStringConvertible {
 
     public var description: String { summary }
 
+    /// What went wrong for one of many alike calls, without naming the id: `Jet's answer could not be read:
+    /// order_items has the wrong type`. Failures with the same cause are told together.
+    public func cause(of id: String) -> String {
+        let m = message.replacingOccurrences(of: id, with: "…")
+        return switch kind {
+        case .http(let status): "Jet answered with HTTP \(status): \(m)"
+        case .unreachable: "Jet could not be reached: \(m)"
+        case .timeout: "Jet did not answer in time: \(m)"
+        case .malformed: "Jet's answer could not be read: \(m)"
+        case .cancelled: "cancelled"
+        }
+    }
+
+    /// Jet answered, with something that cannot be read: asking again brings the same.
+    public var isUnreadableAnswer: Bool { kind == .malformed }
+
     /// The desk's view of this failure: refused, unreachable, uncertain, unreadable or unauthorized.
     public var marketplaceError: MarketplaceError {
         let kind: MarketplaceError.Kind

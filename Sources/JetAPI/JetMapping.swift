@@ -45,6 +45,15 @@ public enum JetMapping {
         var result = o
         _ = date(j.orderTransmissionDate, "order_transmission_date")
         result.unreadableDates = unreadable.isEmpty ? nil : unreadable
+        // Amounts beyond any price (10^308, infinity) cannot be held as cents: said so, not made zero.
+        var unusable: [String] = []
+        for (i, item) in j.orderItems.enumerated() {
+            let p = item.itemPrice
+            for (name, value) in [("price", p?.basePrice), ("tax", p?.itemTax), ("shipping", p?.itemShippingCost), ("shipping tax", p?.itemShippingTax)] {
+                if let value, !value.isFinite || abs(value) > 10_000_000 { unusable.append("line \(i + 1) has a \(name) of \(value) dollars") }
+            }
+        }
+        result.unusableValues = unusable.isEmpty ? nil : unusable
         return result
     }
 

@@ -38,7 +38,7 @@ public struct JetMarketplace: Marketplace {
             for (id, outcome) in await client.returnDetails(Array(Set(returnIDs + watchedReturns)).sorted(), connections: connections) {
                 switch outcome {
                 case .success(let r): returnsByOrder[r.merchantOrderID, default: []].append(JetMapping.returnRequest(r))
-                case .failure(let e): result.failures.append("return \(id): \(e.summary)")
+                case .failure(let e): result.failures.append(DownloadFailure(.returnRequest, id: id, cause: e.cause(of: id), unreadable: false))
                 }
             }
             var ids: [String] = []
@@ -48,7 +48,8 @@ public struct JetMarketplace: Marketplace {
             for id in ids {
                 switch details[id] {
                 case .success(let j)?: result.orders.append(JetMapping.order(j))
-                case .failure(let e)?: result.failures.append("order \(id): \(e.summary)")
+                case .failure(let e)?:
+                    result.failures.append(DownloadFailure(.order, id: id, cause: e.cause(of: id), unreadable: e.isUnreadableAnswer))
                 case nil: break
                 }
             }

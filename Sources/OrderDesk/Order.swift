@@ -176,6 +176,9 @@ public struct Order: Codable, Sendable, Hashable {
     public var acknowledgedAt: Date?
     /// Dates Jet sent that could not be read, by field name, kept as sent.
     public var unreadableDates: [String: String]?
+    /// Values the marketplace sent that no order can have and that could not be kept as sent (a price beyond any
+    /// number): set by the adapter, never stored (such an order is set aside, see ``Sanity``).
+    public var unusableValues: [String]?
     public var buyer: Contact
     public var recipient: Contact
     public var address: Address

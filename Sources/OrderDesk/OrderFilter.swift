@@ -7,6 +7,8 @@ public enum OrderFilter: String, Sendable, Hashable, CaseIterable {
     case shipped, cancelled
     case cancelRequested = "cancel-requested"
     case returns, refunded, denied, late, all
+    /// Orders set aside (quarantine): not a stage, a list of its own.
+    case damaged
 
     public var explanation: String {
         switch self {
@@ -21,6 +23,7 @@ public enum OrderFilter: String, Sendable, Hashable, CaseIterable {
         case .denied: "return answered with a denial"
         case .late: "past a deadline (approve, ship or answer a return)"
         case .all: "every order in the store"
+        case .damaged: "set aside: a damaged record, or what the marketplace sent cannot be read or is absurd"
         }
     }
 
@@ -37,6 +40,7 @@ public enum OrderFilter: String, Sendable, Hashable, CaseIterable {
         case .refunded: [.refunded]
         case .denied: [.refundDenied]
         case .all: nil
+        case .damaged: []
         }
     }
 

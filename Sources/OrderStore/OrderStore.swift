@@ -36,6 +36,7 @@ public final class OrderStore: OrderRepository {
     let lock: FileLock
     public let sendLock: any SendLock
     private var settingsCache: (stamp: FileIO.Stamp, settings: Settings)?
+    var quarantineCache: (stamp: FileIO.Stamp, entries: [QuarantineEntry])?
     /// Tells about long repairs and upgrades.
     let progress: (String) -> Void
 
@@ -156,7 +157,14 @@ public final class OrderStore: OrderRepository {
     /// One order, read from its record.
     public func record(_ id: String) throws(StoreError) -> OrderRecord? {
         guard let entry = index.entry(of: id) else { return nil }
-        let r = try segments.record(at: entry.location)
+        let r: OrderRecord
+        do throws(StoreError) {
+            r = try segments.record(at: entry.location)
+        } catch {
+            var e = error
+            if e.isDamagedRecord { e.damagedOrderID = id }
+            throw e
+        }
         guard r.id == id else {
             throw StoreError("the order index of \(path) points order \(id) at the record of order \(r.id)",
                              remedy: "move \(index.basePath) aside (mv \(index.basePath) \(index.basePath).damaged): jom rebuilds the index from the records")
@@ -407,7 +415,8 @@ public final class OrderStore: OrderRepository {
     private func reconcileOutbox() throws(StoreError) {
         var changed: [OrderRecord] = []
         for e in outbox.entries {
-            guard var r = try record(e.action.merchantOrderID) else { continue }
+            // A damaged record is left as it is (set aside when the desk meets it); the others are repaired.
+            guard var r = try? record(e.action.merchantOrderID) else { continue }
             if !r.actions.contains(where: { $0.id == e.action.id }) {
                 r.actions.append(e.action)
                 r.history.append(HistoryEvent(at: e.action.createdAt, by: e.action.by,
@@ -420,7 +429,7 @@ public final class OrderStore: OrderRepository {
         for outcome in outbox.recentOutcomes.suffix(32) {
             let id = outcome.action.merchantOrderID
             var current = changed.first(where: { $0.id == id })
-            if current == nil { current = try record(id) }
+            if current == nil { current = try? record(id) }  // Damaged: as above.
             guard var rec = current else { continue }
             if !rec.actions.contains(where: { $0.id == outcome.action.id }) {
                 // Sent before its order's file showed it (that write failed): the file learns it now.

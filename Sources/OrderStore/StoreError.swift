@@ -2,6 +2,9 @@ import Foundation
 import OrderDesk
 
 extension StoreError {
+    /// One order's record cannot be read (``damagedRecord(_:file:_:)``).
+    var isDamagedRecord: Bool { damagedOrderID != nil }
+
     /// A system call on `path` failed: what failed, why, and what to check.
     static func io(_ what: String, _ path: String, errno code: Int32 = errno) -> StoreError {
         let reason = String(cString: strerror(code))
@@ -17,8 +20,10 @@ extension StoreError {
     /// An order's record in a segment cannot be read. jom never rewrites a segment, so the line stays for a
     /// person to repair.
     static func damagedRecord(_ place: String, file: String, _ detail: String) -> StoreError {
-        StoreError("the order record at \(place) is damaged: \(detail)",
-                   remedy: "restore \(file) from a backup (jom only appends to it; the other orders in it are unaffected)")
+        var e = StoreError("the order record at \(place) is damaged: \(detail)",
+                           remedy: "fix that line of \(file) by hand (one JSON object per line) or restore the file from a backup; the order is set aside meanwhile (`show damaged`), the other orders are unaffected")
+        e.damagedOrderID = ""
+        return e
     }
 
     /// An order file (of a store before format 2) cannot be read.

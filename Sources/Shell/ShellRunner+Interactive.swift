@@ -162,7 +162,7 @@ extension ShellRunner {
                     if report.isInteresting {
                         posted.append("[\(await stamp())] downloaded: \(report.sentence)")
                     }
-                    for f in report.failures { posted.append("[\(await stamp())] could not download \(f)") }
+                    for f in report.failureLines { posted.append("[\(await stamp())] could not download \(f)") }
                 } catch {
                     posted.append("[\(await stamp())] download failed: \(error.summary) (retrying in \(DurationText.format(interval)))")
                 }

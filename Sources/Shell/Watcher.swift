@@ -69,7 +69,9 @@ public struct Watcher: Sendable {
             if sent > 0 { text += "; sent \(sent) queued action\(sent == 1 ? "" : "s")" }
             let refused = report.delivered.filter { if case .refused = $0.result { true } else { false } }.count
             if refused > 0 { text += "; Jet refused \(refused) (`status` lists them)" }
-            if !report.failures.isEmpty { text += "; \(report.failures.count) could not be read (tried again next time)" }
+            if !report.failures.isEmpty {
+                text += "; \(report.failures.count) could not be read (tried again next time): " + report.failureLines.joined(separator: "; ")
+            }
             if let c = report.compaction { text += "; " + CompactCommand.sentence(c) }
             for w in await desk.takeWarnings() { text += "; warning: \(w)" }
             return .downloaded(text)

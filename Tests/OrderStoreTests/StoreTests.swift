@@ -196,7 +196,7 @@ import TestSupport
             _ = try store.record(r.id)
         } throws: { error in
             let e = error as! StoreError
-            return e.summary.contains(file) && e.summary.contains("damaged") && (e.remedy ?? "").contains("restore \(file)")
+            return e.summary.contains(file) && e.summary.contains("damaged") && (e.remedy ?? "").contains("fix that line of \(file)") && e.damagedOrderID == r.id
         }
         #expect(try store.record(Sample.record(4).id) != nil, "the other orders in the file are unaffected")
         _ = try damage(store, r.id) { _ in String(repeating: "x", count: try! #require(store.recordPlace(for: r.id)).length) }

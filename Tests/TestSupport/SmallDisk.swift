@@ -38,9 +38,8 @@ package final class SmallDisk: @unchecked Sendable {
         defer { close(fd) }
         let block = [UInt8](repeating: 0x78, count: 4096)
         while block.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) > 0 {}
-        var st = stat()
-        fstat(fd, &st)
-        _ = ftruncate(fd, max(0, st.st_size - off_t(leaving)))
+        let size = lseek(fd, 0, SEEK_END)
+        _ = ftruncate(fd, max(0, size - off_t(leaving)))
     }
 
     /// Frees everything ``fill(leaving:)`` took.

@@ -17,6 +17,7 @@ public final class MemoryRepository: OrderRepository, Sendable {
         var settings = Settings()
         var downloadStatus = DownloadStatus()
         var binding: MarketplaceBinding?
+        var quarantine: [QuarantineEntry] = []
         /// Writes still to fail (tests of what happens when the disk is full).
         var failNextWrites = 0
 
@@ -117,6 +118,20 @@ public final class MemoryRepository: OrderRepository, Sendable {
             try s.injectedFailure("orders")
             for r in records { s.put(r) }
         }
+    }
+
+    public func quarantined() -> [QuarantineEntry] { state.withLock { $0.quarantine } }
+
+    public func setAside(_ entries: [QuarantineEntry]) throws(StoreError) {
+        state.withLock { s in
+            for e in entries {
+                if let i = s.quarantine.firstIndex(where: { $0.id == e.id && $0.reason == e.reason }) { s.quarantine[i] = e } else { s.quarantine.append(e) }
+            }
+        }
+    }
+
+    public func release(_ ids: Set<String>) throws(StoreError) {
+        state.withLock { $0.quarantine.removeAll { ids.contains($0.id) } }
     }
 
     /// Memory keeps only the current version of each order: nothing to compact.

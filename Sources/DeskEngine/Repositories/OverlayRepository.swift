@@ -76,6 +76,20 @@ public final class OverlayRepository: OrderRepository {
         changed.formUnion(records.map(\.id))
     }
 
+    /// Orders the dry run took out of quarantine.
+    private var released = Set<String>()
+
+    public func quarantined() -> [QuarantineEntry] {
+        (base.quarantined().filter { !released.contains($0.id) } + changes.quarantined())
+    }
+
+    public func setAside(_ entries: [QuarantineEntry]) throws(StoreError) { try changes.setAside(entries) }
+
+    public func release(_ ids: Set<String>) throws(StoreError) {
+        try changes.release(ids)
+        released.formUnion(ids)
+    }
+
     /// A dry run changes nothing on disk.
     public func compact(force: Bool) throws(StoreError) -> CompactionResult? { nil }
 

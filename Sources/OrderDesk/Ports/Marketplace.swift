@@ -5,13 +5,51 @@ public struct DownloadResult: Sendable {
     public var orders: [Order]
     /// Return requests by `merchant_order_id`.
     public var returns: [String: [ReturnRequest]]
-    /// One readable line per order or return that could not be fetched; the rest of the download still counts.
-    public var failures: [String]
+    /// Orders and returns that could not be fetched; the rest of the download still counts.
+    public var failures: [DownloadFailure]
 
-    public init(orders: [Order] = [], returns: [String: [ReturnRequest]] = [:], failures: [String] = []) {
+    public init(orders: [Order] = [], returns: [String: [ReturnRequest]] = [:], failures: [DownloadFailure] = []) {
         self.orders = orders
         self.returns = returns
         self.failures = failures
+    }
+}
+
+/// An order or return a download could not fetch, and why.
+public struct DownloadFailure: Sendable, Hashable {
+    public enum Subject: String, Sendable, Hashable {
+        case order, returnRequest = "return"
+    }
+
+    public var subject: Subject
+    /// The marketplace's id of the order or return.
+    public var id: String
+    /// Why, in words that do not name the id: failures with the same cause are told together.
+    public var cause: String
+    /// The marketplace answered, but with something that cannot be read: the order is set aside.
+    public var unreadable: Bool
+    /// The order the failure is about (a return's order, when known).
+    public var orderID: String?
+
+    public init(_ subject: Subject, id: String, cause: String, unreadable: Bool, orderID: String? = nil) {
+        self.subject = subject
+        self.id = id
+        self.cause = cause
+        self.unreadable = unreadable
+        self.orderID = orderID ?? (subject == .order ? id : nil)
+    }
+
+    /// `order 2ab4…: Jet's answer could not be read: order_items has the wrong type`.
+    public var line: String { "\(subject.rawValue) \(id): \(cause)" }
+
+    /// `3 could not be read: 2 × Jet's answer could not be read (e.g. order 2ab4…); 1 × timed out (order 57e5…)`.
+    public static func grouped(_ failures: [DownloadFailure]) -> [(cause: String, count: Int, example: DownloadFailure)] {
+        var order: [String] = []
+        var groups: [String: (Int, DownloadFailure)] = [:]
+        for f in failures {
+            if let g = groups[f.cause] { groups[f.cause] = (g.0 + 1, g.1) } else { order.append(f.cause); groups[f.cause] = (1, f) }
+        }
+        return order.map { ($0, groups[$0]!.0, groups[$0]!.1) }.sorted { $0.count > $1.count }
     }
 }
 

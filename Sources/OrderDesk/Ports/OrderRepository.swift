@@ -48,6 +48,16 @@ public protocol OrderRepository: AnyObject {
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T
     /// Writes orders durably (inside ``transaction(_:)``). `new` lists the ids the store did not have.
     func save(_ records: [OrderRecord], new: [String]) throws(StoreError)
+    // MARK: quarantine
+
+    /// Orders set aside: a record that cannot be read, or what the marketplace sent that cannot be understood
+    /// or is absurd. Listed by `status` and `show damaged`, left out of everything else.
+    func quarantined() -> [QuarantineEntry]
+    /// Sets orders aside (an entry for the same order and reason is replaced).
+    func setAside(_ entries: [QuarantineEntry]) throws(StoreError)
+    /// Takes orders out of quarantine (a good version arrived, or the record reads again).
+    func release(_ ids: Set<String>) throws(StoreError)
+
     /// Rewrites the current records without the versions they replaced: always when `force`, else only when old
     /// versions take most of the space. Nil when nothing was done (or the repository keeps no old versions).
     func compact(force: Bool) throws(StoreError) -> CompactionResult?
@@ -123,6 +133,9 @@ public enum SendLockOutcome: Sendable, Equatable {
 public struct StoreError: OperatorFacingError, CustomStringConvertible {
     public var summary: String
     public var remedy: String?
+    /// Set when the error is one order's record that cannot be read (the order is then set aside: the rest of
+    /// the store goes on).
+    public var damagedOrderID: String?
 
     public init(_ summary: String, remedy: String? = nil) {
         self.summary = summary

@@ -34,9 +34,13 @@ enum DownloadCommand: ShellCommand {
         if sent > 0 { ctx.out.line("sent \(sent) queued action\(sent == 1 ? "" : "s") to Jet") }
         ctx.out.line("downloaded: \(report.sentence)")
         if let c = report.compaction { ctx.out.line(CompactCommand.sentence(c)) }
-        for f in report.failures { ctx.out.error("warning: could not download \(f)") }
+        for f in report.failureLines { ctx.out.error("warning: could not download \(f)") }
         if !report.failures.isEmpty {
             ctx.out.error("hint: the rest was downloaded; the next download tries those again")
+        }
+        if !report.setAside.isEmpty {
+            ctx.out.error("warning: set aside: " + report.setAside.prefix(5).joined(separator: ", ") + (report.setAside.count > 5 ? " +\(report.setAside.count - 5) more" : ""))
+            ctx.out.error("hint: `show damaged` says what is wrong with each; everything else was downloaded")
         }
         try ctx.report(report.delivered.filter { $0.result != .delivered })
     }

@@ -26,6 +26,11 @@ enum ShowCommand: ShellCommand {
             guard let f = OrderFilter.parse(word) else {
                 throw ShellError.usage(spec, "\"\(word)\" is not a filter; filters are " + OrderFilter.allCases.map(\.rawValue).joined(separator: ", "))
             }
+            if f == .damaged {
+                // Not a stage: the orders set aside, with what is wrong with each (the filter stays as it was).
+                try await showSetAside(ctx, format: inv.options["--format"])
+                return
+            }
             ctx.session.view = .filter(f)
         }
         switch ctx.session.view {
@@ -34,6 +39,31 @@ enum ShowCommand: ShellCommand {
             try await present({ listing.next(max: $0) }, label: ctx.session.view.label, format: inv.options["--format"], ctx)
         case .find(let text):
             try await present(await ctx.desk.find(text), label: ctx.session.view.label, format: inv.options["--format"], ctx)
+        }
+    }
+
+    /// `show damaged`: the orders set aside, what is wrong with each, and what to do.
+    static func showSetAside(_ ctx: ShellContext, format: String?) async throws {
+        let aside = await ctx.desk.quarantined()
+        switch format?.lowercased() {
+        case nil, "table"?:
+            guard !aside.isEmpty else {
+                ctx.out.line("No order is set aside: every record reads, and the marketplace's last answers were whole.")
+                return
+            }
+            for e in aside {
+                ctx.out.line("\(e.reference ?? e.id)  \(e.reason.rawValue)  since \(TimeText.at(e.since))")
+                ctx.out.line("  \(e.detail)")
+                ctx.out.line("  " + ctx.out.styled("what to do: \(e.remedy)", .dim))
+            }
+            ctx.out.line("\(aside.count) order\(aside.count == 1 ? "" : "s") set aside (left out of every other list until repaired)")
+        case "json"?:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            ctx.out.line(String(decoding: try encoder.encode(aside), as: UTF8.self))
+        case let other?:
+            throw ShellError.usage(spec, "`show damaged` prints a table or --format json, not \"\(other)\"")
         }
     }
 

@@ -58,6 +58,11 @@ enum StatusCommand: ShellCommand {
                 out.line("             \(r.action.kind.rawValue) \(ref) at \(TimeText.at(r.at)): \(r.reason)")
             }
         }
+        let aside = await d.quarantined()
+        if !aside.isEmpty {
+            out.line("Set aside    " + out.styled("\(aside.count) order\(aside.count == 1 ? "" : "s") damaged or unreadable", .red) + " (show damaged)")
+            for e in aside.prefix(5) { out.line("             \(e.reference ?? e.id): \(e.detail)") }
+        }
         var deadlines: [String] = []
         if urgency.late > 0 { deadlines.append(out.styled("\(urgency.late) late", .boldRed) + " (show late)") }
         if urgency.dueSoon > 0 { deadlines.append(out.styled("\(urgency.dueSoon) due within \(DurationText.format(settings.dueSoon))", .yellow)) }
