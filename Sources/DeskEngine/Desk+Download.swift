@@ -36,6 +36,7 @@ extension Desk {
             }
             try merge(result, into: &report)
             report.failures = result.failures
+            report.remarks = result.remarks
             report.reconciled = watch.count
             bindIfNeeded(m)
             status.lastSuccess = now

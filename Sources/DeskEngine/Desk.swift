@@ -12,6 +12,8 @@ public actor Desk {
     public private(set) var settings: Settings
     public let operatorName: String
     let clock: WallClock
+    /// How the operator writes dates with slashes, for `find` (from the locale).
+    public let dateOrder: SearchText.DateOrder
     /// A rehearsal (`--dry-run`): the repository is an overlay that keeps changes in memory, and deliveries
     /// say what they would send instead of sending it.
     public let isDryRun: Bool
@@ -36,7 +38,7 @@ public actor Desk {
     ///   - marketplace: makes the marketplace on first use (so a session that only reads never starts one).
     ///   - describe: the call a request becomes, for `--dry-run`.
     public init(repository: any OrderRepository, operatorName: String, clock: WallClock = .system, dryRun: Bool = false,
-                sendLockTimeout: Duration = .seconds(10), account: MarketplaceBinding? = nil,
+                sendLockTimeout: Duration = .seconds(10), account: MarketplaceBinding? = nil, dateOrder: SearchText.DateOrder = .either,
                 marketplace: @escaping @Sendable () async throws -> any Marketplace,
                 describe: @escaping @Sendable (MarketplaceRequest, String) -> String) throws(StoreError) {
         self.store = repository
@@ -46,6 +48,7 @@ public actor Desk {
         self.isDryRun = dryRun
         self.sendLockTimeout = sendLockTimeout
         self.account = account
+        self.dateOrder = dateOrder
         self.marketplaceProvider = marketplace
         self.describe = describe
     }
@@ -170,8 +173,15 @@ public actor Desk {
         return OrderListing(urgent, then: rest) { filter.matches($0, now: t, settings: s) }
     }
 
+    /// Orders where `text` occurs, as the operator meant it: also an amount without `$` and thousands
+    /// separators, a phone by its digits, a date in the operator's form (``SearchText/needles(_:dates:)``).
     public func find(_ text: String) -> [OrderSummary] {
-        withoutSetAside(sorted(store.find(text)))
+        var seen = Set<String>()
+        var found: [OrderSummary] = []
+        for needle in SearchText.needles(text, dates: dateOrder) {
+            for s in store.find(needle) where seen.insert(s.merchantOrderID).inserted { found.append(s) }
+        }
+        return withoutSetAside(sorted(found))
     }
 
     /// Most urgent first: by next deadline, then newest first (``newestFirstOrder(_:_:)``).
@@ -193,10 +203,10 @@ public actor Desk {
     func candidates(_ prefix: String, limit: Int) -> [OrderSummary] {
         let found = store.matching(prefix: prefix, limit: limit)
         let p = prefix.lowercased()
-        if let exact = found.first(where: { $0.referenceOrderID.lowercased() == p || $0.merchantOrderID.lowercased() == p }) {
-            return [exact]
-        }
-        return found
+        // An exact id wins over longer ids it starts; several orders with exactly this id (a marketplace that
+        // reused a number) stay several: the operator chooses, by the other id.
+        let exact = found.filter { $0.referenceOrderID.lowercased() == p || $0.merchantOrderID.lowercased() == p }
+        return exact.isEmpty ? found : exact
     }
 
     /// Which order a word names.
@@ -233,6 +243,13 @@ public actor Desk {
         case .none:
             throw DeskError("no order matches \"\(p)\"", remedy: "`find \(p)` searches every field; `download` fetches new orders")
         case .several(let list, let count):
+            let same = list.allSatisfy { $0.referenceOrderID.lowercased() == p.lowercased() || $0.merchantOrderID.lowercased() == p.lowercased() }
+            if same {
+                // The very same id on several orders: only the other id tells them apart.
+                let names = list.map { "\($0.merchantOrderID) (\($0.referenceOrderID), \($0.buyer), \($0.stage.label))" }.joined(separator: ", ")
+                throw DeskError("\"\(p)\" is the id of \(list.count) orders: \(names)",
+                                remedy: "name the order by its other id, e.g. `open \(list[0].merchantOrderID.lowercased() == p.lowercased() ? list[0].referenceOrderID : list[0].merchantOrderID)`")
+            }
             let names = list.map { "\($0.referenceOrderID) (\($0.buyer), \($0.stage.label))" }.joined(separator: ", ")
             let total = count.map(String.init) ?? "more than \(Self.countLimit)"
             let shown = list.count < (count ?? Int.max) ? ", the first \(list.count): " : ": "

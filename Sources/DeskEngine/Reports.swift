@@ -31,6 +31,8 @@ public struct DownloadReport: Sendable {
     /// Orders re-read because jom holds them as not final.
     public var reconciled = 0
     public var failures: [DownloadFailure] = []
+    /// What the operator should know about how the download went.
+    public var remarks: [String] = []
     /// Orders Jet changed on its own (their order numbers), for the summary to name.
     public var changedIDs: [String] = []
     /// Orders set aside by this download (damaged, unreadable or absurd), by order number.

@@ -34,6 +34,33 @@ extension JetClient {
         return try await list(path)
     }
 
+    /// Jet lists at most this many orders per status.
+    public static let listLimit = 1000
+
+    /// Every order in a status, past Jet's 1,000: when a list comes back full, its orders get a tag of this run
+    /// (`PUT /orders/{id}/tag`) and the orders without it are listed next (`GET /orders/{status}/{tag}/false`),
+    /// until a list comes back short (Jet's tag pseudo-paging). Returns the ids and how many lists it took.
+    public func allOrderIDs(status: JetOrderStatus, connections: Int? = nil, maxPages: Int = 100) async throws(JetAPIError)
+        -> (ids: [String], pages: Int)
+    {
+        var page = try await orderIDs(status: status)
+        var all = page
+        var seen = Set(page)
+        var pages = 1
+        let tag = "jom-page-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        while page.count >= Self.listLimit, pages < maxPages {
+            for (id, outcome) in await fetchMany(page, connections: connections, { id throws(JetAPIError) in try await self.tag(order: id, tag) }) {
+                if case .failure(let e) = outcome {
+                    throw JetAPIError(e.kind, call: "PUT /orders/\(id)/tag", message: "listing past Jet's first \(Self.listLimit) orders needs a tag on each: \(e.message)")
+                }
+            }
+            page = try await orderIDs(status: status, tag: tag, tagged: false)
+            pages += 1
+            for id in page where seen.insert(id).inserted { all.append(id) }
+        }
+        return (all, pages)
+    }
+
     /// `GET /orders/directedCancel`: orders Jet asks the merchant to cancel.
     public func directedCancelOrderIDs() async throws(JetAPIError) -> [String] {
         try await list("/orders/directedCancel")

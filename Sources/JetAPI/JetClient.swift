@@ -197,9 +197,15 @@ public final class JetClient: Sendable {
         trace?.request(method, url, body: body)
         let started = ContinuousClock.now
         do {
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
-            let buffer = try await response.body.collect(upTo: 64 << 20)
-            let data = Data(buffer.readableBytesView)
+            let timeout = configuration.requestTimeout
+            // One deadline for the whole call, the body included: a server that sends a byte now and then (each
+            // within the read timeout) must not hold a download for ever.
+            let (status, headers, data) = try await Self.within(seconds: timeout) { [http, request] in
+                let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                let buffer = try await response.body.collect(upTo: 64 << 20)
+                return (response.status, response.headers, Data(buffer.readableBytesView))
+            }
+            let response = (status: status, headers: headers)
             let millis = Int((ContinuousClock.now - started) / .milliseconds(1))
             trace?.response(Int(response.status.code), url, millis: millis, body: data)
             var reply = Reply(status: Int(response.status.code), body: data)
@@ -211,7 +217,27 @@ public final class JetClient: Sendable {
         }
     }
 
+    /// The whole call took longer than the request timeout.
+    struct CallDeadline: Error {}
+
+    /// Runs `work`, cancelling it once `seconds` have passed (then ``CallDeadline`` is thrown).
+    static func within<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw CallDeadline() }
+            return value
+        }
+    }
+
     func classify(_ error: any Error, call: String) -> JetAPIError {
+        if error is CallDeadline {
+            return JetAPIError(.timeout, call: call, message: "the whole answer did not arrive within \(Int(configuration.requestTimeout))s")
+        }
         if error is CancellationError { return JetAPIError(.cancelled, call: call, message: "cancelled") }
         if let e = error as? HTTPClientError {
             switch e {

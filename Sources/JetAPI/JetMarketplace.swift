@@ -18,7 +18,7 @@ public struct JetMarketplace: Marketplace {
 
     public func download(watch: [String], returns watchedReturns: [String], connections: Int) async throws(MarketplaceError) -> DownloadResult {
         do {
-            let ready = try await client.orderIDs(status: .ready)
+            let (ready, pages) = try await client.allOrderIDs(status: .ready, connections: connections)
             let directed: [String]
             do {
                 directed = try await client.directedCancelOrderIDs()
@@ -54,6 +54,9 @@ public struct JetMarketplace: Marketplace {
                 }
             }
             result.returns = returnsByOrder
+            if pages > 1 {
+                result.remarks.append("Jet lists at most \(JetClient.listLimit) ready orders at a time: \(ready.count) were listed in \(pages) pages (each page's orders tagged \"jom-page-…\" at Jet)")
+            }
             return result
         } catch {
             throw error.marketplaceError

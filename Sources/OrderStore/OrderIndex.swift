@@ -20,8 +20,9 @@ import Glibc
 /// The index is never the truth, only a copy: the records are, and it is rebuilt from them when in doubt.
 final class OrderIndex {
     /// 4: lines carry their record's location and the search text as an array; the base is in store order;
-    /// the hot file exists. An index of an older format is rebuilt from the records.
-    static let format = 4
+    /// the hot file exists. 5: the search text is in one Unicode form (``SearchText/normalized(_:)``), with phones
+    /// also as digits. An index of an older format is rebuilt from the records.
+    static let format = 5
     /// The log is folded into the base when it passes this size, or a sixteenth of the base if that is more
     /// (up to 32 MB): a large base is not rewritten for a few changes.
     static let foldAt = 4 << 20
@@ -316,7 +317,7 @@ final class OrderIndex {
     /// encoded needle (only the blocks the gram filter lets through, once it is built); a hit counts only
     /// inside a line's search text. Only the lines that match are decoded.
     func find(_ text: String) -> [OrderSummary] {
-        let needle = text.lowercased()
+        let needle = SearchText.normalized(text)
         guard !needle.isEmpty, !needle.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return [] }
         let pattern = IndexLine.escapedNeedle(needle)
         // A needle with a quote, or a lone comma, could match across the `","` between two fields: then the
@@ -334,14 +335,22 @@ final class OrderIndex {
                         let p = raw.baseAddress!
                         var from = 0
                         while from < raw.count {
-                            guard let hit = FileIO.memmem(p + from, raw.count - from, pat.baseAddress!, pat.count) else { break }
-                            let h = p.distance(to: UnsafeRawPointer(hit))
+                            guard let found = FileIO.memmem(p + from, raw.count - from, pat.baseAddress!, pat.count) else { break }
+                            let h = p.distance(to: UnsafeRawPointer(found))
                             var start = h
                             while start > 0, raw[start - 1] != 0x0A { start -= 1 }
                             let end = memchr(p + h, 0x0A, raw.count - h).map { p.distance(to: UnsafeRawPointer($0)) } ?? raw.count
                             from = end + 1
-                            guard let region = IndexLineReader.searchRegion(raw, start: start, end: end),
-                                  h >= region.lowerBound, h + pat.count <= region.upperBound,
+                            guard let region = IndexLineReader.searchRegion(raw, start: start, end: end) else { continue }
+                            // A hit in the line's other fields (a buyer's name as written, before its search text)
+                            // does not count; the search text itself is looked at.
+                            var hit = h
+                            if hit < region.lowerBound {
+                                guard region.count >= pat.count,
+                                      let again = FileIO.memmem(p + region.lowerBound, region.count, pat.baseAddress!, pat.count) else { continue }
+                                hit = p.distance(to: UnsafeRawPointer(again))
+                            }
+                            guard hit + pat.count <= region.upperBound,
                                   let e = IndexLineReader.entry(raw, start: start, end: end, search: mustCheck), overrides[e.summary.merchantOrderID] == nil
                             else { continue }
                             if mustCheck, !Self.matches(e.search, needle) { continue }

@@ -65,7 +65,8 @@ struct Workbench {
         do {
             let repository: any OrderRepository = dryRun ? OverlayRepository(over: orderStore) : orderStore
             desk = try Desk(repository: repository, operatorName: Paths.operatorName, clock: Paths.fixedNow.map(WallClock.fixed) ?? .system,
-                            dryRun: dryRun, account: factory.account, marketplace: { try await factory.make() },
+                            dryRun: dryRun, account: factory.account, dateOrder: .from(environment: Paths.environment),
+                            marketplace: { try await factory.make() },
                             describe: { JetMarketplace.describe($0, for: $1) })
         } catch {
             throw fail(error)

@@ -353,3 +353,24 @@ final class ErrorBox: @unchecked Sendable {
         }
     }
 }
+
+/// One Unicode form for the order's text and the text searched for: every script, every way of typing it.
+@Suite struct SearchNormalizationTests {
+    @Test func findMatchesEveryScriptWhateverItsFormAndIgnoresInvisibleCharacters() throws {
+        let dir = TemporaryDirectory()
+        let store = try OrderStore(path: dir.file("store"))
+        var r = Sample.record(1, buyer: "Ana\u{200B}Maria 김민준")
+        r.notes.append(Note(at: Sample.t0, by: "ada", text: "客户要求礼品包装; 東京都渋谷区; ｶﾞﾗｽ 置き"))
+        let nfd = "\u{1100}\u{1175}\u{11B7}"  // 김 typed as its jamo (decomposed)
+        try store.transaction { () throws(StoreError) in try store.save([r, Sample.record(2)], new: [r.id]) }
+        func check(_ s: OrderStore) {
+            for needle in ["礼品", "東京都", "김민준", "\(nfd)민준", "anamaria", "ANAMARIA", "ana\u{200D}maria", "ガラス", "ｶﾞﾗｽ"] {
+                #expect(s.find(SearchText.normalized(needle)).map(\.merchantOrderID) == [r.id], "\(needle)")
+            }
+        }
+        check(store)
+        // From the base too (after the index is folded), as another process reads it.
+        try store.compactIndex()
+        check(try OrderStore(path: dir.file("store")))
+    }
+}

@@ -70,7 +70,7 @@ public final class MemoryRepository: OrderRepository, Sendable {
     public func openAtJet() -> [OrderSummary] { summaries(in: nil).filter(\.openAtJet) }
 
     public func find(_ text: String) -> [OrderSummary] {
-        let needle = text.lowercased()
+        let needle = SearchText.normalized(text)
         return state.withLock { s in
             s.order.compactMap { id in
                 guard let e = s.entries[id] else { return nil }

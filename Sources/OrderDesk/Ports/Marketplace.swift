@@ -7,6 +7,8 @@ public struct DownloadResult: Sendable {
     public var returns: [String: [ReturnRequest]]
     /// Orders and returns that could not be fetched; the rest of the download still counts.
     public var failures: [DownloadFailure]
+    /// What the operator should know about how the download went (a list the marketplace gave in pages).
+    public var remarks: [String] = []
 
     public init(orders: [Order] = [], returns: [String: [ReturnRequest]] = [:], failures: [DownloadFailure] = []) {
         self.orders = orders

@@ -34,6 +34,7 @@ enum DownloadCommand: ShellCommand {
         if sent > 0 { ctx.out.line("sent \(sent) queued action\(sent == 1 ? "" : "s") to Jet") }
         ctx.out.line("downloaded: \(report.sentence)")
         if let c = report.compaction { ctx.out.line(CompactCommand.sentence(c)) }
+        for r in report.remarks { ctx.out.line(r) }
         for f in report.failureLines { ctx.out.error("warning: could not download \(f)") }
         if !report.failures.isEmpty {
             ctx.out.error("hint: the rest was downloaded; the next download tries those again")
