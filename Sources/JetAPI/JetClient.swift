@@ -199,13 +199,13 @@ public final class JetClient: Sendable {
         do {
             let timeout = configuration.requestTimeout
             // One deadline for the whole call, the body included: a server that sends a byte now and then (each
-            // within the read timeout) must not hold a download for ever.
-            let (status, headers, data) = try await Self.within(seconds: timeout) { [http, request] in
-                let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-                let buffer = try await response.body.collect(upTo: 64 << 20)
-                return (response.status, response.headers, Data(buffer.readableBytesView))
+            // within the read timeout) must not hold a download for ever. The head's deadline is the client's own.
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let left = timeout - Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
+            let body = response.body
+            let data = try await Self.within(seconds: max(0.1, left)) {
+                Data(try await body.collect(upTo: 64 << 20).readableBytesView)
             }
-            let response = (status: status, headers: headers)
             let millis = Int((ContinuousClock.now - started) / .milliseconds(1))
             trace?.response(Int(response.status.code), url, millis: millis, body: data)
             var reply = Reply(status: Int(response.status.code), body: data)

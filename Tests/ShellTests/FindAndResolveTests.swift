@@ -48,3 +48,28 @@ import TestSupport
         #expect(SearchText.DateOrder.from(environment: ["LANG": "en_US.UTF-8", "LC_ALL": "fr_FR.UTF-8"]) == .dayFirst)
     }
 }
+
+/// Invoices bill what ships, packing slips list what is left to pack: the figures `open` and the refund cap use.
+@Suite struct InvoiceFiguresTests {
+    @Test func cancelledUnitsAreNotBilledAndShippedUnitsAreNotPackedAgain() async throws {
+        let o = Sample.order(2)  // SKU-2 ×3, $10.02 for the line
+        let h = try await ShellHarness(orders: [o])
+        let ref = o.referenceOrderID
+        #expect(await h.run("approve \(ref)", "ship \(ref) 1Z999AA10123456784 --units SKU-2:1", "cancel \(ref) no-inventory --units SKU-2:1") == 0, "\(h.err)")
+        let invoice = h.invoices.file("i.txt"), slip = h.invoices.file("s.txt")
+        #expect(await h.run("print \(ref) --to \(invoice)", "print \(ref) --packing-slip --to \(slip)") == 0, "\(h.err)")
+        let bill = try String(contentsOfFile: invoice, encoding: .utf8)
+        #expect(bill.contains("   2  SKU-2"), "two of three units billed: \(bill)")
+        #expect(bill.contains("(3 ordered, 1 cancelled; not billed)"), "\(bill)")
+        #expect(bill.contains("Total") && bill.contains("$6.68"), "two thirds of $10.02: \(bill)")
+        #expect(!bill.contains("$10.02"), "the cancelled unit is in no figure: \(bill)")
+        #expect(bill.contains("1Z999AA10123456784 (UPS)"), "the parcel that left: \(bill)")
+        let packing = try String(contentsOfFile: slip, encoding: .utf8)
+        #expect(packing.contains("   1  SKU-2"), "one unit left to pack: \(packing)")
+        #expect(packing.contains("1  units to pack"), "\(packing)")
+        #expect(packing.contains("Shipped already:") && packing.contains("SKU-2 ×1"), "\(packing)")
+        // The refund cap agrees: what is left to refund is what was billed.
+        #expect(await h.run("refund \(ref) --amount 6.69 --reason price-adjustment") == 1)
+        #expect(h.err.contains("at most $6.68 is left to refund"), "\(h.err)")
+    }
+}

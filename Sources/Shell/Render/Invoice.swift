@@ -25,10 +25,26 @@ enum Invoice {
     // MARK: text
 
     static func text(_ records: [OrderRecord], seller: Seller, now: Date, packingSlip: Bool) -> String {
-        records.map { page($0.visible.order, seller: seller, now: now, packingSlip: packingSlip) }.joined(separator: "\u{0C}\n")
+        records.map { page($0.visible, seller: seller, now: now, packingSlip: packingSlip) }.joined(separator: "\u{0C}\n")
     }
 
-    private static func page(_ o: Order, seller: Seller, now: Date, packingSlip: Bool) -> String {
+    /// `1Z999… (UPS), 2026-11-28: MUG-RED ×1`.
+    static func parcelText(_ p: InvoiceFigures.Parcel) -> String {
+        let what = p.units.map { "\($0.sku) ×\($0.quantity)" }.joined(separator: ", ")
+        return "\(p.tracking ?? "no tracking")\(p.carrier.map { " (\($0))" } ?? ""), \(TimeText.date(p.shippedAt)): \(what)"
+    }
+
+    /// `2 of 3 (1 cancelled)`: a line's note when not every unit ordered is billed or packed.
+    static func note(_ l: InvoiceFigures.Line, packing: Bool) -> String {
+        var parts: [String] = []
+        if l.cancelled > 0 { parts.append("\(l.cancelled) cancelled") }
+        if packing, l.shipped > 0 { parts.append("\(l.shipped) shipped already") }
+        return parts.isEmpty ? "" : "\(l.ordered) ordered, " + parts.joined(separator: ", ")
+    }
+
+    private static func page(_ r: OrderRecord, seller: Seller, now: Date, packingSlip: Bool) -> String {
+        let o = r.order
+        let f = InvoiceFigures(r)
         var s = (packingSlip ? "PACKING SLIP" : "INVOICE") + "\n"
         for l in seller.lines { s += l + "\n" }
         s += "\n"
@@ -43,21 +59,41 @@ enum Invoice {
         s += "\n"
         if packingSlip {
             s += "QTY".right(4) + "  " + "SKU".fitted(18) + "  " + "ITEM".fitted(40) + "  PACKED\n"
-            for l in o.lines { s += String(l.quantity).right(4) + "  " + l.sku.fitted(18) + "  " + l.title.fitted(40) + "  [ ]\n" }
-            s += "\n" + String(o.units).right(4) + "  units in all\n"
+            for l in f.lines where l.open > 0 {
+                let n = note(l, packing: true)
+                s += String(l.open).right(4) + "  " + l.sku.fitted(18) + "  " + l.title.fitted(40) + "  [ ]" + (n.isEmpty ? "" : "  (\(n))") + "\n"
+            }
+            s += "\n" + String(f.openUnits).right(4) + "  units to pack\n"
+            for l in f.lines where l.open == 0 {
+                s += "      " + l.sku + ": nothing to pack (" + note(l, packing: true) + ")\n"
+            }
+            if !f.parcels.isEmpty {
+                s += "\nShipped already:\n"
+                for p in f.parcels { s += "      " + parcelText(p) + "\n" }
+            }
         } else {
             s += "QTY".right(4) + "  " + "SKU".fitted(16) + "  " + "ITEM".fitted(30) + "  " + "UNIT PRICE".right(10) + "  " + "AMOUNT".right(10) + "\n"
-            for l in o.lines {
-                s += String(l.quantity).right(4) + "  " + l.sku.fitted(16) + "  " + l.title.fitted(30) + "  "
-                    + unitPrice(l).description.right(10) + "  " + l.price.principal.description.right(10) + "\n"
+            for l in f.lines {
+                s += String(l.billed).right(4) + "  " + l.sku.fitted(16) + "  " + l.title.fitted(30) + "  "
+                    + l.unitPrice.description.right(10) + "  " + l.amounts.principal.description.right(10) + "\n"
+                let n = note(l, packing: false)
+                if !n.isEmpty { s += "      " + "(\(n); not billed)".fitted(60, pad: false) + "\n" }
             }
-            let t = o.totals
+            let t = f.totals
             let pad = String(repeating: " ", count: 4 + 2 + 16 + 2 + 30 + 2 - 10)
             s += "\n"
             s += pad + "Subtotal".fitted(10) + "  " + t.principal.description.right(10) + "\n"
             s += pad + "Tax".fitted(10) + "  " + t.tax.description.right(10) + "\n"
             s += pad + "Shipping".fitted(10) + "  " + (t.shipping + t.shippingTax).description.right(10) + "\n"
             s += pad + "Total".fitted(10) + "  " + t.total.description.right(10) + "\n"
+            if f.refunded > .zero {
+                s += pad + "Refunded".fitted(10) + "  " + "-\(f.refunded)".right(10) + "\n"
+                s += pad + "Paid".fitted(10) + "  " + (t.total - f.refunded).description.right(10) + "\n"
+            }
+            if !f.parcels.isEmpty {
+                s += "\nShipped:\n"
+                for p in f.parcels { s += "      " + parcelText(p) + "\n" }
+            }
         }
         s += "\nJet order id \(o.merchantOrderID)\n"
         return s
@@ -72,7 +108,7 @@ enum Invoice {
 
     static func html(_ records: [OrderRecord], seller: Seller, now: Date, packingSlip: Bool) -> String {
         let title = packingSlip ? "Packing slips" : "Invoices"
-        let pages = records.map { page(html: $0.visible.order, seller: seller, now: now, packingSlip: packingSlip) }
+        let pages = records.map { page(html: $0.visible, seller: seller, now: now, packingSlip: packingSlip) }
         let heading = records.count == 1 ? "\(packingSlip ? "Packing slip" : "Invoice") \(e(records[0].visible.order.referenceOrderID))"
             : "\(title) (\(records.count) orders)"
         return """
@@ -97,6 +133,8 @@ enum Invoice {
             tfoot td { border: none; }
             tfoot tr.total td { font-weight: 700; border-top: 2px solid #111; }
             .box { display: inline-block; width: .9em; height: .9em; border: 1px solid #111; }
+            tr.done td { color: #777; }
+            .parcels ul { margin: .3em 0; padding-left: 1.2em; }
             footer { margin-top: 1.5em; }
             @page { margin: 1.5cm; }
             @media print { .page { margin: 0 auto; } }
@@ -112,29 +150,46 @@ enum Invoice {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    private static func page(html o: Order, seller: Seller, now: Date, packingSlip: Bool) -> String {
+    private static func page(html r: OrderRecord, seller: Seller, now: Date, packingSlip: Bool) -> String {
+        let o = r.order
+        let f = InvoiceFigures(r)
         let barcode = Code128.svg(o.referenceOrderID) ?? ""
         let sellerBlock = seller.lines.enumerated().map { i, l in i == 0 && !seller.name.isEmpty ? "<strong>\(e(l))</strong>" : e(l) }
             .joined(separator: "<br>")
         let rows: String
-        let foot: String
+        var foot: String
+        func noteHTML(_ l: InvoiceFigures.Line, packing: Bool) -> String {
+            let n = note(l, packing: packing)
+            return n.isEmpty ? "" : "<br><small>\(e(n))\(packing ? "" : "; not billed")</small>"
+        }
+        let parcels = f.parcels.map { "<li>\(e(parcelText($0)))</li>" }.joined()
         if packingSlip {
-            rows = o.lines.map {
-                "<tr><td class=n>\($0.quantity)</td><td>\(e($0.sku))</td><td>\(e($0.title))</td><td><span class=box></span></td></tr>"
+            rows = f.lines.map { l in
+                l.open > 0
+                    ? "<tr><td class=n>\(l.open)</td><td>\(e(l.sku))</td><td>\(e(l.title))\(noteHTML(l, packing: true))</td><td><span class=box></span></td></tr>"
+                    : "<tr class=done><td class=n><s>\(l.ordered)</s></td><td><s>\(e(l.sku))</s></td><td><s>\(e(l.title))</s>\(noteHTML(l, packing: true))</td><td>—</td></tr>"
             }.joined(separator: "\n")
-            foot = "<tr class=total><td class=n>\(o.units)</td><td colspan=3>units in all</td></tr>"
+            foot = "<tr class=total><td class=n>\(f.openUnits)</td><td colspan=3>units to pack</td></tr>"
         } else {
-            rows = o.lines.map {
-                "<tr><td class=n>\($0.quantity)</td><td>\(e($0.sku))</td><td>\(e($0.title))</td><td class=n>\(unitPrice($0))</td><td class=n>\($0.price.principal)</td></tr>"
+            rows = f.lines.map { l in
+                "<tr><td class=n>\(l.billed)</td><td>\(e(l.sku))</td><td>\(e(l.title))\(noteHTML(l, packing: false))</td><td class=n>\(l.unitPrice)</td><td class=n>\(l.amounts.principal)</td></tr>"
             }.joined(separator: "\n")
-            let t = o.totals
+            let t = f.totals
             foot = """
                 <tr><td colspan=4 class=n>Subtotal</td><td class=n>\(t.principal)</td></tr>
                 <tr><td colspan=4 class=n>Tax</td><td class=n>\(t.tax)</td></tr>
                 <tr><td colspan=4 class=n>Shipping</td><td class=n>\(t.shipping + t.shippingTax)</td></tr>
                 <tr class=total><td colspan=4 class=n>Total</td><td class=n>\(t.total)</td></tr>
                 """
+            if f.refunded > .zero {
+                foot += """
+
+                    <tr><td colspan=4 class=n>Refunded</td><td class=n>-\(f.refunded)</td></tr>
+                    <tr class=total><td colspan=4 class=n>Paid</td><td class=n>\(t.total - f.refunded)</td></tr>
+                    """
+            }
         }
+        let shipped = parcels.isEmpty ? "" : "<div class=parcels><small>\(packingSlip ? "Shipped already" : "Shipped")</small><ul>\(parcels)</ul></div>"
         let head = packingSlip ? "<th class=n>Qty</th><th>SKU</th><th>Item</th><th>Packed</th>"
             : "<th class=n>Qty</th><th>SKU</th><th>Item</th><th class=n>Unit price</th><th class=n>Amount</th>"
         return """
@@ -158,6 +213,7 @@ enum Invoice {
             \(foot)
             </tfoot>
             </table>
+            \(shipped)
             <footer><small>Jet order id \(e(o.merchantOrderID))</small></footer>
             </section>
             """
