@@ -60,6 +60,11 @@ public struct Watcher: Sendable {
         return 0
     }
 
+    /// The line a stop leaves in the log: `2026-12-03 16:02 stopping: SIGHUP received; …`.
+    public func announceStop(because reason: String) async {
+        say("\(TimeText.at(await desk.now)) stopping: \(reason); anything not sent stays in the outbox")
+    }
+
     /// One download (it sends the outbox first).
     public func runOnce() async -> Outcome {
         do {

@@ -42,6 +42,12 @@ struct Importer {
                 var seen = Set<String>()
                 for (i, result) in decoded.enumerated() {
                     switch result {
+                    case .success(let order) where !Sanity.problems(order).isEmpty:
+                        // Absurd values are not stored changed: the line is reported, naming the order, and skipped.
+                        report.skippedCount += 1
+                        if report.skipped.count < Self.skippedKept {
+                            report.skipped.append((chunk[i].line, "order \(order.referenceOrderID.prefix(40)): " + Sanity.problems(order).joined(separator: "; ")))
+                        }
                     case .success(let order):
                         guard seen.insert(order.merchantOrderID).inserted, try !bulk.wrote(order.merchantOrderID) else {
                             report.unchanged += 1

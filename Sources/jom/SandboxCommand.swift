@@ -38,6 +38,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Milliseconds added to every API call.", valueName: "MS")) var latency = 0.0
     @Option(help: ArgumentHelp("API calls answered at once, at most; more get 429 (0: no limit).", valueName: "N")) var maxConcurrent = 0
     @Option(help: "Fraction of JSON answers sent truncated or with a wrong-typed field (0–1).") var malformedRate = 0.0
+    @Option(help: "Fraction of API calls applied and then left unanswered, the connection dropped (0–1).") var lostReplyRate = 0.0
     @Option(help: "New orders per hour of scenario time.") var arrivalRate = 4.0
     @Option(help: ArgumentHelp("How long a new order stays created before it is ready.", valueName: "DURATION")) var readyDelay = "5m"
     @Option(help: "Fraction of shipped orders whose customer asks for a return.") var returnRate = 0.15
@@ -50,7 +51,7 @@ struct SandboxCommand: AsyncParsableCommand {
     var exitWithParent = false
 
     func validate() throws {
-        for (name, v) in [("--fail-rate", failRate), ("--throttle-rate", throttleRate), ("--malformed-rate", malformedRate),
+        for (name, v) in [("--fail-rate", failRate), ("--throttle-rate", throttleRate), ("--malformed-rate", malformedRate), ("--lost-reply-rate", lostReplyRate),
                           ("--return-rate", returnRate), ("--directed-cancel-rate", directedCancelRate)] where !(0...1).contains(v) {
             throw ValidationError("\(name) must be between 0 and 1, not \(v)")
         }
@@ -98,6 +99,7 @@ struct SandboxCommand: AsyncParsableCommand {
         c.latencyMillis = latency
         c.maxConcurrent = maxConcurrent
         c.malformedRate = malformedRate
+        c.lostReplyRate = lostReplyRate
         c.arrivalRate = arrivalRate
         c.readyDelay = DurationText.parse(readyDelay) ?? 300
         c.returnRate = returnRate
@@ -107,7 +109,7 @@ struct SandboxCommand: AsyncParsableCommand {
         // Ready to stop before the banner says where to connect: a harness may send SIGTERM as soon as it has
         // read the port, and a signal arriving before its source exists would be lost (the sandbox would stay).
         let stop = StopRequests.stream { continuation in
-            if exitWithParent { Self.whenParentEnds(parent) { continuation.yield() } }
+            if exitWithParent { Self.whenParentEnds(parent) { continuation.yield("the end of the parent process") } }
         }
         let server: SandboxServer
         do {

@@ -16,7 +16,7 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
             Every --every (default: the store's download-interval), sends what waits in the outbox and downloads new orders, cancel and return requests, and the state of open orders. Prints one line per run with the time and what it brought; after a failure it waits longer each time and says when it tries again.
 
-            Sessions on the same store announce what it brought at their next prompt. Stops cleanly on SIGTERM or SIGINT (exit status 0); exits with status 1 at once when the store may not connect (wrong or missing credentials).
+            Sessions on the same store announce what it brought at their next prompt. Stops cleanly on SIGTERM, SIGINT or SIGHUP, saying so (exit status 0); exits with status 1 at once when the store may not connect (wrong or missing credentials).
 
             `scripts/install` puts a systemd user unit for it in place (jom-watch.service, not enabled): systemctl --user enable --now jom-watch.
             """,
@@ -50,10 +50,13 @@ struct WatchCommand: AsyncParsableCommand {
         let interval: Duration = .milliseconds(Int(max(1, seconds > 0 ? seconds : 900) * 1000))
         let watcher = Watcher(desk: bench.desk, every: interval, name: "jom watch (pid \(getpid()))")
         let work = Task { await watcher.run() }
-        // SIGTERM or SIGINT: stop the current run and leave; the outbox keeps whatever was not sent.
+        // SIGTERM, SIGINT or SIGHUP: stop the current run and leave; the outbox keeps whatever was not sent.
         let signals = StopRequests.stream()
         let stopper = Task {
-            for await _ in signals { break }
+            for await name in signals {
+                await watcher.announceStop(because: "\(name) received")
+                break
+            }
             work.cancel()
         }
         let status = await work.value

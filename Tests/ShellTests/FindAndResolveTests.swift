@@ -73,3 +73,28 @@ import TestSupport
         #expect(h.err.contains("at most $6.68 is left to refund"), "\(h.err)")
     }
 }
+
+@Suite struct NoteAndInvoiceNameTests {
+    @Test func anIdLikeFirstWordThatMatchesSeveralOrdersIsNeverANoteOnTheSelectedOne() async throws {
+        let h = try await ShellHarness()
+        #expect(await h.run("open \(h.ref(3))", "note 0000 box is damaged") == 1)
+        #expect(h.err.contains("\"0000\" matches") && h.err.contains("nothing was added"), "\(h.err)")
+        #expect(try await h.desk.record(h.id(3)).notes.isEmpty, "no note on the selected order")
+        // The hint followed: more of the id.
+        #expect(await h.run("note \(h.id(2).prefix(8)) box is damaged") == 0, "\(h.err)")
+        #expect(try await h.desk.record(h.id(2)).notes.map(\.text) == ["box is damaged"])
+        // Words of a note that are not ids stay words.
+        #expect(await h.run("open \(h.ref(3))", "note called back about the box") == 0)
+        #expect(try await h.desk.record(h.id(3)).notes.map(\.text) == ["called back about the box"])
+    }
+
+    @Test func invoiceFilesOfOrdersWhoseNumbersReadAlikeNeverCollide() async throws {
+        var a = Sample.order(1), b = Sample.order(2)
+        a.referenceOrderID = "80/12"
+        b.referenceOrderID = "8012"
+        let h = try await ShellHarness(orders: [a, b])
+        #expect(await h.run("print \(a.merchantOrderID)", "print \(b.merchantOrderID)") == 0, "\(h.err)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: h.invoices.path).filter { $0.hasSuffix(".html") }
+        #expect(files.count == 2, "\(files)")
+    }
+}

@@ -25,7 +25,9 @@ enum NoteCommand: ShellCommand {
         let s = try await ctx.order(order?.merchantOrderID)
         let (note, added) = try await ctx.desk.note(s.merchantOrderID, text)
         ctx.select(s)
-        if added {
+        if await ctx.desk.isDryRun {
+            ctx.out.line("dry run: would add the note to \(s.referenceOrderID); nothing is saved")
+        } else if added {
             ctx.out.line("note added to \(s.referenceOrderID) at \(TimeText.at(note.at)) by \(note.by)")
         } else {
             ctx.out.line("the same note is already on \(s.referenceOrderID) (added at \(TimeText.at(note.at)) by \(note.by)); not added twice")

@@ -15,10 +15,12 @@ enum PrintCommand: ShellCommand {
             document, a page per order. --packing-slip prints the packer's version, without prices.
             It goes to the default printer through `lp` when one is configured (`lpstat -d`), as one job.
             Otherwise it is written under the store as HTML (a page per order, which a browser prints cleanly)
-            and plain text (a form feed between pages), and jom says where. --to FILE writes it there instead:
-            HTML when FILE ends in .html, else text. Files are readable by you only: they hold addresses.
+            and plain text (a form feed between pages), and jom says where; an earlier file of the same name is
+            never replaced (the new one gets -2, -3, …). --to FILE writes it there instead: HTML when FILE ends
+            in .html, else text; only a regular file is ever replaced (never a device, FIFO or link), and
+            --to - writes the text to standard output. Files are readable by you only: they hold addresses.
             """,
-        examples: ["print 8012", "print", "show to-ship", "print all --packing-slip", "print 8012 --to ~/invoice-8012.html"],
+        examples: ["print 8012", "print", "show to-ship", "print all --packing-slip", "print 8012 --to ~/invoice-8012.html", "print 8012 --to -"],
         options: [
             OptionSpec(name: "--to", value: "FILE", help: "write it to FILE", completion: .file),
             OptionSpec(name: "--packing-slip", value: nil, help: "the packer's version, without prices"),
@@ -55,17 +57,32 @@ enum PrintCommand: ShellCommand {
             records = [try await ctx.desk.record(s.merchantOrderID)]
             ctx.select(s)
             what = "\(kind) for \(s.referenceOrderID)"
-            fileBase = "\(slip ? "packing-slip" : "invoice")-" + s.referenceOrderID.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+            // The order number as it can be a file name, and a short hash of the marketplace's id: two orders
+            // whose numbers read alike in a file name never share one.
+            let name = String(s.referenceOrderID.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(40))
+            fileBase = "\(slip ? "packing-slip" : "invoice")-\(name.isEmpty ? "order" : name)-\(shortHash(s.merchantOrderID))"
         }
         let seller = Invoice.Seller(await ctx.desk.settings, fallbackName: ProcessInfo.processInfo.environment["JOM_SELLER"])
         let now = await ctx.desk.now
         let text = Invoice.text(records, seller: seller, now: now, packingSlip: slip)
         let html = Invoice.html(records, seller: seller, now: now, packingSlip: slip)
         if let target = inv.options["--to"] {
+            let isHTML = target.lowercased().hasSuffix(".html") || target.lowercased().hasSuffix(".htm")
+            if OutputFile.isStandardOutput(target) {
+                ctx.out.document(text)
+                return
+            }
             let path = (target as NSString).expandingTildeInPath
-            let isHTML = path.lowercased().hasSuffix(".html") || path.lowercased().hasSuffix(".htm")
-            try write(isHTML ? html : text, to: path)
+            if await ctx.desk.isDryRun {
+                ctx.out.line("dry run: would write the \(what) to \(path); nothing written")
+                return
+            }
+            try OutputFile.write(isHTML ? html : text, to: path)
             ctx.out.line("\(what) written to \(path)")
+            return
+        }
+        if await ctx.desk.isDryRun {
+            ctx.out.line("dry run: would print the \(what); nothing printed or written")
             return
         }
         if let printer = defaultPrinter() {
@@ -87,41 +104,21 @@ enum PrintCommand: ShellCommand {
         }
         let dir = ctx.runner.options.invoicesDirectory
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let base = dir + "/" + fileBase
-        try write(html, to: base + ".html")
-        try write(text, to: base + ".txt")
+        // Never over an earlier file of the same name (the morning's print): the next free name.
+        let base = OutputFile.freeName(dir + "/" + fileBase, "html", alsoFree: ["txt"])
+        try OutputFile.write(html, to: base + ".html", replace: false)
+        try OutputFile.write(text, to: base + ".txt", replace: false)
         ctx.out.line("no printer is configured; \(what) written to:")
         ctx.out.line("  \(base).html")
         ctx.out.line("  \(base).txt")
     }
 
-    static func write(_ s: String, to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
-            throw ShellError.other("could not write \(path): the directory \(dir) does not exist", remedy: "create it (mkdir -p \(dir)) or choose another file with --to")
-        }
-        // Invoices hold names, addresses and phones: readable by their owner only, like the rest of the store.
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw ShellError.other("could not write \(path): \(String(cString: strerror(errno)))", remedy: "choose another file with --to")
-        }
-        let bytes = Array(s.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            written += n
-        }
-        let failed = written < bytes.count || fsync(fd) != 0
-        let reason = String(cString: strerror(errno))
-        close(fd)
-        guard !failed, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw ShellError.other("could not write \(path): \(reason)", remedy: "choose another file with --to")
-        }
-        chmod(path, 0o600)
+    /// Eight hex digits of an FNV-1a hash: short, and different for different ids.
+    static func shortHash(_ id: String) -> String {
+        var h: UInt32 = 0x811C_9DC5
+        for b in id.utf8 { h = (h ^ UInt32(b)) &* 0x0100_0193 }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
     }
 
     /// The default printer's name when CUPS has one.

@@ -31,8 +31,16 @@ enum ReportCommand: ShellCommand {
         }
         let report = await ctx.desk.report(days: days)
         if let target = inv.options["--html"] {
+            if OutputFile.isStandardOutput(target) {
+                ctx.out.document(html(report))
+                return
+            }
             let path = (target as NSString).expandingTildeInPath
-            try PrintCommand.write(html(report), to: path)
+            if await ctx.desk.isDryRun {
+                ctx.out.line("dry run: would write the report to \(path); nothing written")
+                return
+            }
+            try OutputFile.write(html(report), to: path)
             ctx.out.line("report for the last \(days) days written to \(path)")
             return
         }

@@ -67,6 +67,10 @@ final class Output: @unchecked Sendable {
 
     func text(_ s: String) { buffer.append(contentsOf: Printable.terminalLine(s).utf8) }
 
+    /// A document jom made itself from text already made visible (an invoice with its form feeds, a report),
+    /// as it is.
+    func document(_ s: String) { buffer.append(contentsOf: s.utf8) }
+
     /// Writes what was buffered; through the pager when it is taller than the terminal.
     func flush() {
         if streaming { endStream() }

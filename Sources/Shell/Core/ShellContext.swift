@@ -116,8 +116,16 @@ final class ShellContext: @unchecked Sendable {
         case .one(let s): return (s, 1)
         case .none: return (nil, 0)
         case .several:
-            // Digits and hex are meant as an id: say which orders it could be.
-            if first.allSatisfy({ $0.isHexDigit }) && minimumLength <= 1 { _ = try await desk.resolve(first) }
+            // A word that looks like an id (hex with a digit in it: `8041`, `2ab4`) is meant as one: say which
+            // orders it could be, rather than acting on the selected order (a note can never be taken back).
+            if first.allSatisfy({ $0.isHexDigit }) && first.contains(where: \.isNumber) {
+                do {
+                    _ = try await desk.resolve(first)
+                } catch {
+                    throw DeskError(error.summary + (minimumLength > 1 ? "; nothing was added" : ""),
+                                    remedy: "type more of the id" + (minimumLength > 1 ? " (or `open` the order, then `note TEXT`)" : ""))
+                }
+            }
             return (nil, 0)
         }
     }

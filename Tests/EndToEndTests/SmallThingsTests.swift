@@ -1,0 +1,89 @@
+import Foundation
+import JetAPI
+import JetSandbox
+import JetWords
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The small things that would make an operator stop trusting jom: a dry run that writes, a stop with no
+/// word, a flag the README names that does not exist, files written over what they should not replace.
+@Suite struct SmallThingsTests {
+    @Test func aDryRunWritesNothingAndSaysWhatItWould() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("demo")
+        _ = try await JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
+        let before = try StoreFiles.snapshot(store)
+        let out = dir.file("invoice.html")
+        let r = try await JomProcess.run(["--store", store, "--dry-run", "-c", "note 8005 would stay", "-c", "print 8005", "-c", "print 8005 --to \(out)",
+                                          "-c", "report --html \(dir.file("r.html"))", "-c", "compact"], home: dir.path)
+        #expect(r.status == 0, "\(r.all)")
+        #expect(r.stdout.contains("dry run: would add the note to 800512763015"), "\(r.stdout)")
+        #expect(r.stdout.contains("dry run: would print the invoice for 800512763015"), "\(r.stdout)")
+        #expect(r.stdout.contains("dry run: would write the invoice for 800512763015 to \(out)"), "\(r.stdout)")
+        #expect(r.stdout.contains("dry run: would write the report"), "\(r.stdout)")
+        #expect(!r.stdout.contains("note added"))
+        #expect(try StoreFiles.snapshot(store) == before, "the store is as it was")
+        #expect(!FileManager.default.fileExists(atPath: out) && !FileManager.default.fileExists(atPath: store + "/invoices"))
+    }
+
+    @Test func watchStopsCleanlyOnSighupAndSaysSo() async throws {
+        try await withSandbox { $0.orders = 1; $0.returns = 0 } _: { sandbox in
+            let dir = TemporaryDirectory()
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: JomProcess.binary)
+            p.arguments = ["watch", "--store", dir.file("s"), "--every", "1s"]
+            p.environment = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+            #expect(await ProcessEvents.readable(out.fileHandleForReading.fileDescriptor, within: .seconds(20)))
+            kill(p.processIdentifier, SIGHUP)
+            #expect(await ProcessEvents.ended(p.processIdentifier, within: .seconds(5)), "a terminal closing stops it cleanly")
+            p.waitUntilExit()
+            #expect(p.terminationReason == .exit && p.terminationStatus == 0, "not killed by the signal")
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(text.contains("stopping: SIGHUP received; anything not sent stays in the outbox"), "\(text)")
+        }
+    }
+
+    @Test func theSandboxTakesTheLostReplyRateTheReadmeNames() async throws {
+        let r = try await JomProcess.run(["sandbox", "--port", "0", "--lost-reply-rate", "1.5"], home: NSTemporaryDirectory())
+        #expect(r.status == 64, "\(r.all)")
+        #expect(r.stderr.contains("--lost-reply-rate must be between 0 and 1"), "the flag exists and is range-checked: \(r.stderr)")
+        let help = try await JomProcess.run(["sandbox", "--help"], home: NSTemporaryDirectory())
+        #expect(help.stdout.contains("--lost-reply-rate"))
+    }
+
+    @Test func printToAFifoADeviceOrALinkIsRefusedAndLeavesItAsItWas() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("demo")
+        _ = try await JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
+        let fifo = dir.file("fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let target = try dir.write("precious.txt", "keep me\n")
+        let link = dir.file("link.txt")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        for (path, what) in [(fifo, "a FIFO (named pipe)"), ("/dev/null", "a device"), (link, "a symbolic link"), (dir.path, "a directory")] {
+            let r = try await JomProcess.run(["--store", store, "-c", "print 8005 --to \(path)"], home: dir.path, timeout: 20)
+            #expect(r.status == 1, "\(path): \(r.all)")
+            #expect(r.stderr.contains("is \(what); jom writes only regular files, and left it as it was"), "\(r.stderr)")
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep me\n", "the link's target is untouched")
+        #expect((try FileManager.default.attributesOfItem(atPath: link)[.type] as? FileAttributeType) == .typeSymbolicLink)
+        #expect((try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType) == .typeCharacterSpecial)
+        // `-` is standard output: the invoice itself.
+        let out = try await JomProcess.run(["--store", store, "-c", "print 8005 --to -"], home: dir.path)
+        #expect(out.status == 0 && out.stdout.hasPrefix("INVOICE\n") && out.stdout.contains("800512763015"), "\(out.all)")
+        // A regular file is replaced; the store's own files never are (the morning's print stays).
+        let first = try await JomProcess.run(["--store", store, "-c", "print 8005", "-c", "print 8005"], home: dir.path)
+        #expect(first.status == 0, "\(first.all)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: store + "/invoices").sorted()
+        #expect(files.count == 4 && files.contains { $0.hasSuffix("-2.html") }, "\(files)")
+    }
+}
