@@ -45,7 +45,7 @@ public func buildSandboxRouter(marketplace m: SandboxMarketplace) -> Router<Sand
     }
     // Orders (protocol §2–§5).
     jet.get("orders/directedCancel") { _, context in
-        try await SandboxRoute.answer(.urls("order_urls", await m.directedCancelIDs().map { "/orders/withoutShipmentDetail/\($0)" }), context)
+        try await SandboxRoute.answer(.urls("order_urls", await m.directedCancelIDs().map { "/orders/withoutShipmentDetail/\(SandboxRoute.escape($0))" }), context)
     }
     jet.get("orders/withoutShipmentDetail/:id") { _, context in
         let id = try SandboxRoute.parameter("id", context)
@@ -123,6 +123,11 @@ enum SandboxRoute {
     static func parameter(_ name: String, _ context: SandboxRequestContext) throws -> String {
         let raw = try context.parameters.require(name)
         return raw.removingPercentEncoding ?? raw
+    }
+
+    /// An id as one path segment of a url (a `/` in it percent-encoded), as Jet's lists give them.
+    static func escape(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#%"))) ?? id
     }
 
     static func query(_ request: Request) -> [String: String] {

@@ -19,7 +19,7 @@ extension SandboxMarketplace {
                 ids.append(id)
                 if ids.count == 1000 { break }
             }
-            return .urls("order_urls", ids.map { "/orders/withoutShipmentDetail/\($0)" })
+            return .urls("order_urls", ids.map { "/orders/withoutShipmentDetail/\(SandboxRoute.escape($0))" })
         }
         return .errors(404, "'\(raw)' is not an order status (created, ready, acknowledged, inprogress, complete)")
     }
@@ -33,7 +33,7 @@ extension SandboxMarketplace {
             guard let o = state.orders[id], o.status == status else { return false }
             return (state.tags[id] == tag) == want
         }.prefix(1000)
-        return .urls("order_urls", ids.map { "/orders/withoutShipmentDetail/\($0)" })
+        return .urls("order_urls", ids.map { "/orders/withoutShipmentDetail/\(SandboxRoute.escape($0))" })
     }
 
     func tag(_ id: String, _ body: Data) -> SandboxReply {
@@ -196,7 +196,7 @@ extension SandboxMarketplace {
             return .errors(404, "'\(raw)' is not a return status (created, acknowledged, inprogress, refund customer without return, completed by merchant)")
         }
         let ids = state.returnSeq.filter { state.returns[$0]?.returnStatus == status }.prefix(1000)
-        return .urls("return_urls", ids.map { "/returns/state/\($0)" })
+        return .urls("return_urls", ids.map { "/returns/state/\(SandboxRoute.escape($0))" })
     }
 
     func acknowledgeReturn(_ id: String) -> SandboxReply {
@@ -296,7 +296,7 @@ extension SandboxMarketplace {
             return .errors(404, "'\(status)' is not a refund status (created, processing, accepted, rejected)")
         }
         let ids = state.refundSeq.filter { state.refunds[$0]?.refundStatus.rawValue.hasPrefix(status) ?? false }
-        return .urls("refund_urls", ids.map { "/refunds/state/\($0)" })
+        return .urls("refund_urls", ids.map { "/refunds/state/\(SandboxRoute.escape($0))" })
     }
 
     // MARK: vocabularies

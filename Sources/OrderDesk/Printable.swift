@@ -12,56 +12,60 @@ public enum Printable {
         return String(out)
     }
 
-    /// For lines the shell prints: like ``visible(_:)``, except that line breaks, tabs and the colour sequences
-    /// jom itself adds (`ESC [ digits ; … m`) pass through. Outside text is made visible before it is styled, so
-    /// what passes here can only be jom's own.
-    public static func terminalLine(_ text: String) -> String {
+    /// jom's own styles travel inside a line as private-use markers, never as escape sequences: U+F8F0, the
+    /// style's SGR code, U+F8F1, the styled text, U+F8F2. Outside text cannot carry them (``visible(_:)`` shows
+    /// them), so only jom can colour a line, and an escape sequence from outside is always shown, never obeyed.
+    public static func styled(_ text: String, code: String) -> String { "\u{F8F0}\(code)\u{F8F1}\(text)\u{F8F2}" }
+
+    /// For lines the shell prints: like ``visible(_:)``, except that line breaks and tabs pass, and jom's own
+    /// style markers (``styled(_:code:)``) become the terminal's colour sequences (or nothing, without
+    /// `colors`). Every escape character in the text itself is shown as `␛`: whatever path outside text took
+    /// here, it cannot reach the terminal raw.
+    public static func terminalLine(_ text: String, colors: Bool = true) -> String {
         guard needsWork(text) else { return text }
-        let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
-        var i = 0
-        while i < scalars.count {
-            if scalars[i] == "\u{1B}", let end = colourSequenceEnd(scalars, from: i) {
-                out.append(contentsOf: scalars[i...end])
-                i = end + 1
-                continue
+        var inCode = false
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0xF8F0:
+                inCode = true
+                if colors { out.append(contentsOf: "\u{1B}[".unicodeScalars) }
+            case 0xF8F1:
+                inCode = false
+                if colors { out.append("m") }
+            case 0xF8F2:
+                if colors { out.append(contentsOf: "\u{1B}[0m".unicodeScalars) }
+            default:
+                if inCode {
+                    if colors, ("0"..."9").contains(scalar) || scalar == ";" { out.append(scalar) }
+                } else if scalar == "\n" || scalar == "\t" {
+                    out.append(scalar)
+                } else {
+                    append(scalar, to: &out)
+                }
             }
-            if scalars[i] == "\n" || scalars[i] == "\t" {
-                out.append(scalars[i])
-                i += 1
-                continue
-            }
-            append(scalars[i], to: &out)
-            i += 1
         }
         return String(out)
     }
 
-    /// The index of the `m` that ends a colour sequence starting at `start` (an ESC), if it is one.
-    private static func colourSequenceEnd(_ s: [Unicode.Scalar], from start: Int) -> Int? {
-        guard start + 2 < s.count, s[start + 1] == "[" else { return nil }
-        var j = start + 2
-        while j < s.count, j - start < 16 {
-            let c = s[j]
-            if c == "m" { return j }
-            guard ("0"..."9").contains(c) || c == ";" else { return nil }
-            j += 1
-        }
-        return nil
-    }
-
     /// Whether any character needs attention; a quick pass over the bytes first (every unsafe character is
-    /// a byte below 0x20, 0x7F, or starts with 0xC2 or 0xE2 in UTF-8).
+    /// a byte below 0x20, 0x7F, or starts with 0xC2, 0xE1, 0xE2, 0xEF in UTF-8).
     private static func needsWork(_ text: String) -> Bool {
         var text = text
-        let maybe = text.withUTF8 { bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 } }
+        let maybe = text.withUTF8 { bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xEF } }
         return maybe && text.unicodeScalars.contains { isUnsafe($0) }
     }
 
-    static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
+    /// Characters outside text must not bring to the terminal: controls (C0, DEL, C1), the invisible ones that
+    /// reorder text (bidi marks and overrides), the invisible ones that change what a word looks like or how
+    /// wide a line is (zero-width spaces and joiners, soft hyphen, the byte-order mark, line and paragraph
+    /// separators), and jom's own style markers.
+    public static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x00..<0x20, 0x7F, 0x80..<0xA0: true
-        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // direction marks and overrides
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C: true  // direction marks and overrides
+        case 0x200B...0x200D, 0x2060...0x2064, 0xFEFF, 0x00AD, 0x180E, 0x2028, 0x2029: true  // invisible, zero width
+        case 0xF8F0...0xF8F2, 0xFFF9...0xFFFB: true  // jom's style markers; interlinear annotation
         default: false
         }
     }

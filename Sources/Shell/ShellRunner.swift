@@ -306,6 +306,6 @@ public func peakMemoryBytes() -> Int {
 
 extension Output {
     func styledError(_ s: String) -> String {
-        errorIsTerminal && colors ? "\u{1B}[1;31m\(s)\u{1B}[0m" : s
+        errorIsTerminal && colors ? Printable.styled(s, code: "1;31") : s
     }
 }

@@ -50,16 +50,21 @@ import Glibc
         let dir = TemporaryDirectory()
         let txt = dir.file("invoice.txt"), csv = dir.file("orders.csv")
         let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "show new", "-c", "open \(ref)", "-c", "find eve",
-                                          "-c", "show new --format csv", "-c", "show new --format json", "-c", "print \(ref) --to \(txt)"],
+                                          "-c", "print \(ref) --to \(txt)"],
                                          environment: sandbox.jomEnvironment, home: dir.path)
         #expect(r.status == 0, "\(r.all)")
         for (what, text) in [("output", r.all), ("invoice", try String(contentsOfFile: txt, encoding: .utf8))] {
             #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(what) holds a raw control character")
         }
         #expect(r.stdout.contains("Eve␛]0;pwned␇␛[2J"), "made visible, not dropped: \(r.stdout)")
-        let csvRun = try await JomProcess.run(["--store", dir.file("s"), "-c", "show new --format csv"], home: dir.path)
+        // Exports to a file are exact: JSON with JSON's escapes (nothing raw, nothing replaced), CSV as sent.
+        let json = try await JomProcess.run(["--store", dir.file("s"), "-c", "show new --format json"], home: dir.path)
+        #expect(!json.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" })
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(objects.contains { ($0["buyer"] as? String) == Self.hostile }, "the exact name, for tools: \(json.stdout.prefix(400))")
+        let csvRun = try await JomProcess.run(["--store", dir.file("s"), "-c", "show new --format csv-raw"], home: dir.path)
         try csvRun.stdout.write(toFile: csv, atomically: true, encoding: .utf8)
-        #expect(!csvRun.stdout.contains("\u{1B}"))
+        #expect(csvRun.stdout.contains(Self.hostile), "csv-raw is the exact text")
     }
 
     @Test func controlCharactersNeverReachARealTerminal() async throws {

@@ -56,8 +56,14 @@ import Testing
     }
 
     @Test func jomsOwnColoursPassButNothingElse() {
-        #expect(Printable.terminalLine("\u{1B}[1;31merror:\u{1B}[0m x\u{1B}]0;t\u{07}") == "\u{1B}[1;31merror:\u{1B}[0m x␛]0;t␇")
+        // jom's styles are markers; any escape character in the text itself is shown, colour codes included.
+        #expect(Printable.terminalLine(Printable.styled("error:", code: "1;31") + " x\u{1B}]0;t\u{07}") == "\u{1B}[1;31merror:\u{1B}[0m x␛]0;t␇")
+        #expect(Printable.terminalLine("\u{1B}[8mhidden\u{1B}[0m") == "␛[8mhidden␛[0m")
+        #expect(Printable.terminalLine(Printable.styled("plain", code: "1"), colors: false) == "plain")
         #expect(Printable.terminalLine("line\nnext\tcol") == "line\nnext\tcol")
+        // Outside text cannot forge a marker: it is shown.
+        #expect(Printable.visible("\u{F8F0}8\u{F8F1}x") == "<U+F8F0>8<U+F8F1>x")
+        #expect(Printable.visible("ana\u{200B}maria\u{FEFF}") == "ana<U+200B>maria<U+FEFF>")
     }
 }
 

@@ -25,7 +25,7 @@ import TestSupport
         #expect(lines.count == 6, "a header and five rows: \(h.out)")
         #expect(lines[0].hasPrefix("merchant_order_id,reference_order_id,stage"))
         #expect(await h.run("show new --format xml") == 1)
-        #expect(h.err.contains("--format must be csv or json, not \"xml\""))
+        #expect(h.err.contains("--format must be csv, csv-raw or json, not \"xml\""))
     }
 
     @Test func findNeedsTextAndBecomesTheFilter() async throws {

@@ -11,7 +11,7 @@ import TestSupport
         #expect(c.complete("sh").candidates == ["show", "ship"])
         #expect(c.complete("show ne").candidates == ["new"])
         #expect(c.complete("show new --f").candidates == ["--format"])
-        #expect(c.complete("show new --format ").candidates == ["csv", "json"])
+        #expect(c.complete("show new --format ").candidates == ["csv", "csv-raw", "json"])
         #expect(c.complete("cancel \(h.ref(1)) no").candidates == ["no-inventory"])
         #expect(c.complete("ship 8012 1Z --carrier fed").candidates.first == "FedEx")
         #expect(c.complete("set ack").candidates == ["ack-window"])

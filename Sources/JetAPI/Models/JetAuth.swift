@@ -79,10 +79,18 @@ public struct JetURLList: Decodable, Sendable, Hashable {
         throw DecodingError.keyNotFound(AnyKey("order_urls"), .init(codingPath: c.codingPath, debugDescription: "no list of urls in the answer"))
     }
 
-    /// The id at the end of each url (`/orders/withoutShipmentDetail/<id>` → `<id>`).
+    /// The id in each url: what follows the route's known prefix (`/orders/withoutShipmentDetail/<id>`,
+    /// `/returns/state/<id>`, `/refunds/state/<id>`), percent-decoded, so an id with a `/` in it stays whole; the
+    /// last segment for a route jom does not know.
     public var ids: [String] {
         urls.compactMap { url in
-            let trimmed = url.split(separator: "?").first.map(String.init) ?? url
+            let trimmed = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+            for prefix in ["/orders/withoutShipmentDetail/", "/returns/state/", "/refunds/state/", "/merchant-skus/"] {
+                if let r = trimmed.range(of: prefix, options: [.caseInsensitive]), r.upperBound < trimmed.endIndex {
+                    let raw = String(trimmed[r.upperBound...])
+                    return raw.removingPercentEncoding ?? raw
+                }
+            }
             return trimmed.split(separator: "/").last.map { String($0).removingPercentEncoding ?? String($0) }
         }
     }

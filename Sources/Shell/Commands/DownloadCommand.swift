@@ -32,15 +32,15 @@ enum DownloadCommand: ShellCommand {
         ctx.out.endProgress()
         let sent = report.delivered.filter { $0.result == .delivered }.count
         if sent > 0 { ctx.out.line("sent \(sent) queued action\(sent == 1 ? "" : "s") to Jet") }
-        ctx.out.line("downloaded: \(report.sentence)")
+        ctx.out.line("downloaded: \(Printable.visible(report.sentence))")
         if let c = report.compaction { ctx.out.line(CompactCommand.sentence(c)) }
-        for r in report.remarks { ctx.out.line(r) }
-        for f in report.failureLines { ctx.out.error("warning: could not download \(f)") }
+        for r in report.remarks { ctx.out.line(Printable.visible(r)) }
+        for f in report.failureLines { ctx.out.error("warning: could not download \(Printable.visible(f))") }
         if !report.failures.isEmpty {
             ctx.out.error("hint: the rest was downloaded; the next download tries those again")
         }
         if !report.setAside.isEmpty {
-            ctx.out.error("warning: set aside: " + report.setAside.prefix(5).joined(separator: ", ") + (report.setAside.count > 5 ? " +\(report.setAside.count - 5) more" : ""))
+            ctx.out.error("warning: set aside: " + report.setAside.prefix(5).map(Printable.visible).joined(separator: ", ") + (report.setAside.count > 5 ? " +\(report.setAside.count - 5) more" : ""))
             ctx.out.error("hint: `show damaged` says what is wrong with each; everything else was downloaded")
         }
         try ctx.report(report.delivered.filter { $0.result != .delivered })

@@ -26,11 +26,11 @@ enum NoteCommand: ShellCommand {
         let (note, added) = try await ctx.desk.note(s.merchantOrderID, text)
         ctx.select(s)
         if await ctx.desk.isDryRun {
-            ctx.out.line("dry run: would add the note to \(s.referenceOrderID); nothing is saved")
+            ctx.out.line("dry run: would add the note to \(Printable.visible(s.referenceOrderID)); nothing is saved")
         } else if added {
-            ctx.out.line("note added to \(s.referenceOrderID) at \(TimeText.at(note.at)) by \(note.by)")
+            ctx.out.line("note added to \(Printable.visible(s.referenceOrderID)) at \(TimeText.at(note.at)) by \(Printable.visible(note.by))")
         } else {
-            ctx.out.line("the same note is already on \(s.referenceOrderID) (added at \(TimeText.at(note.at)) by \(note.by)); not added twice")
+            ctx.out.line("the same note is already on \(Printable.visible(s.referenceOrderID)) (added at \(TimeText.at(note.at)) by \(Printable.visible(note.by))); not added twice")
         }
     }
 }

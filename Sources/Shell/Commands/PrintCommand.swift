@@ -56,7 +56,7 @@ enum PrintCommand: ShellCommand {
             let s = try await ctx.order(inv.positionals.first)
             records = [try await ctx.desk.record(s.merchantOrderID)]
             ctx.select(s)
-            what = "\(kind) for \(s.referenceOrderID)"
+            what = "\(kind) for \(Printable.visible(s.referenceOrderID))"
             // The order number as it can be a file name, and a short hash of the marketplace's id: two orders
             // whose numbers read alike in a file name never share one.
             let name = String(s.referenceOrderID.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }.prefix(40))

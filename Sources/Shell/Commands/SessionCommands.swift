@@ -51,20 +51,20 @@ enum SetCommand: ShellCommand {
         switch words.count {
         case 0:
             for d in Settings.definitions {
-                ctx.out.line("\(d.name.fitted(18)) \(d.get(settings).fitted(10)) \(ctx.out.styled(d.help, .dim))")
+                ctx.out.line("\(d.name.fitted(18)) \(Printable.visible(d.get(settings)).fitted(10)) \(ctx.out.styled(d.help, .dim))")
             }
         case 1:
             guard let d = Settings.definition(named: words[0]) else {
                 throw ShellError.other("there is no setting \"\(words[0])\"", remedy: "`set` lists them: " + Settings.definitions.map(\.name).joined(separator: ", "))
             }
-            ctx.out.line("\(d.name) \(d.get(settings))")
+            ctx.out.line("\(d.name) \(Printable.visible(d.get(settings)))")
             ctx.out.line(ctx.out.styled("  \(d.help)", .dim))
         default:
             // One word (quoted or not) is the value as the shell read it; several are the rest of the line as typed
             // (`set seller-name Hoboken Housewares`).
             let value = words.count == 2 ? words[1] : inv.rest(from: 1)
             let shown = try await ctx.desk.set(words[0], value)
-            ctx.out.line("\(words[0].lowercased()) is now \(shown)")
+            ctx.out.line("\(Printable.visible(words[0].lowercased())) is now \(Printable.visible(shown))")
             if words[0].lowercased() == "color", let c = Settings.ColorMode(rawValue: value.lowercased()) { ctx.out.colorMode = c }
         }
     }
@@ -136,7 +136,7 @@ enum HistoryCommand: ShellCommand {
             return
         }
         let entries = await editor.historyEntries()
-        for (i, e) in entries.enumerated() { ctx.out.line("\(String(i + 1).right(5))  \(e)") }
+        for (i, e) in entries.enumerated() { ctx.out.line("\(String(i + 1).right(5))  \(Printable.visible(e))") }
     }
 }
 

@@ -7,17 +7,19 @@ enum ShowCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "show", aliases: ["ls", "list"],
         summary: "list the orders in a filter (and make it the current filter)",
-        usage: "show [FILTER] [--format csv|json]",
+        usage: "show [FILTER] [--format csv|csv-raw|json]",
         details: """
             FILTER is one of:
             """ + "\n" + OrderFilter.allCases.map { "  \($0.rawValue.fitted(17)) \($0.explanation)" }.joined(separator: "\n") + """
 
             Without FILTER, lists the current filter again (after `find`, the last search).
             Most urgent first. A * after the stage marks an action not yet sent to Jet.
-            --format csv or json prints one row or object per order, for other tools.
+            --format csv or json prints one row or object per order, for other tools. csv is safe to open in a
+            spreadsheet: a cell that starts with =, +, -, @, a tab or a carriage return gets a leading ' so it is
+            never run as a formula; csv-raw is the exact text, for pipelines; json is exact (JSON escapes).
             """,
         examples: ["show", "show new", "show late", "show all --format csv > orders.csv"],
-        options: [OptionSpec(name: "--format", value: "csv|json", help: "print for other tools", completion: .format)],
+        options: [OptionSpec(name: "--format", value: "csv|csv-raw|json", help: "print for other tools", completion: .format)],
         arguments: [.filter])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
@@ -52,8 +54,8 @@ enum ShowCommand: ShellCommand {
                 return
             }
             for e in aside {
-                ctx.out.line("\(e.reference ?? e.id)  \(e.reason.rawValue)  since \(TimeText.at(e.since))")
-                ctx.out.line("  \(e.detail)")
+                ctx.out.line("\(Printable.visible(e.reference ?? e.id))  \(e.reason.rawValue)  since \(TimeText.at(e.since))")
+                ctx.out.line("  \(Printable.visible(e.detail))")
                 ctx.out.line("  " + ctx.out.styled("what to do: \(e.remedy)", .dim))
             }
             ctx.out.line("\(aside.count) order\(aside.count == 1 ? "" : "s") set aside (left out of every other list until repaired)")
@@ -77,13 +79,14 @@ enum ShowCommand: ShellCommand {
     /// the first rows appear at once, memory stays flat, and a reader who stops reading (the pager quit,
     /// `| head`) stops the reading too.
     static func present(_ next: (Int) -> [OrderSummary], label: String, format: String?, _ ctx: ShellContext) async throws {
-        enum Format { case table, csv, json }
+        enum Format { case table, csv, csvRaw, json }
         let chosen: Format
         switch format?.lowercased() {
         case nil, "table"?: chosen = .table
         case "csv"?: chosen = .csv
+        case "csv-raw"?: chosen = .csvRaw
         case "json"?: chosen = .json
-        case let other?: throw ShellError.usage(spec, "--format must be csv or json, not \"\(other)\"")
+        case let other?: throw ShellError.usage(spec, "--format must be csv, csv-raw or json, not \"\(other)\"")
         }
         let settings = await ctx.desk.settings
         let now = await ctx.desk.now
@@ -101,14 +104,15 @@ enum ShowCommand: ShellCommand {
         var tally = OrderTable.Tally()
         switch chosen {
         case .table: OrderTable.header(layout, out: out)
-        case .csv: OrderTable.csvHeader(out: out)
-        case .json: out.line("[")
+        case .csv, .csvRaw: OrderTable.csvHeader(out: out)
+        case .json: out.exported("[\n")
         }
         while !page.isEmpty, !out.abandoned {
             let rows = OrderTable.rows(page, settings: settings, now: now, unsent: unsent)
             switch chosen {
             case .table: OrderTable.render(rows, layout, now: now, out: out)
             case .csv: OrderTable.csv(rows, out: out)
+            case .csvRaw: OrderTable.csv(rows, raw: true, out: out)
             case .json: try OrderTable.json(rows, first: tally.count == 0, out: out)
             }
             tally.add(rows)
@@ -117,8 +121,8 @@ enum ShowCommand: ShellCommand {
         }
         switch chosen {
         case .table: OrderTable.footer(tally, label: label, out: out)
-        case .csv: break
-        case .json: out.line("\n]")
+        case .csv, .csvRaw: break
+        case .json: out.exported("\n]\n")
         }
     }
 }
@@ -128,7 +132,7 @@ enum FindCommand: ShellCommand {
     static let spec = CommandSpec(
         name: "find", aliases: ["search"],
         summary: "list orders where TEXT occurs in any field; it becomes the current filter",
-        usage: "find TEXT [--format csv|json]",
+        usage: "find TEXT [--format csv|csv-raw|json]",
         details: """
             Looks in every field `open` shows, ignoring case: ids (Jet's and the customer's), buyer and
             recipient names, the buyer's Jet e-mail, phones, the address, SKUs, titles, amounts as shown
@@ -136,7 +140,7 @@ enum FindCommand: ShellCommand {
             reasons, cancel reasons, notes and their authors. TEXT may have spaces.
             """,
         examples: ["find lovelace", "find MUG-RED", "find 1Z999AA1", "find 65.81", "find 2026-11-28", "find \"gift wrap\""],
-        options: [OptionSpec(name: "--format", value: "csv|json", help: "print for other tools", completion: .format)],
+        options: [OptionSpec(name: "--format", value: "csv|csv-raw|json", help: "print for other tools", completion: .format)],
         arguments: [.text])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {

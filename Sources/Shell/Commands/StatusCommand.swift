@@ -34,7 +34,7 @@ enum StatusCommand: ShellCommand {
         if let summary = dl.lastSummary, dl.lastSuccess != nil { downloads += " · last brought: \(summary)" }
         out.line("Downloads    " + (urgency.staleDownload ? out.styled(downloads, .boldRed) : downloads))
         if let err = dl.lastError, (dl.lastAttempt ?? .distantPast) > (dl.lastSuccess ?? .distantPast) {
-            out.line("             " + out.styled("last attempt \(TimeText.at(dl.lastAttempt)) failed: \(err)", .red))
+            out.line("             " + out.styled("last attempt \(TimeText.at(dl.lastAttempt)) failed: \(Printable.visible(err))", .red))
         }
         let pending = await d.pendingActions
         if pending.isEmpty {
@@ -42,10 +42,10 @@ enum StatusCommand: ShellCommand {
         } else {
             out.line("Outbox       " + out.styled("\(pending.count) action\(pending.count == 1 ? "" : "s") waiting for Jet", .yellow))
             for e in pending.prefix(10) {
-                let ref = await d.resolveExact(e.action.merchantOrderID)?.referenceOrderID ?? e.action.merchantOrderID
+                let ref = Printable.visible(await d.resolveExact(e.action.merchantOrderID)?.referenceOrderID ?? e.action.merchantOrderID)
                 var line = "  \(e.action.kind.rawValue) \(ref), recorded \(TimeText.at(e.action.createdAt)) by \(e.action.by)"
                 if e.attempts > 0 { line += ", \(e.attempts) attempt\(e.attempts == 1 ? "" : "s")" }
-                if let err = e.lastError { line += ": \(err)" }
+                if let err = e.lastError { line += ": \(Printable.visible(err))" }
                 out.line("           " + line)
             }
             if pending.count > 10 { out.line("             … and \(pending.count - 10) more") }
@@ -54,14 +54,14 @@ enum StatusCommand: ShellCommand {
         if !refusals.isEmpty {
             out.line("Refused      " + out.styled("\(refusals.count) action\(refusals.count == 1 ? "" : "s") refused by Jet in the last 7 days", .red))
             for r in refusals.suffix(5) {
-                let ref = await d.resolveExact(r.action.merchantOrderID)?.referenceOrderID ?? r.action.merchantOrderID
-                out.line("             \(r.action.kind.rawValue) \(ref) at \(TimeText.at(r.at)): \(r.reason)")
+                let ref = Printable.visible(await d.resolveExact(r.action.merchantOrderID)?.referenceOrderID ?? r.action.merchantOrderID)
+                out.line("             \(r.action.kind.rawValue) \(ref) at \(TimeText.at(r.at)): \(Printable.visible(r.reason))")
             }
         }
         let aside = await d.quarantined()
         if !aside.isEmpty {
             out.line("Set aside    " + out.styled("\(aside.count) order\(aside.count == 1 ? "" : "s") damaged or unreadable", .red) + " (show damaged)")
-            for e in aside.prefix(5) { out.line("             \(e.reference ?? e.id): \(e.detail)") }
+            for e in aside.prefix(5) { out.line("             \(Printable.visible(e.reference ?? e.id)): \(Printable.visible(e.detail))") }
         }
         var deadlines: [String] = []
         if urgency.late > 0 { deadlines.append(out.styled("\(urgency.late) late", .boldRed) + " (show late)") }

@@ -77,7 +77,7 @@ struct Completer: Sendable {
         case .method:
             let methods = carrier.flatMap(Carriers.canonical).flatMap { Carriers.methods[$0] } ?? Carriers.methods.values.flatMap { $0 }
             return filter(Array(Set(methods)).sorted().map(dashed), word)
-        case .format: return filter(["csv", "json"], word)
+        case .format: return filter(["csv", "csv-raw", "json"], word)
         case .settingName: return filter(Settings.definitions.map(\.name), word)
         case .settingValue:
             guard let name = previousWords.last, let def = Settings.definition(named: name) else { return [] }

@@ -61,11 +61,21 @@ final class Output: @unchecked Sendable {
     /// Buffers a line. Control characters are made visible (``Printable/terminalLine(_:)``): outside text never
     /// reaches the terminal raw, whatever path it took here.
     func line(_ s: String = "") {
-        buffer.append(contentsOf: Printable.terminalLine(s).utf8)
+        buffer.append(contentsOf: Printable.terminalLine(s, colors: colors).utf8)
         buffer.append(0x0A)
     }
 
-    func text(_ s: String) { buffer.append(contentsOf: Printable.terminalLine(s).utf8) }
+    func text(_ s: String) { buffer.append(contentsOf: Printable.terminalLine(s, colors: colors).utf8) }
+
+    /// Exported text (CSV, JSON) as it is when it goes to a file or a pipe; on a terminal, with its control
+    /// characters made visible (the export is for tools, the screen for a person).
+    func exported(_ s: String) {
+        if isTerminal {
+            buffer.append(contentsOf: Printable.terminalLine(s, colors: false).utf8)
+        } else {
+            buffer.append(contentsOf: s.utf8)
+        }
+    }
 
     /// A document jom made itself from text already made visible (an invoice with its form feeds, a report),
     /// as it is.
@@ -148,7 +158,7 @@ final class Output: @unchecked Sendable {
     /// Writes to standard error at once (errors, progress).
     func error(_ s: String) {
         flush()
-        sink.write(Array((Printable.terminalLine(s) + "\n").utf8), error: true)
+        sink.write(Array((Printable.terminalLine(s, colors: colors && errorIsTerminal) + "\n").utf8), error: true)
     }
 
     var errorIsTerminal: Bool { sink.isTerminal(error: true) }
@@ -192,8 +202,10 @@ final class Output: @unchecked Sendable {
         case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", blue = "34", magenta = "35", cyan = "36", boldRed = "1;31"
     }
 
+    /// `s` in `style` when colours are on: marked for ``line(_:)`` to colour (``Printable/styled(_:code:)``), so a
+    /// style can only come from jom. Outside text goes through ``Printable/visible(_:)`` before it is styled.
     func styled(_ s: String, _ style: Style) -> String {
-        colors ? "\u{1B}[\(style.rawValue)m\(s)\u{1B}[0m" : s
+        colors ? Printable.styled(s, code: style.rawValue) : s
     }
 }
 

@@ -169,10 +169,10 @@ final class ShellContext: @unchecked Sendable {
         var refusals: [DeliveryOutcome] = []
         for o in outcomes {
             switch o.result {
-            case .delivered: out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("sent", .green)) to Jet")
+            case .delivered: out.line("\(o.action.kind.rawValue) \(Printable.visible(o.reference)): \(out.styled("sent", .green)) to Jet")
             case .queued(let reason):
                 runner.queuedNotSent += 1
-                out.line("\(o.action.kind.rawValue) \(o.reference): \(out.styled("queued", .yellow)), not sent yet: \(reason); jom sends it by itself (`status` shows it)")
+                out.line("\(o.action.kind.rawValue) \(Printable.visible(o.reference)): \(out.styled("queued", .yellow)), not sent yet: \(Printable.visible(reason)); jom sends it by itself (`status` shows it)")
             case .refused:
                 refusals.append(o)
             case .wouldSend(let call):

@@ -4,7 +4,10 @@ import OrderDesk
 /// Lists of orders: aligned columns fitted to the terminal, or CSV / JSON for other tools.
 enum OrderTable {
     struct Row {
+        /// The summary with its text made visible, for the terminal.
         var summary: OrderSummary
+        /// The summary as stored, for exports (CSV, JSON): exact text.
+        var raw: OrderSummary
         var deadline: Deadline?
         var urgency: Deadline.Urgency?
         var unsent: Bool
@@ -13,7 +16,7 @@ enum OrderTable {
     static func rows(_ list: [OrderSummary], settings: Settings, now: Date, unsent: Set<String>) -> [Row] {
         list.map { s in
             let d = Deadline.next(for: s, settings: settings)
-            return Row(summary: s.visible, deadline: d, urgency: d?.urgency(now: now, dueSoon: settings.dueSoon),
+            return Row(summary: s.visible, raw: s, deadline: d, urgency: d?.urgency(now: now, dueSoon: settings.dueSoon),
                        unsent: unsent.contains(s.merchantOrderID))
         }
     }
@@ -110,20 +113,25 @@ enum OrderTable {
                             "units", "total", "items", "unsent"]
 
     static func fields(_ r: Row) -> [String] {
-        let s = r.summary
+        let s = r.raw
         return [s.merchantOrderID, s.referenceOrderID, s.stage.rawValue, s.receivedAt.map(iso) ?? "",
                 r.deadline?.kind.rawValue ?? "", r.deadline.map { iso($0.due) } ?? "", s.buyer, s.destination, String(s.units),
                 s.total.plain, s.title, r.unsent ? "yes" : "no"]
     }
 
-    static func csvHeader(out: Output) { out.line(csvHeader.joined(separator: ",")) }
+    static func csvHeader(out: Output) { out.exported(csvHeader.joined(separator: ",") + "\n") }
 
-    static func csv(_ rows: [Row], out: Output) {
-        for r in rows { out.line(fields(r).map(csvField).joined(separator: ",")) }
+    /// CSV rows. `raw: false` (`--format csv`) is safe to open in a spreadsheet: a cell that starts with `=`,
+    /// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so no spreadsheet evaluates it as a formula
+    /// (OWASP's rule); `raw: true` (`--format csv-raw`) is the exact text, for pipelines.
+    static func csv(_ rows: [Row], raw: Bool = false, out: Output) {
+        for r in rows { out.exported(fields(r).map { csvField($0, raw: raw) }.joined(separator: ",") + "\n") }
     }
 
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    static func csvField(_ s: String, raw: Bool = false) -> String {
+        var s = s
+        if !raw, let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { s = "'" + s }
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -143,10 +151,27 @@ enum OrderTable {
             } catch {
                 throw ShellError.other("the list could not be written as JSON: \(error)", remedy: "--format csv writes the same rows")
             }
-            let object = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            let object = jsonEscapingInvisible(String(decoding: data, as: UTF8.self)).split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  " + $0 }.joined(separator: "\n")
-            out.text(first && i == 0 ? object : ",\n" + object)
+            out.exported(first && i == 0 ? object : ",\n" + object)
         }
+    }
+
+    /// JSON text with every character a terminal must not see raw (C1 controls, bidi and zero-width characters,
+    /// which JSON leaves as they are) written as a `\\uXXXX` escape: the same JSON, exact, and safe to print.
+    static func jsonEscapingInvisible(_ text: String) -> String {
+        // JSON escapes the C0 controls inside strings itself: a raw line break is the layout's.
+        func escape(_ s: Unicode.Scalar) -> Bool { s.value >= 0x20 && Printable.isUnsafe(s) }
+        guard text.unicodeScalars.contains(where: escape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if escape(scalar) {
+                out += String(format: "\\u%04x", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// `2026-11-28T09:00:00Z` (UTC, whole seconds), as ISO8601DateFormatter writes it: formatted by hand,
