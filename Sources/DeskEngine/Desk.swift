@@ -288,7 +288,14 @@ public actor Desk {
             inView = []
         }
         let useRefs = found.contains { $0.referenceOrderID.lowercased().hasPrefix(prefix.lowercased()) }
-        func id(_ s: OrderSummary) -> String { useRefs ? s.referenceOrderID : s.merchantOrderID }
+        // An id with a character no terminal may get raw (from a hostile or broken marketplace) is offered by its
+        // other id, or not at all: it could not be typed anyway, and libedit prints candidates as they are.
+        func typable(_ id: String) -> Bool { !id.unicodeScalars.contains(where: Printable.isUnsafe) && !id.contains(" ") }
+        found = found.filter { typable(useRefs ? $0.referenceOrderID : $0.merchantOrderID) || typable(useRefs ? $0.merchantOrderID : $0.referenceOrderID) }
+        func id(_ s: OrderSummary) -> String {
+            let preferred = useRefs ? s.referenceOrderID : s.merchantOrderID
+            return typable(preferred) ? preferred : (useRefs ? s.merchantOrderID : s.referenceOrderID)
+        }
         let first = found.filter { inView.contains($0.merchantOrderID) }.map(id).sorted()
         let rest = found.filter { !inView.contains($0.merchantOrderID) }.map(id).sorted()
         return Array((first + rest).prefix(limit))
@@ -298,7 +305,8 @@ public actor Desk {
     public func openUnits(of word: String) -> [UnitCount] {
         guard case .one(let s) = lookUp(word), let r = try? store.record(s.merchantOrderID) else { return [] }  // No such order: nothing to offer.
         var out: [UnitCount] = []
-        for (line, p) in zip(r.order.lines, OrderProgress(r).lines) where p.open > 0 {
+        // A SKU with a character no terminal may get raw is not offered (libedit prints candidates as they are).
+        for (line, p) in zip(r.order.lines, OrderProgress(r).lines) where p.open > 0 && !line.sku.unicodeScalars.contains(where: Printable.isUnsafe) {
             if let i = out.firstIndex(where: { $0.sku == line.sku }) { out[i].quantity += p.open } else { out.append(UnitCount(sku: line.sku, quantity: p.open)) }
         }
         return out

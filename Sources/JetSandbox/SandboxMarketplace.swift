@@ -89,6 +89,11 @@ public actor SandboxMarketplace {
 
     static func load(_ path: String) throws(SandboxStateError) -> SandboxState {
         let move = "move it aside (mv \(path) \(path).damaged) to start a new practice scenario, or restore it from a backup"
+        var st = stat()
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
+            throw SandboxStateError(summary: "the sandbox's state file \(path) is not a regular file (a link?); jom opens only files it made",
+                                    remedy: "remove it (rm \(path)) to start a new practice scenario")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SandboxStateError(summary: "the sandbox's state file \(path) cannot be read", remedy: "check its owner and mode (chmod 600 \(path))")
         }

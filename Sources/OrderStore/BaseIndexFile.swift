@@ -37,7 +37,7 @@ final class BaseIndexFile {
     /// Opens the base. Throws when it is missing, not an index, or of another format (the store rebuilds it).
     init(path: String, format: Int) throws(StoreError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             if errno == ENOENT { throw StoreError("the order index \(path) is missing") }
             throw .io("read", path)

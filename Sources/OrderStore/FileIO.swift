@@ -22,7 +22,7 @@ enum FileIO {
 
     /// Creates or truncates `path` and writes `data` (fsync when `sync`).
     static func writeFile(_ data: Data, to path: String, mode: mode_t = 0o600, sync: Bool) throws(StoreError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .io("create", path) }
         defer { close(fd) }
         try writeAll(fd, data, path: path)
@@ -63,7 +63,7 @@ enum FileIO {
     }
 
     static func append(_ data: Data, to path: String, sync: Bool = true) throws(StoreError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .io("open", path) }
         defer { close(fd) }
         try writeAll(fd, data, path: path)
@@ -72,7 +72,7 @@ enum FileIO {
 
     /// A crash can leave half a line at the end of a journal; cut it off before appending after it.
     static func truncateTornTail(_ path: String) throws(StoreError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return }
         defer { close(fd) }
         var st = stat()
@@ -98,7 +98,7 @@ enum FileIO {
 
     static func syncDirectory(of path: String) throws(StoreError) {
         let dir = (path as NSString).deletingLastPathComponent
-        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw .io("open", dir) }
         defer { close(fd) }
         if fsync(fd) != 0 { throw .io("flush", dir) }
@@ -106,7 +106,7 @@ enum FileIO {
 
     /// Flushes every file written on the store's file system: one call instead of one fsync per file.
     static func syncFileSystem(containing path: String) throws(StoreError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw .io("open", path) }
         defer { close(fd) }
         if let syncfs = Self.syncfs {
@@ -139,7 +139,7 @@ enum FileIO {
 
     /// The whole file, memory-mapped when large. Nil when it does not exist.
     static func read(_ path: String) throws(StoreError) -> Data? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
             throw .io("read", path)
@@ -215,7 +215,7 @@ final class FileLock {
 
     private func openIfNeeded() throws(StoreError) {
         if fd < 0 {
-            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw .io("open the lock file", path) }
         }
     }

@@ -18,7 +18,7 @@ final class FileSendLock: SendLock {
     init(path: String) { self.path = path }
 
     func acquire(holder: String, timeout: Duration) async -> SendLockOutcome {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return .busy(heldBy: "nobody: \(path) cannot be opened (\(String(cString: strerror(errno))))") }
         if flock(fd, LOCK_EX | LOCK_NB) == 0 { return took(fd, holder) }
         let race = Race()

@@ -29,7 +29,7 @@ final class IndexBuilder {
 
     init(spillPath: String) throws(StoreError) {
         self.spillPath = spillPath
-        fd = open(spillPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        fd = open(spillPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .io("create", spillPath) }
     }
 

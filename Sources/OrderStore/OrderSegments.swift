@@ -35,6 +35,12 @@ final class OrderSegments {
     }
 
     /// The segments there are, oldest first.
+    /// The directory itself must not be a link (jom would write wherever it points).
+    func checkRoot() throws(StoreError) {
+        var st = stat()
+        if lstat(root, &st) == 0, st.st_mode & S_IFMT != S_IFDIR { throw .io("open the directory", root, errno: ELOOP) }
+    }
+
     func names() -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []  // No directory yet: no segments.
         return entries.compactMap { e -> (Int, String)? in
@@ -51,7 +57,7 @@ final class OrderSegments {
     private func reader(_ name: String) throws(StoreError) -> Int32 {
         if let fd = readers[name] { return fd }
         let p = path(name)
-        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        let fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             if errno == ENOENT {
                 throw StoreError("the order file \(p) is missing", remedy: "restore it from a backup; the index names orders whose records are in it")
@@ -86,7 +92,7 @@ final class OrderSegments {
     @discardableResult
     func forEachLine(in name: String, from: Int, _ body: (UnsafeRawBufferPointer, Int) throws(StoreError) -> Void) throws(StoreError) -> Int {
         let p = path(name)
-        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        let fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw .io("read", p) }
         defer { close(fd) }
         var position = from
@@ -133,7 +139,7 @@ final class OrderSegments {
         let (name, _) = try current()
         let p = path(name)
         let fresh = FileIO.stamp(p) == .missing
-        let fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        let fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .io("open", p) }
         defer { close(fd) }
         var st = stat()
@@ -199,7 +205,7 @@ final class OrderSegments {
 
         private func openCurrent() throws(StoreError) {
             let p = segments.path(name)
-            fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw .io("open", p) }
             try FileIO.syncDirectory(of: p)
         }

@@ -63,6 +63,7 @@ public final class OrderStore: OrderRepository {
         self.lock = FileLock(path: p + "/lock")
         self.sendLock = FileSendLock(path: p + "/send.lock")
         let format = try prepareDirectory()
+        try segments.checkRoot()
         if readOnly {
             guard format == Self.format else {
                 throw StoreError("the store \(p) was written by an older jom (format \(format)) and must be upgraded first",

@@ -7,6 +7,11 @@ extension StoreError {
 
     /// A system call on `path` failed: what failed, why, and what to check.
     static func io(_ what: String, _ path: String, errno code: Int32 = errno) -> StoreError {
+        if code == ELOOP {
+            // Opened with O_NOFOLLOW: jom follows no link in its store (it would write wherever the link points).
+            return StoreError("could not \(what) \(path): it is a symbolic link, and jom opens only files it made in its store",
+                              remedy: "remove the link (rm \(path)); if it pointed at the store's real file, move that file there instead")
+        }
         let reason = String(cString: strerror(code))
         let remedy: String = switch code {
         case EACCES, EPERM: "check the owner and permissions of \(path)"

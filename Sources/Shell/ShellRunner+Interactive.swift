@@ -15,7 +15,14 @@ extension ShellRunner {
         if jom_codeset_is_utf8_check() == false { setlocale(LC_ALL, "C.UTF-8") }
         await applyColorSetting()
         out.usePager = await desk.settings.pager
-        let editor = LineEditor(program: "jom", historyPath: options.historyPath)
+        // libedit reads and writes the history file by its name, following links: a link there (planted, or
+        // left by someone) is not used, and the session says so.
+        var historyPath = options.historyPath
+        if let p = historyPath, let what = OutputFile.refusal(p) {
+            historyPath = nil
+            out.error("warning: the history file \(Printable.visible(p)) is \(what); this session keeps no history (rm \(Printable.visible(p)) to keep it again)")
+        }
+        let editor = LineEditor(program: "jom", historyPath: historyPath)
         self.editor = editor
         let ctx = context()
         editor.completer = { [desk, self] before in

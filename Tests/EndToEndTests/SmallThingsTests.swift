@@ -87,3 +87,32 @@ import Glibc
         #expect(files.count == 4 && files.contains { $0.hasSuffix("-2.html") }, "\(files)")
     }
 }
+
+/// The store opens nothing it did not make: a link planted for any of its files or folders is refused, and what
+/// it points at is left untouched.
+@Suite struct PlantedLinkTests {
+    @Test func aLinkPlantedForAnyFileOrFolderOfTheStoreIsNeverFollowed() async throws {
+        let home = TemporaryDirectory()
+        let template = home.file("template")
+        let setup = try await JomProcess.run(["--store", template, "-c", "download", "-c", "note 8005 first", "-c", "print 8005",
+                                              "-c", "approve 8062", "-c", "compact"], home: home.path)
+        #expect(setup.status == 0, "\(setup.all)")
+        let names = ["store.json", "settings.json", "downloads.json", "index.jsonl", "index-hot.jsonl", "index-log.jsonl", "outbox.jsonl",
+                     "quarantine.json", "lock", "send.lock", "history", "sandbox.json", "sandbox.lock", "orders", "orders/000002.jsonl",
+                     "invoices", "compact.json"]
+        for name in names {
+            let dir = TemporaryDirectory()
+            let store = dir.file("s")
+            _ = try await ChildProcess.run("/bin/cp", ["-a", template, store])
+            let target = try dir.write("target", "precious\n")
+            let victim = store + "/" + name
+            try? FileManager.default.removeItem(atPath: victim)
+            try FileManager.default.createSymbolicLink(atPath: victim, withDestinationPath: target)
+            for line in ["note 8005 second", "set seller-name Acme", "print 8005", "download", "approve 8001", "compact", "status"] {
+                let r = try await JomProcess.run(["--store", store, "-c", line], home: dir.path)
+                #expect(!r.stderr.contains("internal error") && r.status != 134 && r.status != 139, "\(name), \(line): \(r.all)")
+            }
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "precious\n", "\(name): the link's target was written")
+        }
+    }
+}

@@ -103,6 +103,11 @@ enum PrintCommand: ShellCommand {
             ctx.out.error("warning: lp could not print to \(printer) (exit \(p.terminationStatus)); writing the \(kind) to files instead")
         }
         let dir = ctx.runner.options.invoicesDirectory
+        var st = stat()
+        if lstat(dir, &st) == 0, st.st_mode & S_IFMT != S_IFDIR {
+            throw ShellError.other("\(dir) is not a directory of the store's own (a link?); nothing was written there",
+                                   remedy: "remove it (rm \(dir)), or print with --to FILE")
+        }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // Never over an earlier file of the same name (the morning's print): the next free name.
         let base = OutputFile.freeName(dir + "/" + fileBase, "html", alsoFree: ["txt"])
