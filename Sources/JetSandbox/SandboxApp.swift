@@ -5,6 +5,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import JetAPI
 import JetWords
 import Logging
@@ -105,9 +106,18 @@ public func buildSandboxApplication(marketplace: SandboxMarketplace, configurati
                                     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
     -> some ApplicationProtocol
 {
-    Application(
+    let address: BindAddress = configuration.socketPath.map { .unixDomainSocket(path: $0) }
+        ?? .hostname(configuration.host, port: configuration.port)
+    let head = TimeAmount.milliseconds(Int64(configuration.headTimeout * 1000))
+    let body = TimeAmount.milliseconds(Int64(configuration.bodyTimeout * 1000))
+    let waiting = WaitingConnections(limit: configuration.maxConnections)
+    return Application(
         router: buildSandboxRouter(marketplace: marketplace),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "jom-sandbox"),
+        server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(head: head, body: body, waiting: waiting)],
+                                            idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
+        // Beyond the waiting limit, a backstop well under any descriptor limit.
+        configuration: .init(address: address, serverName: "jom-sandbox", backlog: 1024,
+                             availableConnectionsDelegate: MaximumAvailableConnections(max(64, configuration.maxConnections * 8))),
         onServerRunning: onServerRunning,
         logger: Logger(label: "jom.sandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
 }

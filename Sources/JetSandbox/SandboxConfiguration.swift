@@ -6,6 +6,17 @@ public struct SandboxConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port.
     public var port = 0
+    /// Listen on this Unix socket instead of a TCP port (the embedded sandbox: a socket in the store, which only
+    /// the store's owner can reach).
+    public var socketPath: String?
+    /// Connections that have not sent their request yet, at most: past it the oldest is closed (a flood of idle
+    /// connections cannot use up the descriptors); eight times as many connections in all.
+    public var maxConnections = 256
+    /// Seconds a request's head may take to arrive, and its body after the head; a connection idle longer than
+    /// `idleTimeout` seconds is closed.
+    public var headTimeout: Double = 10
+    public var bodyTimeout: Double = 30
+    public var idleTimeout: Double = 60
     public var seed: UInt64 = 1
     /// Ready orders at start.
     public var orders = 12

@@ -11,15 +11,24 @@ public final class SandboxServer: Sendable {
     public let marketplace: SandboxMarketplace
     public let port: Int
     public let host: String
+    /// The Unix socket it listens on, if it does (then `port` is 0).
+    public let socketPath: String?
     let task: Task<Void, any Error>
 
-    /// `http://127.0.0.1:PORT/api`.
-    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/api" }
+    /// `http://127.0.0.1:PORT/api`, or `http+unix://%2Fpath%2Fsandbox.sock/api` on a Unix socket.
+    public var baseURL: String {
+        if let socketPath {
+            let host = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? socketPath
+            return "http+unix://\(host)/api"
+        }
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/api"
+    }
 
-    init(marketplace: SandboxMarketplace, port: Int, host: String, task: Task<Void, any Error>) {
+    init(marketplace: SandboxMarketplace, port: Int, host: String, socketPath: String?, task: Task<Void, any Error>) {
         self.marketplace = marketplace
         self.port = port
         self.host = host
+        self.socketPath = socketPath
         self.task = task
     }
 
@@ -27,8 +36,10 @@ public final class SandboxServer: Sendable {
     public static func start(_ configuration: SandboxConfiguration) async throws -> SandboxServer {
         let marketplace = try SandboxMarketplace(configuration: configuration)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        if let socket = configuration.socketPath { unlink(socket) }  // One of a process that is gone.
         let app = buildSandboxApplication(marketplace: marketplace, configuration: configuration) { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
+            // On a Unix socket there is no port: running is all there is to tell.
+            portContinuation.yield(configuration.socketPath != nil ? -1 : channel.localAddress?.port ?? 0)
             portContinuation.finish()
         }
         let task = Task {
@@ -39,9 +50,10 @@ public final class SandboxServer: Sendable {
         for await p in portStream { port = p }
         if port == 0 {
             _ = try await task.value
-            throw SandboxStartError(message: "the sandbox could not listen on \(configuration.host):\(configuration.port)")
+            throw SandboxStartError(message: "the sandbox could not listen on \(configuration.socketPath ?? "\(configuration.host):\(configuration.port)")")
         }
-        return SandboxServer(marketplace: marketplace, port: port, host: configuration.host, task: task)
+        if let socket = configuration.socketPath { chmod(socket, 0o600) }
+        return SandboxServer(marketplace: marketplace, port: max(0, port), host: configuration.host, socketPath: configuration.socketPath, task: task)
     }
 
     /// Stops listening and saves the marketplace's state. Returns why the state could not be saved, if it could not.
@@ -49,6 +61,7 @@ public final class SandboxServer: Sendable {
     public func stop() async -> SandboxStateError? {
         task.cancel()
         _ = await task.result  // Cancelled on purpose: how the server ended does not matter now.
+        if let socketPath { unlink(socketPath) }
         do {
             try await marketplace.saveNow()
             return nil

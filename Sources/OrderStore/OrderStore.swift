@@ -458,6 +458,10 @@ public final class OrderStore: OrderRepository {
                 unlink(path + "/" + name)
             } else if name == "index-build.tmp" {
                 unlink(path + "/" + name)
+            } else if name.hasPrefix("sandbox-"), name.hasSuffix(".sock"), let pid = Int32(name.dropFirst(8).dropLast(5)),
+                      kill(pid, 0) != 0 && errno == ESRCH {
+                // The embedded sandbox's socket of a process that is gone.
+                unlink(path + "/" + name)
             }
         }
         try LegacyOrderFiles(root: segments.root).removeAll()

@@ -59,6 +59,9 @@ actor MarketplaceFactory {
         s.secret = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
         s.stateFile = sandboxStatePath
         s.sharedState = true
+        // On a Unix socket in the store (mode 0700): no other user reaches its routes (the admin ones included),
+        // nor fills this process's descriptors with connections.
+        s.socketPath = Self.socketPath(store: (sandboxStatePath as NSString).deletingLastPathComponent)
         s.frozenClock = frozenClock
         let server: SandboxServer
         do {
@@ -71,6 +74,19 @@ actor MarketplaceFactory {
         c.requestTimeout = 10
         return JetMarketplace(client: JetClient(configuration: c, trace: trace),
                               displayName: "Jet sandbox at \(server.baseURL) (embedded; not Jet)", binding: .sandbox)
+    }
+
+    /// `STORE/sandbox-PID.sock`, or the same in a private temporary directory when the store's path is too long
+    /// for a socket's name (108 bytes).
+    static func socketPath(store: String) -> String {
+        let name = "sandbox-\(getpid()).sock"
+        let absolute = store.hasPrefix("/") ? store : FileManager.default.currentDirectoryPath + "/" + store
+        let inStore = absolute + "/" + name
+        if inStore.utf8.count < 100 { return inStore }
+        let template = NSTemporaryDirectory() + "jom-sandbox-XXXXXX"
+        var bytes = Array(template.utf8CString)
+        let dir = bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) } ?? NSTemporaryDirectory()
+        return dir + "/" + name
     }
 
     /// Stops the embedded sandbox; says so when its practice orders could not be saved.

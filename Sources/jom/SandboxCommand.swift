@@ -132,7 +132,7 @@ struct SandboxCommand: AsyncParsableCommand {
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
         if host != "127.0.0.1" && host != "localhost" && host != "::1" {
-            printError("warning: listening on \(host): other machines can reach this sandbox")
+            printError("warning: listening on \(host): other machines can reach this sandbox, its test routes under /sandbox/ included (reset, inject, cancel: no login needed)")
         }
         for await _ in stop { break }
         if let problem = await server.stop() {

@@ -116,3 +116,47 @@ import Glibc
         }
     }
 }
+
+/// A flood of connections that never send a request cannot stop downloads: the sandbox closes the oldest of
+/// those that have not spoken once too many wait, so its descriptors never run out.
+@Suite(.serialized) struct ConnectionFloodTests {
+    @Test func twentyThousandHalfOpenConnectionsDoNotStopADownload() async throws {
+        try await withSandbox { $0.orders = 20; $0.returns = 0 } _: { sandbox in
+            let dir = TemporaryDirectory()
+            let flooder = try dir.write("flood.py", """
+                import socket, sys, time
+                port, n = int(sys.argv[1]), int(sys.argv[2])
+                held = []
+                for i in range(n):
+                    try:
+                        s = socket.socket(); s.setblocking(False); s.connect_ex(("127.0.0.1", port)); held.append(s)
+                    except OSError:
+                        pass
+                print("ready", len(held), flush=True)
+                sys.stdin.read()
+                """)
+            var floods: [Process] = []
+            var pipes: [Pipe] = []
+            defer { for p in floods where p.isRunning { p.terminate() } }
+            for _ in 0..<4 {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                p.arguments = ["python3", flooder, String(sandbox.server.port), "5000"]
+                let out = Pipe(), inp = Pipe()
+                p.standardOutput = out
+                p.standardInput = inp
+                try p.run()
+                floods.append(p)
+                pipes.append(inp)
+                #expect(await ProcessEvents.readable(out.fileHandleForReading.fileDescriptor, within: .seconds(60)), "a flooder started")
+            }
+            let started = ContinuousClock.now
+            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path,
+                                             timeout: 120)
+            #expect(r.status == 0, "\(r.all)")
+            #expect(r.stdout.contains("downloaded: 20 new orders"), "\(r.all)")
+            print("flood test: a download among 20,000 idle connections took \(ContinuousClock.now - started)")
+            for p in pipes { try? p.fileHandleForWriting.close() }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// Deadlines for a request on the sandbox's server: its head must arrive within `head` of the connection
+/// opening (or of the previous answer leaving), its body within `body` of the head. A client that sends a
+/// byte now and then (or nothing) is cut off instead of holding a connection, and a file descriptor, for ever.
+final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    let head: TimeAmount
+    let body: TimeAmount
+    let waiting: WaitingConnections
+    private var timer: Scheduled<Void>?
+
+    init(head: TimeAmount, body: TimeAmount, waiting: WaitingConnections) {
+        self.head = head
+        self.body = body
+        self.waiting = waiting
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        arm(context, head)
+        waiting.add(context.channel)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+        waiting.remove(context.channel)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        waiting.remove(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            waiting.remove(context.channel)
+            arm(context, body)
+        case .body: break
+        case .end: disarm()  // Now the answer is being made, however long a latency fault makes it.
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            // Kept alive: the next head is due.
+            arm(context, head)
+            waiting.add(context.channel)
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func arm(_ context: ChannelHandlerContext, _ after: TimeAmount) {
+        disarm()
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: after) { bound.value.close(promise: nil) }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+    }
+}
+
+/// Connections that have not sent a request head yet, oldest first. Past `limit` of them the oldest is closed:
+/// a flood of connections that send nothing (20,000 half-open ones) costs the server at most `limit` file
+/// descriptors, and a client that sends its request at once (any real one) is still answered at once.
+final class WaitingConnections: @unchecked Sendable {
+    // Guarded by `lock`: channels of every event loop come and go here.
+    private let lock = NSLock()
+    private var order: [ObjectIdentifier] = []
+    private var channels: [ObjectIdentifier: any Channel] = [:]
+    private var start = 0
+    let limit: Int
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    func add(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        var evict: [any Channel] = []
+        lock.lock()
+        if channels[id] == nil {
+            channels[id] = channel
+            order.append(id)
+        }
+        while channels.count > limit, start < order.count {
+            let oldest = order[start]
+            start += 1
+            if let c = channels.removeValue(forKey: oldest) { evict.append(c) }
+        }
+        if start > 4096 && start * 2 > order.count {
+            order.removeFirst(start)
+            start = 0
+        }
+        lock.unlock()
+        for c in evict { c.close(promise: nil) }
+    }
+
+    func remove(_ channel: any Channel) {
+        lock.lock()
+        channels[ObjectIdentifier(channel)] = nil
+        lock.unlock()
+    }
+}
