@@ -94,3 +94,23 @@ import Glibc
         await client.shutdown()
     }
 }
+
+@Suite struct IdsAsJetSendsThemTests {
+    @Test func anIdWithASlashIsFetchedWholeNeverByItsLastSegment() async throws {
+        try await withSandbox { $0.orders = 1; $0.returns = 0 } _: { sandbox in
+            let id = await sandbox.server.marketplace.allOrderIDs()[0]
+            var o = try #require(await sandbox.server.marketplace.order(id))
+            o.merchantOrderID = "ab/cd%2F?x#y"
+            await sandbox.server.marketplace.inject(order: o)
+            let client = sandbox.client()
+            let ids = try await client.orderIDs(status: .ready)
+            #expect(ids.contains("ab/cd%2F?x#y"), "\(ids)")
+            let fetched = try await client.order("ab/cd%2F?x#y")
+            #expect(fetched.merchantOrderID == "ab/cd%2F?x#y")
+            let result = try await JetMarketplace(client: client, displayName: "t").download(watch: [], returns: [], connections: 4)
+            #expect(result.failures.isEmpty, "\(result.failures)")
+            #expect(result.orders.map(\.merchantOrderID).contains("ab/cd%2F?x#y"))
+            await client.shutdown()
+        }
+    }
+}

@@ -125,7 +125,11 @@ enum OrderTable {
     /// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so no spreadsheet evaluates it as a formula
     /// (OWASP's rule); `raw: true` (`--format csv-raw`) is the exact text, for pipelines.
     static func csv(_ rows: [Row], raw: Bool = false, out: Output) {
-        for r in rows { out.exported(fields(r).map { csvField($0, raw: raw) }.joined(separator: ",") + "\n") }
+        for r in rows {
+            // On a terminal the rows are for a person: a line break inside a cell is shown, not obeyed.
+            let cells = out.isTerminal ? fields(r).map(Printable.visible) : fields(r)
+            out.exported(cells.map { csvField($0, raw: raw) }.joined(separator: ",") + "\n")
+        }
     }
 
     static func csvField(_ s: String, raw: Bool = false) -> String {
