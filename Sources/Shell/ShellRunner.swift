@@ -149,9 +149,20 @@ public final class ShellRunner: @unchecked Sendable {
         ctx.scripts.append(path)
         defer { ctx.scripts.removeLast() }
         var failed = 0
+        var sawCommand = false
         for (i, bytes) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let location = "\(path):\(i + 1)"
             let r: LineResult
+            if !sawCommand, let line = String(validating: bytes, as: UTF8.self), let word = Tokenizer.split(line).first?.text,
+               !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                sawCommand = true
+                // A file whose first line is no command, nor a typo of one, is not a script (`run /etc/shadow`):
+                // nothing of it is run, and nothing of it is echoed.
+                if CommandRegistry.command(named: word) == nil, CommandRegistry.suggestion(for: word) == nil {
+                    throw ShellError.other("\(path) is not a jom script: its first line is not a jom command; none of it was run",
+                                           remedy: "check the file's name (`help` lists the commands a script may use)")
+                }
+            }
             if let line = String(validating: bytes, as: UTF8.self) {
                 r = await runLine(line, ctx: ctx, location: location)
             } else {

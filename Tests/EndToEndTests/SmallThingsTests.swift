@@ -160,3 +160,18 @@ import Glibc
         }
     }
 }
+
+@Suite struct NotAScriptTests {
+    @Test func aFileThatIsNoScriptIsNeverEchoed() async throws {
+        let dir = TemporaryDirectory()
+        let secret = try dir.write("shadow", "root:$6$s3cr3tHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
+        let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "run \(secret)"], home: dir.path)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("is not a jom script"), "\(r.stderr)")
+        #expect(!r.all.contains("s3cr3t") && !r.all.contains("root:"), "nothing of the file is echoed: \(r.all)")
+        // A script whose first command is a typo is still a script: the typo is named, with a suggestion.
+        let typo = try dir.write("typo.jom", "shwo new\nstatus\n")
+        let t = try await JomProcess.run(["--store", dir.file("s"), "--keep-going", typo], home: dir.path)
+        #expect(t.stderr.contains("unknown command \"shwo\"") && t.stderr.contains("did you mean `show`"), "\(t.stderr)")
+    }
+}
