@@ -15,6 +15,7 @@ extension ShellRunner {
         if jom_codeset_is_utf8_check() == false { setlocale(LC_ALL, "C.UTF-8") }
         await applyColorSetting()
         out.usePager = await desk.settings.pager
+        PagerProcess.rememberNormalMode()
         // libedit reads and writes the history file by its name, following links: a link there (planted, or
         // left by someone) is not used, and the session says so.
         var historyPath = options.historyPath
@@ -75,12 +76,12 @@ extension ShellRunner {
 
     /// Runs a line as a cancellable task: Ctrl-C cancels it. Returns false after `quit`.
     private func runInteractively(_ line: String, ctx: ShellContext) async -> Bool {
-        let before = Signals.interrupts.load(ordering: .sequentiallyConsistent)
+        let before = Signals.interruptsForJom
         let task = Task { await self.runLine(line, ctx: ctx, location: nil) }
         let watcher = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(50))  // Cancelled when the command ends.
-                if Signals.interrupts.load(ordering: .sequentiallyConsistent) != before {
+                if Signals.interruptsForJom > before, PagerProcess.current == nil {
                     task.cancel()
                     return
                 }

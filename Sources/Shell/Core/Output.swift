@@ -94,7 +94,7 @@ final class Output: @unchecked Sendable {
     // MARK: long lists
 
     private var streaming = false
-    private var pager: (process: Process, input: FileHandle)?
+    private var pager: PagerProcess?
     /// The reader went away (the pager quit, `| head` had enough): producing more rows is wasted work.
     private(set) var abandoned = false
 
@@ -118,7 +118,7 @@ final class Output: @unchecked Sendable {
         let bytes = buffer
         buffer.removeAll(keepingCapacity: true)
         if let pager {
-            if !Output.write(pager.input.fileDescriptor, bytes) { abandoned = true }
+            if !Output.write(pager.input, bytes) { abandoned = true }
         } else {
             if !sink.write(bytes, error: false) { abandoned = true }
         }
@@ -138,22 +138,12 @@ final class Output: @unchecked Sendable {
             buffer.removeAll(keepingCapacity: true)
         }
         if let pager {
-            try? pager.input.close()  // The pager may have gone already; nothing is lost by that.
-            pager.process.waitUntilExit()
+            pager.finish()  // The pager may have gone already; nothing is lost by that.
             self.pager = nil
         }
     }
 
-    private func startPager() -> (process: Process, input: FileHandle)? {
-        let command = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let pipe = Pipe()
-        p.standardInput = pipe
-        do { try p.run() } catch { return nil }
-        return (p, pipe.fileHandleForWriting)
-    }
+    private func startPager() -> PagerProcess? { PagerProcess.start() }
 
     /// Writes to standard error at once (errors, progress).
     func error(_ s: String) {
@@ -190,9 +180,8 @@ final class Output: @unchecked Sendable {
     private func page(_ bytes: [UInt8]) -> Bool {
         guard let pager = startPager() else { return false }
         // The operator may quit the pager before it read everything: the rest is not wanted, and not an error.
-        try? pager.input.write(contentsOf: Data(bytes))
-        try? pager.input.close()  // As above.
-        pager.process.waitUntilExit()
+        Output.write(pager.input, bytes)
+        pager.finish()
         return true
     }
 

@@ -9,6 +9,12 @@ import Glibc
 /// runner) acts on them. Ctrl-C at the prompt clears the line; during a command it cancels the command.
 enum Signals {
     static let interrupts = Atomic<Int>(0)
+    /// Interrupts a pager took (Ctrl-C quits `less`): not a cancel of the command that paged.
+    static let absorbed = Atomic<Int>(0)
+    /// Interrupts meant for jom.
+    static var interruptsForJom: Int {
+        interrupts.load(ordering: .sequentiallyConsistent) - absorbed.load(ordering: .sequentiallyConsistent)
+    }
     static let terminations = Atomic<Int>(0)
     static let resizes = Atomic<Int>(0)
     /// The pipe: the editor polls `readFD` beside standard input.
