@@ -48,12 +48,18 @@ public struct Cents: Codable, Sendable, Hashable, Comparable, AdditiveArithmetic
     /// The amount in dollars, for the wire.
     public var dollars: Double { Double(value) / 100 }
 
-    /// `$19.99`, `-$1.05`.
+    /// `$19.99`, `-$1.05`, `$79,463.74`: as people read money, with thousands separators.
     public var description: String {
         let sign = value < 0 ? "-" : ""
-        let v = abs(value)
+        let v = value.magnitude
         let cents = v % 100
-        return "\(sign)$\(v / 100).\(cents < 10 ? "0" : "")\(cents)"
+        var whole = String(v / 100)
+        var i = whole.count - 3
+        while i > 0 {
+            whole.insert(",", at: whole.index(whole.startIndex, offsetBy: i))
+            i -= 3
+        }
+        return "\(sign)$\(whole).\(cents < 10 ? "0" : "")\(cents)"
     }
 
     /// `19.99` without the currency sign, for CSV.

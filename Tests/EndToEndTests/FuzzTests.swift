@@ -48,7 +48,8 @@ import TestSupport
         for _ in 0..<batches {
             let lines = (0..<500).map { _ in Self.line(&rng, ids: ids) }
             tried += lines.count
-            let script = try dir.write("fuzz.jom", lines.joined(separator: "\n") + "\n")
+            // A first line that is a command: a file whose first line is none is not a script, and none of it runs.
+            let script = try dir.write("fuzz.jom", (["status"] + lines).joined(separator: "\n") + "\n")
             let r = try await JomProcess.run(["--store", store, "--keep-going", script], environment: sandbox.jomEnvironment, home: dir.path, timeout: 120)
             #expect(r.status == 0 || r.status == 1, "seed \(seed): jom ended with status \(r.status) (a crash?)\n\(r.stderr.suffix(2000))")
             #expect(!r.stderr.contains("internal error"), "seed \(seed): \(r.stderr)")

@@ -401,7 +401,9 @@ import TestSupport
                 guard let e = error as? JetAPIError else { return false }
                 return e.call == "POST /token" && !e.mayHaveApplied
             }
-            #expect(ContinuousClock.now - started < .seconds(4), "two login attempts, not two times two")
+            // Two attempts of 0.3 s take well under a second; a call that retried its whole self would take more
+            // than twice as long. The bound is loose for a machine busy with other tests.
+            #expect(ContinuousClock.now - started < .seconds(8), "two login attempts, not two times two")
         }
     }
 

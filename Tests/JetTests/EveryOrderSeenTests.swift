@@ -86,7 +86,7 @@ import Glibc
             Issue.record("a call whose answer never ends cannot succeed")
         } catch {
             #expect(error.kind == .timeout, "\(error)")
-            #expect(error.summary.contains("did not arrive within 2s"), "\(error.summary)")
+            #expect(error.summary.contains("within 2s"), "\(error.summary)")
         }
         let took = ContinuousClock.now - started
         // The whole answer would take 500 s; the deadline is 2 s (more on a machine busy with other tests).

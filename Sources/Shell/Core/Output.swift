@@ -65,6 +65,59 @@ final class Output: @unchecked Sendable {
         buffer.append(0x0A)
     }
 
+    /// A line broken at spaces to fit the terminal, never inside a word or a number; the lines after the first
+    /// are indented by `indent`. The width is the terminal's (`$COLUMNS`, else 120, when not a terminal), as tables use.
+    func wrapped(_ s: String, indent: Int = 4) {
+        let limit = width - 1
+        guard Output.visibleWidth(s) > limit else { return line(s) }
+        let pad = String(repeating: " ", count: min(indent, max(0, limit / 3)))
+        var rest = Substring(s)
+        var first = true
+        while !rest.isEmpty {
+            let prefix = first ? "" : pad
+            let room = limit - prefix.count
+            // The longest start of `rest` that fits, ending before a space (after the line's own indentation).
+            var cut: Substring.Index?
+            var used = 0
+            var i = rest.startIndex
+            let lead = rest.prefix { $0 == " " }.count
+            var seen = 0
+            while i < rest.endIndex {
+                let ch = rest[i]
+                if ch == " ", seen >= lead, used <= room { cut = i }
+                used += Output.visibleWidth(String(ch))
+                seen += 1
+                if used > room { break }
+                i = rest.index(after: i)
+            }
+            if used <= room || cut == nil {
+                // It all fits, or a single word is wider than the line: it goes whole.
+                let end = used <= room ? rest.endIndex : (rest[rest.index(rest.startIndex, offsetBy: lead)...].firstIndex(of: " ") ?? rest.endIndex)
+                line(String(prefix + rest[..<end]).trimmingTrailingSpaces)
+                rest = rest[end...].drop { $0 == " " }
+            } else {
+                line(String(prefix + rest[..<cut!]).trimmingTrailingSpaces)
+                rest = rest[cut!...].drop { $0 == " " }
+            }
+            first = false
+        }
+    }
+
+    /// Columns a line takes on the screen: jom's style markers take none.
+    static func visibleWidth(_ s: String) -> Int {
+        var plain = String.UnicodeScalarView()
+        var inCode = false
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0xF8F0: inCode = true
+            case 0xF8F1: inCode = false
+            case 0xF8F2: break
+            default: if !inCode { plain.append(scalar) }
+            }
+        }
+        return LineEditor.displayWidth(String(plain))
+    }
+
     func text(_ s: String) { buffer.append(contentsOf: Printable.terminalLine(s, colors: colors).utf8) }
 
     /// Exported text (CSV, JSON) as it is when it goes to a file or a pipe; on a terminal, with its control
@@ -238,6 +291,12 @@ enum TimeText {
 }
 
 extension String {
+    var trimmingTrailingSpaces: String {
+        var s = self
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
+    }
+
     /// Cut to `width` display columns, with `…` when cut; padded with spaces to exactly `width` when `pad`.
     func fitted(_ width: Int, pad: Bool = true) -> String {
         guard width > 0 else { return "" }

@@ -18,61 +18,61 @@ enum OrderDetail {
             case .onTime: head += " · " + text
             }
         }
-        out.line(head)
+        out.wrapped(head)
         var ids = "Jet id \(o.merchantOrderID) · Jet status \(o.status)"
         if let a = o.acknowledgementStatus { ids += " (\(a))" }
         if let e = o.exceptionState { ids += " · \(e)" }
-        out.line(out.styled(ids, .dim))
-        out.line(out.styled("placed \(TimeText.at(o.placedAt)) · ready \(TimeText.at(o.readyAt))"
+        out.wrapped(out.styled(ids, .dim))
+        out.wrapped(out.styled("placed \(TimeText.at(o.placedAt)) · ready \(TimeText.at(o.readyAt))"
             + (o.customerReferenceOrderID.map { $0 != o.referenceOrderID ? " · customer order \($0)" : "" } ?? "")
             + (o.altOrderID.map { " · our id \($0)" } ?? ""), .dim))
         if let bad = o.unreadableDates, !bad.isEmpty {
-            out.line(out.styled("dates Jet sent that could not be read: " + bad.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), .yellow))
+            out.wrapped(out.styled("dates Jet sent that could not be read: " + bad.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), .yellow))
         }
         if o.directedCancel || o.lines.contains(where: { $0.cancelRequested > 0 }) {
             let units = o.lines.reduce(0) { $0 + $1.cancelRequested }
-            out.line(out.styled("Jet asks you to cancel \(units > 0 ? "\(units) unit(s)" : "this order") (directed cancel)", .magenta))
+            out.wrapped(out.styled("Jet asks you to cancel \(units > 0 ? "\(units) unit(s)" : "this order") (directed cancel)", .magenta))
         }
         out.line()
-        out.line("Buyer     \(o.buyer.name)\(o.buyer.phone.map { "  \($0)" } ?? "")\(o.hashEmail.map { "  \($0)" } ?? "")")
-        out.line("Ship to   \(o.recipient.name)\(o.recipient.phone.map { o.recipient.phone != o.buyer.phone ? "  \($0)" : "" } ?? "")")
-        out.line("          \(o.address.line1)\(o.address.line2.map { ", \($0)" } ?? "")")
-        out.line("          \(o.address.cityLine)")
+        out.wrapped("Buyer     \(o.buyer.name)\(o.buyer.phone.map { "  \($0)" } ?? "")\(o.hashEmail.map { "  \($0)" } ?? "")")
+        out.wrapped("Ship to   \(o.recipient.name)\(o.recipient.phone.map { o.recipient.phone != o.buyer.phone ? "  \($0)" : "" } ?? "")")
+        out.wrapped("          \(o.address.line1)\(o.address.line2.map { ", \($0)" } ?? "")")
+        out.wrapped("          \(o.address.cityLine)")
         var shipping = [o.requestedCarrier, o.requestedMethod, o.serviceLevel].compactMap { $0 }.joined(separator: " · ")
         if let by = o.shipBy { shipping += " · ship by \(TimeText.at(by))" }
         if let by = o.deliverBy { shipping += " · deliver by \(TimeText.date(by))" }
-        if !shipping.isEmpty { out.line("Shipping  \(shipping)") }
+        if !shipping.isEmpty { out.wrapped("Shipping  \(shipping)") }
         out.line()
         lines(o, out: out)
 
         let progress = OrderProgress(r)
         if !o.shipments.isEmpty || r.effectiveActions.contains(where: { if case .ship = $0.request { return true }; return false }) {
             out.line()
-            out.line(out.styled("Shipments", .bold))
+            out.wrapped(out.styled("Shipments", .bold))
             let known = Set(o.shipments.compactMap(\.altShipmentID))
             for s in o.shipments {
-                out.line("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at Jet",
+                out.wrapped("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at Jet",
                                              naming: o.lines.count > 1))
             }
             for a in r.effectiveActions {
                 guard case .ship(let s) = a.request, !known.contains(s.altShipmentID) else { continue }
-                out.line("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) },
+                out.wrapped("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) },
                                              note: a.isQueued ? "not yet sent" : "sent", naming: o.lines.count > 1))
             }
             if progress.openUnits > 0 && progress.shippedUnits + progress.cancelledUnits > 0 {
                 let open = progress.lines.filter { $0.open > 0 }.map { "\($0.sku) ×\($0.open)" }.joined(separator: ", ")
-                out.line("  \(progress.openUnits) unit(s) still to ship: \(open)")
+                out.wrapped("  \(progress.openUnits) unit(s) still to ship: \(open)")
             }
         }
         for ret in o.returns.sorted(by: { ($0.requestedAt ?? .distantPast) < ($1.requestedAt ?? .distantPast) }) {
             out.line()
             var title = "Return \(ret.reference ?? ret.id) · Jet status \(ret.status) · requested \(TimeText.at(ret.requestedAt))"
             if ret.refundWithoutReturn { title += " · refund without return" }
-            out.line(out.styled(title, .bold))
+            out.wrapped(out.styled(title, .bold))
             for l in ret.lines {
-                out.line("  \(l.quantity) × \(l.sku.fitted(16)) \(l.reason.fitted(40)) requested \(l.requested.total)")
+                out.wrapped("  \(l.quantity) × \(l.sku.fitted(16)) \(l.reason.fitted(40)) requested \(l.requested.total)")
             }
-            out.line("  requested in all: \(ret.requestedTotal.total)" + (ret.refunded.map { " · refunded: \($0.total)" } ?? ""))
+            out.wrapped("  requested in all: \(ret.requestedTotal.total)" + (ret.refunded.map { " · refunded: \($0.total)" } ?? ""))
         }
         let refunds = r.effectiveActions.compactMap { a -> (OrderAction, Cents)? in
             switch a.request {
@@ -83,19 +83,24 @@ enum OrderDetail {
         }
         if !refunds.isEmpty {
             out.line()
-            out.line(out.styled("Refunds", .bold))
+            out.wrapped(out.styled("Refunds", .bold))
             for (a, amount) in refunds {
                 let what = if case .merchantRefund(let m) = a.request { "without a return (\(m.reason.rawValue))" } else { "of the return" }
-                out.line("  \(TimeText.at(a.createdAt))  \(amount.description.right(10))  \(what)\(a.isQueued ? "  (not yet sent)" : "")")
+                out.wrapped("  \(TimeText.at(a.createdAt))  \(amount.description.right(10))  \(what)\(a.isQueued ? "  (not yet sent)" : "")")
             }
-            out.line("  refunded in all: \(Refunds.refunded(r)) of the \(Refunds.charged(r)) paid")
+            out.wrapped("  refunded in all: \(Refunds.refunded(r)) of the \(Refunds.charged(r)) paid")
         }
         out.line()
-        out.line(out.styled("Timeline", .bold))
+        out.wrapped(out.styled("Timeline", .bold))
         timeline(r, out: out)
     }
 
     static func lines(_ o: Order, out: Output) {
+        let usable = out.width - 1
+        if usable < 74 {
+            compactLines(o, width: usable, out: out)
+            return
+        }
         let titleW = max(16, min(40, out.width - 62))
         out.line(out.styled("  " + "QTY".right(3) + "  " + "SKU".fitted(16) + "  " + "TITLE".fitted(titleW) + "  " + "PRICE".right(10)
             + "  " + "TAX".right(8) + "  " + "SHIPPING".right(9), .bold))
@@ -112,6 +117,23 @@ enum OrderDetail {
         out.line(pad + "Tax".fitted(10) + "  " + t.tax.description.right(10))
         out.line(pad + "Shipping".fitted(10) + "  " + (t.shipping + t.shippingTax).description.right(10))
         out.line(pad + out.styled("Total".fitted(10) + "  " + t.total.description.right(10), .bold))
+    }
+
+    /// The lines on a narrow terminal: quantity, SKU and price on one line, the title under it; totals at the
+    /// right edge. Nothing is cut in the middle of a number.
+    static func compactLines(_ o: Order, width: Int, out: Output) {
+        for l in o.lines {
+            let price = l.price.principal.description
+            let head = "  \(l.quantity) × "
+            out.line(head + l.sku.fitted(max(4, width - head.count - price.count - 2)) + "  " + price)
+            out.line("      " + l.title.fitted(max(4, width - 6), pad: false))
+            if l.cancelRequested > 0 { out.line(out.styled("      cancel \(l.cancelRequested) requested", .magenta)) }
+        }
+        let t = o.totals
+        for (name, amount) in [("Subtotal", t.principal), ("Tax", t.tax), ("Shipping", t.shipping + t.shippingTax), ("Total", t.total)] {
+            let text = name.fitted(8) + "  " + amount.description.right(10)
+            out.line(String(repeating: " ", count: max(0, width - 20)) + (name == "Total" ? out.styled(text, .bold) : text))
+        }
     }
 
     static func shipmentLine(_ at: Date?, _ carrier: String?, _ tracking: String?, _ items: [(String, Int, Int)], note: String,
@@ -151,7 +173,7 @@ enum OrderDetail {
         entries.sort { $0.0 < $1.0 }
         if entries.isEmpty { out.line("  (nothing yet)") }
         for (at, by, text) in entries {
-            out.line("  \(TimeText.at(at))  \(by.fitted(10))  \(text)")
+            out.wrapped("  \(TimeText.at(at))  \(by.fitted(10))  \(text)", indent: 32)
         }
     }
 }

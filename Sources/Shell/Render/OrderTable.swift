@@ -21,30 +21,75 @@ enum OrderTable {
         }
     }
 
-    /// Column widths, fitted to the terminal (so a list can be printed as it is read: no cell decides them).
+    /// Column widths, fitted to the terminal (so a list can be printed as it is read: no cell decides them), so
+    /// that no row ever wraps. ORDER, STAGE, DUE and TOTAL always show; as the terminal narrows, ITEMS goes
+    /// first, then SHIP TO, then UNITS, then BUYER, each flexible column shrinking to its least before it goes.
+    /// Below ``Layout/tableMinimum`` columns the list is printed a record at a time, one field per line (as
+    /// psql's `\\x auto`).
     struct Layout {
         let buyerW: Int, placeW: Int, titleW: Int
-        var showTitle: Bool { titleW >= 10 }
+        let showUnits: Bool
+        /// Too narrow for a table: a record at a time.
+        let expanded: Bool
+        /// Columns the list may use.
+        let width: Int
+        var showBuyer: Bool { buyerW > 0 }
+        var showPlace: Bool { placeW > 0 }
+        var showTitle: Bool { titleW > 0 }
+
+        /// ORDER, STAGE, DUE and TOTAL with the gaps between them.
+        static let fixed = 12 + 2 + 10 + 2 + 16 + 2 + 10
+        static let tableMinimum = fixed
+        static let minimumFlexible = 8
 
         init(width terminal: Int) {
-            let width = max(80, terminal)
-            // ORDER, STAGE, DUE, UNITS, TOTAL are fixed; buyer, destination and items share the rest.
-            let fixed = 12 + 2 + 10 + 2 + 16 + 2 + 5 + 2 + 10 + 2 * 3
-            let flexible = max(24, width - fixed - 1)
-            buyerW = min(22, max(12, flexible * 3 / 10))
-            placeW = min(20, max(10, flexible * 3 / 10))
-            titleW = flexible - buyerW - placeW - 4
+            // The last column stays one short of the edge: a terminal that wraps at its width wraps nothing.
+            let width = terminal - 1
+            self.width = width
+            expanded = width < Self.tableMinimum
+            var left = width - Self.fixed
+            // Which columns fit at their least, in order of use: the buyer, the units, where it goes, what it is.
+            let buyer = left >= 12
+            if buyer { left -= 12 }
+            showUnits = left >= 7
+            if showUnits { left -= 7 }
+            let place = left >= 12
+            if place { left -= 12 }
+            let title = left >= 12
+            if title { left -= 12 }
+            // The room left widens them: each to a useful width first, then to its most.
+            func widen(_ shown: Bool, _ from: Int, _ to: Int) -> Int {
+                guard shown else { return 0 }
+                let extra = min(left, max(0, to - from))
+                left -= extra
+                return from + extra
+            }
+            var b = widen(buyer, 10, 16), p = widen(place, 10, 16), t = widen(title, 10, 40)
+            b = widen(buyer, b, 22)
+            p = widen(place, p, 20)
+            t = widen(title, t, 60)
+            buyerW = b
+            placeW = p
+            titleW = t
         }
     }
 
     static func header(_ layout: Layout, out: Output) {
-        var header = "ORDER".fitted(12) + "  " + "STAGE".fitted(10) + "  " + "DUE".fitted(16) + "  " + "BUYER".fitted(layout.buyerW) + "  "
-            + "SHIP TO".fitted(layout.placeW) + "  " + "UNITS".right(5) + "  " + "TOTAL".right(10)
-        if layout.showTitle { header += "  ITEMS" }
+        guard !layout.expanded else { return }
+        var header = "ORDER".fitted(12) + "  " + "STAGE".fitted(10) + "  " + "DUE".fitted(16)
+        if layout.showBuyer { header += "  " + "BUYER".fitted(layout.buyerW) }
+        if layout.showPlace { header += "  " + "SHIP TO".fitted(layout.placeW) }
+        if layout.showUnits { header += "  " + "UNITS".right(5) }
+        header += "  " + "TOTAL".right(10)
+        if layout.showTitle { header += "  " + "ITEMS".fitted(layout.titleW, pad: false) }
         out.line(out.styled(header, .bold))
     }
 
     static func render(_ rows: [Row], _ layout: Layout, now: Date, out: Output) {
+        if layout.expanded {
+            renderExpanded(rows, width: layout.width, now: now, out: out)
+            return
+        }
         for r in rows {
             let s = r.summary
             var stage = (s.stage.label + (r.unsent ? "*" : "")).fitted(10)
@@ -61,17 +106,40 @@ enum OrderTable {
                 }
             }
             // Cell by cell into the output buffer: a long list costs no intermediate strings.
-            for cell in [s.referenceOrderID.fitted(12), stage, due, s.buyer.fitted(layout.buyerW), s.destination.fitted(layout.placeW),
-                         String(s.units).right(5)] {
+            var cells = [s.referenceOrderID.fitted(12), stage, due]
+            if layout.showBuyer { cells.append(s.buyer.fitted(layout.buyerW)) }
+            if layout.showPlace { cells.append(s.destination.fitted(layout.placeW)) }
+            if layout.showUnits { cells.append(String(s.units).right(5)) }
+            for cell in cells {
                 out.text(cell)
                 out.text("  ")
             }
-            out.text(s.total.description.right(10))
+            out.text(s.total.description.fitted(10, pad: false).right(10))
             if layout.showTitle {
                 out.text("  ")
                 out.text(s.title.fitted(layout.titleW, pad: false))
             }
             out.line()
+        }
+    }
+
+    /// A record at a time, one field per line, on a terminal too narrow for the table.
+    static func renderExpanded(_ rows: [Row], width: Int, now: Date, out: Output) {
+        let w = max(8, width - 9)
+        for r in rows {
+            let s = r.summary
+            out.line(out.styled(("── " + s.referenceOrderID).fitted(width, pad: false), .bold))
+            func field(_ name: String, _ value: String) { out.line(name.fitted(9) + value.fitted(w, pad: false)) }
+            field("stage", s.stage.label + (r.unsent ? " *" : ""))
+            if let d = r.deadline {
+                let verb = d.kind == .approve ? "approve" : d.kind == .ship ? "ship" : "answer"
+                field("due", "\(verb) \(TimeText.relative(d.due, now: now))")
+            }
+            field("buyer", s.buyer)
+            field("ship to", s.destination)
+            field("units", String(s.units))
+            field("total", s.total.description)
+            field("items", s.title)
         }
     }
 

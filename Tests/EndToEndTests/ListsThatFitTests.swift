@@ -1,0 +1,65 @@
+import Foundation
+import JetAPI
+import JetSandbox
+import JetWords
+import Testing
+import TestSupport
+
+/// Lists that fit the screen: at 80 columns no row of `show` wraps; at 40, `open` breaks no number or word.
+@Suite struct ListsThatFitTests {
+    /// What the terminal shows of a command's output: escape sequences and carriage returns left out.
+    static func screenLines(_ raw: String) -> [String] {
+        var s = raw.replacingOccurrences(of: "\r", with: "")
+        while let r = s.range(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", options: .regularExpression) { s.removeSubrange(r) }
+        return s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    static func width(_ s: String) -> Int { s.unicodeScalars.count }
+
+    @Test func showFitsEightyColumnsAndOpenBreaksNoNumberAtForty() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("demo")
+        let setup = try await JomProcess.run(["--store", store, "-c", "download",
+                                              "-c", "note 8005 the customer called about the refund of $1,234.56 and the gift wrap of the blue mugs"],
+                                             home: dir.path)
+        #expect(setup.status == 0, "\(setup.all)")
+        var env = JomProcess.environment([:], home: dir.path)
+        env["TERM"] = "xterm"
+        env["PAGER"] = "cat"
+        let t = try PseudoTerminal(JomProcess.binary, ["--store", store], environment: env, columns: 80, rows: 40)
+        #expect(await t.waitForPrompt())
+        var mark = t.mark
+        t.type("show\r")
+        #expect(await t.wait(for: "orders (actionable)", after: mark))
+        #expect(await t.waitForPrompt())
+        let rows = Self.screenLines(String(t.output.dropFirst(mark))).filter { $0.hasPrefix("80") || $0.hasPrefix("ORDER") }
+        #expect(rows.count >= 10, "\(rows)")
+        for r in rows { #expect(Self.width(r) < 80, "a row of \(Self.width(r)) columns wraps at 80: \(r)") }
+        #expect(rows.filter { $0.hasPrefix("80") }.allSatisfy { $0.contains("$") }, "TOTAL stays on its row")
+        t.resize(columns: 40, rows: 40)
+        mark = t.mark
+        t.type("open 8005\r")
+        #expect(await t.wait(for: "Timeline", after: mark))
+        #expect(await t.waitForPrompt())
+        let shown = Self.screenLines(String(t.output.dropFirst(mark)))
+        let text = shown.joined(separator: "\n")
+        for amount in ["$45.00", "$16.50", "$61.50", "$4.31", "$65.81", "$1,234.56"] {
+            #expect(shown.contains { $0.contains(amount) }, "\(amount) is whole on one line: \(text)")
+        }
+        for line in shown where !line.hasPrefix("jom [") {
+            let words = line.split(separator: " ")
+            #expect(Self.width(line) < 40 || words.count == 1 || line.contains("@customer"), "wider than the screen: \(line)")
+        }
+        #expect(await t.quitAtNextPrompt() == 0)
+    }
+
+    @Test func aNarrowTerminalListsARecordAtATime() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("demo")
+        _ = try await JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
+        let r = try await JomProcess.run(["--store", store, "-c", "show new"], environment: ["COLUMNS": "40"], home: dir.path)
+        #expect(r.status == 0, "\(r.all)")
+        #expect(r.stdout.contains("── 800512763015") && r.stdout.contains("total    $65.81"), "\(r.stdout)")
+        for line in r.stdout.split(separator: "\n") { #expect(Self.width(String(line)) < 40, "\(line)") }
+    }
+}
