@@ -184,12 +184,15 @@ public actor Desk {
         return withoutSetAside(sorted(found))
     }
 
-    /// Most urgent first: by next deadline, then newest first (``newestFirstOrder(_:_:)``).
+    /// Most urgent first: Jet's cancel requests (the most urgent thing), then by next deadline, then newest first
+    /// (``newestFirstOrder(_:_:)``).
     func sorted(_ list: [OrderSummary]) -> [OrderSummary] {
         let s = settings
         // Each order's deadline is worked out once, not on every comparison.
         let keyed = list.map { (order: $0, due: Deadline.next(for: $0, settings: s)?.due) }
         return keyed.sorted { ka, kb in
+            let ca = ka.order.stage == .cancelRequested, cb = kb.order.stage == .cancelRequested
+            if ca != cb { return ca }
             switch (ka.due, kb.due) {
             case let (x?, y?) where x != y: return x < y
             case (_?, nil): return true

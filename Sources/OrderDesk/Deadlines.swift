@@ -6,6 +6,8 @@ public struct Deadline: Sendable, Hashable {
         case approve = "approve by"
         case ship = "ship by"
         case answerReturn = "answer return by"
+        /// Jet asks for units to be cancelled: before they would ship.
+        case cancel = "cancel by"
     }
 
     public enum Urgency: Int, Sendable, Hashable, Comparable {
@@ -41,6 +43,9 @@ public struct Deadline: Sendable, Hashable {
             return summary.returnRequestedAt.map {
                 Deadline(kind: .answerReturn, due: addingBusinessDays(settings.returnDays, to: $0, calendar: calendar))
             }
+        case .cancelRequested:
+            // Jet's directed cancel names no time; the units must not ship, so it is due by the ship-by date.
+            return (summary.shipBy ?? summary.receivedAt.map { $0.addingTimeInterval(settings.ackWindow) }).map { Deadline(kind: .cancel, due: $0) }
         default:
             return nil
         }

@@ -267,14 +267,44 @@ public final class ShellRunner: @unchecked Sendable {
         for w in warnings { out.error(out.styledError("warning: ") + Printable.visible(w)) }
     }
 
+    /// Commands whose output may go to a file with `> FILE` or `>> FILE` at the end of the line.
+    static let listingCommands: Set<String> = ["show", "find", "open", "status", "report", "history", "help"]
+
     /// Parses and runs one command line.
     func execute(_ line: String, ctx: ShellContext) async throws {
-        let tokens = Tokenizer.split(line)
+        var tokens = Tokenizer.split(line)
         guard let first = tokens.first else { return }
         guard let command = CommandRegistry.command(named: first.text) else {
             throw ShellError.unknownCommand(first.text, suggestion: CommandRegistry.suggestion(for: first.text))
         }
-        let inv = try Invocation.parse(line, name: command.spec.name, tokens: Array(tokens.dropFirst()), spec: command.spec)
+        // `show all --format csv > orders.csv`: the listing goes to the file (mode 0600), as a shell would send it.
+        var redirect: (path: String, append: Bool)?
+        if Self.listingCommands.contains(command.spec.name), tokens.count >= 3, [">", ">>"].contains(tokens[tokens.count - 2].text) {
+            redirect = ((tokens[tokens.count - 1].text as NSString).expandingTildeInPath, tokens[tokens.count - 2].text == ">>")
+            tokens.removeLast(2)
+        }
+        let words = Array(tokens.dropFirst())
+        let text = redirect == nil ? line : String(line[..<tokens.last!.start]) + tokens.last!.text
+        let inv = try Invocation.parse(text, name: command.spec.name, tokens: words, spec: command.spec)
+        guard let redirect else { return try await command.run(inv, ctx) }
+        if let what = OutputFile.refusal(redirect.path) {
+            throw ShellError.other("\(redirect.path) is \(what); jom writes only regular files, and left it as it was", remedy: "choose a file name")
+        }
+        if await desk.isDryRun {
+            out.line("dry run: would write the output of `\(command.spec.name)` to \(redirect.path); nothing written")
+            return
+        }
+        let fd = open(redirect.path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (redirect.append ? O_APPEND : O_TRUNC), 0o600)
+        guard fd >= 0 else {
+            throw ShellError.other("could not write \(redirect.path): \(String(cString: strerror(errno)))", remedy: "choose another file")
+        }
+        out.flush()
+        out.redirect = fd
+        defer {
+            out.flush()
+            out.redirect = nil
+            close(fd)
+        }
         try await command.run(inv, ctx)
     }
 

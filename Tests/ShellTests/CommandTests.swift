@@ -92,9 +92,12 @@ import TestSupport
 
     @Test func shipAsksForTheTrackingNumberInASession() async throws {
         let h = try await ShellHarness()
-        let reader = ScriptedReader(["y", "1Z999AA10123456784"])
+        // A number with a wrong check digit is asked for again; shipping, which cannot be taken back, is asked.
+        let reader = ScriptedReader(["y", "1Z999AA10123456785", "1Z999AA10123456784", "y"])
         #expect(await h.run("approve \(h.ref(2))", "ship", reader: reader) == 0, "\(h.err)")
-        #expect(reader.questions.last == "Tracking number for order \(h.ref(2)) (UPS): ")
+        #expect(reader.questions.suffix(3) == ["Tracking number for order \(h.ref(2)) (UPS): ", "Tracking number for order \(h.ref(2)) (UPS): ",
+                                               "Ship 3 units of order \(h.ref(2)) (Buyer 2) with UPS 1Z999AA10123456784? [y/N] "], "\(reader.questions)")
+        #expect(h.out.contains("the check digit (last character) should be 4") && h.out.contains("type it again"), "\(h.out)")
         #expect(await h.market.appliedCount(for: h.id(2)) == 2)
     }
 

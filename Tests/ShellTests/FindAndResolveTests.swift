@@ -98,3 +98,70 @@ import TestSupport
         #expect(files.count == 2, "\(files)")
     }
 }
+
+/// Every example `help` shows works when typed: none is a usage error (an order in the wrong stage for it may
+/// still be refused, as it would be for the operator's own order).
+@Suite struct HelpExamplesTests {
+    @Test func everyHelpExampleRunsAsItIsShown() async throws {
+        let dir = TemporaryDirectory()
+        _ = try dir.write("eod.jom", "status\n")
+        _ = try dir.write("routines/morning.jom", "show new\n")
+        for command in CommandRegistry.all where command.spec.name != "quit" {
+            for example in command.spec.examples {
+                let h = try await ShellHarness(orders: (1...5).map { Sample.order($0) } + [Sample.returned(6)])
+                let line = example.replacingOccurrences(of: "8012", with: h.ref(1))
+                    .replacingOccurrences(of: "~/", with: dir.path + "/")
+                    .replacingOccurrences(of: "> orders.csv", with: "> \(dir.path)/orders.csv")
+                    .replacingOccurrences(of: "run eod.jom", with: "run \(dir.path)/eod.jom")
+                let status = await h.run(line)
+                for bad in ["usage:", "unknown command", "has no option", "is not a filter", "takes no", "not a jom script", "internal error"] {
+                    #expect(!h.err.contains(bad), "help \(command.spec.name) shows `\(example)`, which fails: \(h.err)")
+                }
+                #expect(status == 0 || !h.err.isEmpty, "\(example)")
+            }
+        }
+        #expect(FileManager.default.fileExists(atPath: dir.file("orders.csv")), "`show all --format csv > orders.csv` wrote the file")
+        #expect(fileMode(dir.file("orders.csv")) == 0o600)
+    }
+}
+
+/// Understanding the operator: arguments in the wrong order, answers to fix, big or final actions asked first.
+@Suite struct UnderstandingTheOperatorTests {
+    @Test func swappedArgumentsAreNamedWithTheLineThatWasMeant() async throws {
+        let h = try await ShellHarness()
+        #expect(await h.run("approve \(h.ref(1))") == 0)
+        #expect(await h.run("ship 1Z999AA10123456784 \(h.ref(1))") == 1)
+        #expect(h.err.contains("ID and TRACKING number are swapped; nothing was done"), "\(h.err)")
+        #expect(h.err.contains("hint: ship \(h.ref(1)) 1Z999AA10123456784"), "\(h.err)")
+        #expect(await h.run("cancel no-inventory \(h.ref(2))") == 1)
+        #expect(h.err.contains("ID and REASON are swapped") && h.err.contains("hint: cancel \(h.ref(2)) no-inventory"), "\(h.err)")
+        // The hint followed works.
+        #expect(await h.run("ship \(h.ref(1)) 1Z999AA10123456784") == 0, "\(h.err)")
+        #expect(await h.run("cancel \(h.ref(2)) no-inventory") == 0, "\(h.err)")
+    }
+
+    @Test func aDirectedCancelComesFirstWithItsDueTime() async throws {
+        var asked = Sample.order(5, status: .acknowledged)
+        asked.acknowledgementStatus = .accepted
+        asked.directedCancel = true
+        asked.lines[0].cancelRequested = 1
+        let h = try await ShellHarness(orders: (1...4).map { Sample.order($0) } + [asked])
+        #expect(await h.run("show") == 0)
+        let rows = h.out.split(separator: "\n").filter { $0.hasPrefix("80") }
+        #expect(rows.first?.hasPrefix(asked.referenceOrderID) == true, "the cancel request first: \(h.out)")
+        #expect(rows.first?.contains("cancel in") == true, "with when it is due: \(h.out)")
+    }
+
+    @Test func aListingGoesToAFileWithGreaterThan() async throws {
+        let h = try await ShellHarness()
+        let file = h.invoices.file("list.csv")
+        #expect(await h.run("show all --format csv > \(file)", "find Buyer --format csv >> \(file)") == 0, "\(h.err)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 2 * 7, "header and six rows, twice: \(text)")
+        #expect(!h.out.contains("merchant_order_id"), "nothing of it on the screen")
+        #expect(fileMode(file) == 0o600)
+        // A note's text keeps its > as text.
+        #expect(await h.run("note \(h.ref(1)) price > cost") == 0)
+        #expect(try await h.desk.record(h.id(1)).notes.last?.text == "price > cost")
+    }
+}

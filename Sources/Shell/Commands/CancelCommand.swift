@@ -28,9 +28,8 @@ enum CancelCommand: ShellCommand {
         guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "cancel takes an order id and one reason") }
         let units = try ctx.units(inv)
         // A lone menu number (`cancel 3`) is a reason, not the start of an order id.
-        let (s, record, words) = try await ctx.target(inv.positionals, for: units == nil ? .cancel : .cancelUnits) {
-            CancelReason.parse($0) != nil && Int($0) != nil
-        }
+        let (s, record, words) = try await ctx.target(inv.positionals, for: units == nil ? .cancel : .cancelUnits,
+                                                      isValue: { CancelReason.parse($0) != nil }, valueName: "REASON")
         let directed = units == nil && record.stage == .cancelRequested && OrderStage.isAccepted(record)
         var reason: CancelReason?
         if let word = words.first {

@@ -45,6 +45,14 @@ enum PrintCommand: ShellCommand {
                 ctx.out.line("Nothing to print: no orders in the current filter (\(view.label)).")
                 return
             }
+            // A big print is a question first: how many pages, and where they go.
+            if list.count > 20 {
+                let target = inv.options["--to"].map { "to \($0)" } ?? (defaultPrinter().map { "on printer \($0)" } ?? "to files under the store")
+                guard try await ctx.confirm("Print \(list.count) \(kind)s (\(list.count) pages) \(target)?") else {
+                    ctx.out.line("Nothing printed.")
+                    return
+                }
+            }
             for (i, s) in list.enumerated() {
                 records.append(try await ctx.desk.record(s.merchantOrderID))
                 if i % 50 == 49 { ctx.out.progress("reading orders… \(i + 1)/\(list.count)") }

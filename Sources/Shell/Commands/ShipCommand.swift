@@ -28,7 +28,8 @@ enum ShipCommand: ShellCommand {
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "ship takes an order id and one tracking number") }
-        let (s, record, words) = try await ctx.target(inv.positionals, for: .ship)
+        let (s, record, words) = try await ctx.target(inv.positionals, for: .ship, isValue: { !TrackingNumber.carriers(accepting: $0).isEmpty },
+                                                      valueName: "TRACKING number")
         let requested = record.order.requestedCarrier.flatMap(Carriers.canonical)
         var carrier = inv.options["--carrier"] ?? requested
         var tracking = words.first
@@ -40,9 +41,24 @@ enum ShipCommand: ShellCommand {
                                                completions: { _ in Carriers.all.map { $0.replacingOccurrences(of: " ", with: "-") } })
                 carrier = answer.isEmpty ? nil : answer
             }
-            tracking = try await ctx.ask("Tracking number for order \(s.referenceOrderID) (\(carrier ?? "?")): ",
-                                         missing: "ship \(s.referenceOrderID) needs a tracking number",
-                                         remedy: "ship \(s.referenceOrderID) <tracking number>" + (carrier.map { " --carrier \($0)" } ?? ""))
+            // A number that fails its check is asked for again (as the menus do), never the command thrown away.
+            while true {
+                let answer = try await ctx.ask("Tracking number for order \(s.referenceOrderID) (\(carrier ?? "?")): ",
+                                               missing: "ship \(s.referenceOrderID) needs a tracking number",
+                                               remedy: "ship \(s.referenceOrderID) <tracking number>" + (carrier.map { " --carrier \($0)" } ?? ""))
+                guard !answer.isEmpty else { throw ShellError.abandoned("no tracking number given; nothing was sent") }
+                if let c = carrier.flatMap(Carriers.canonical) {
+                    do throws(DeskError) {
+                        _ = try TrackingNumber.validate(answer, carrier: c)
+                    } catch {
+                        ctx.out.line(Printable.visible(error.summary) + (error.remedy.map { " (\(Printable.visible($0)))" } ?? "") + "; type it again, or Ctrl-C to stop")
+                        ctx.out.flush()
+                        continue
+                    }
+                }
+                tracking = answer
+                break
+            }
         }
         guard let carrier, !carrier.isEmpty else {
             throw ShellError.other("order \(s.referenceOrderID) names no carrier", remedy: "ship \(s.referenceOrderID) \(tracking ?? "<tracking>") --carrier UPS")
@@ -55,7 +71,15 @@ enum ShipCommand: ShellCommand {
         let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
             try Rules.ship(r, tracking: number, carrier: carrier, method: method, units: units, c)
         }
-        _ = try await ctx.desk.preview(s.merchantOrderID, build)
+        let preview = try await ctx.desk.preview(s.merchantOrderID, build)
+        // Shipped cannot be taken back at the marketplace: asked, like approve and refund (scripts never ask).
+        if case .ship(let report) = preview.request {
+            let units = report.items.reduce(0) { $0 + $1.quantity }
+            guard try await ctx.confirm("Ship \(units) unit\(units == 1 ? "" : "s") of order \(s.referenceOrderID) (\(s.buyer)) with \(report.carrier ?? carrier) \(report.tracking ?? number)?") else {
+                ctx.out.line("Not shipped.")
+                return
+            }
+        }
         let actions = try await ctx.desk.commit([s.merchantOrderID], build)
         ctx.select(s)
         try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))

@@ -29,14 +29,18 @@ final class Output: @unchecked Sendable {
     // Used only by the command runner, one command at a time.
     private var buffer: [UInt8] = []
     let sink: any OutputSink
-    let isTerminal: Bool
+    private let sinkIsTerminal: Bool
+    /// Standard output goes to this file instead (`show all > orders.csv` in a session).
+    var redirect: Int32?
+    /// Standard output is a terminal (and not redirected to a file).
+    var isTerminal: Bool { redirect == nil && sinkIsTerminal }
     var colorMode: Settings.ColorMode = .auto
     let noColorEnv: Bool
     var usePager = false
 
     init(sink: any OutputSink = StandardOutputSink()) {
         self.sink = sink
-        isTerminal = sink.isTerminal(error: false)
+        sinkIsTerminal = sink.isTerminal(error: false)
         noColorEnv = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
     }
 
@@ -141,7 +145,7 @@ final class Output: @unchecked Sendable {
         let bytes = buffer
         buffer.removeAll(keepingCapacity: true)
         if usePager, isTerminal, height > 0, bytes.lazy.filter({ $0 == 0x0A }).count > height - 2, page(bytes) { return }
-        sink.write(bytes, error: false)
+        writeOut(bytes)
     }
 
     // MARK: long lists
@@ -173,7 +177,7 @@ final class Output: @unchecked Sendable {
         if let pager {
             if !Output.write(pager.input, bytes) { abandoned = true }
         } else {
-            if !sink.write(bytes, error: false) { abandoned = true }
+            if !writeOut(bytes) { abandoned = true }
         }
     }
 
@@ -187,7 +191,7 @@ final class Output: @unchecked Sendable {
         streaming = false
         if !buffer.isEmpty {
             // A short list (no pager): written as any output.
-            sink.write(buffer, error: false)
+            writeOut(buffer)
             buffer.removeAll(keepingCapacity: true)
         }
         if let pager {
@@ -197,6 +201,13 @@ final class Output: @unchecked Sendable {
     }
 
     private func startPager() -> PagerProcess? { PagerProcess.start() }
+
+    /// Standard output's bytes: to the redirect file when there is one.
+    @discardableResult
+    private func writeOut(_ bytes: [UInt8]) -> Bool {
+        if let fd = redirect { return Output.write(fd, bytes) }
+        return sink.write(bytes, error: false)
+    }
 
     /// Writes to standard error at once (errors, progress).
     func error(_ s: String) {

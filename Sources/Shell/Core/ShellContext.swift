@@ -140,11 +140,19 @@ final class ShellContext: @unchecked Sendable {
     /// not a `VALUE`, else the selected one), its record, and the words left. For `COMMAND [ID]`
     /// (`takesValue: false`) a word must name an order. Refuses at once, before anything is asked, when `verb` is
     /// not allowed in the order's stage.
-    func target(_ words: [String], for verb: Rules.Verb, takesValue: Bool = true, isValue: (String) -> Bool = { _ in false }) async throws
+    func target(_ words: [String], for verb: Rules.Verb, takesValue: Bool = true, isValue: (String) -> Bool = { _ in false },
+                valueName: String = "VALUE") async throws
         -> (summary: OrderSummary, record: OrderRecord, rest: [String])
     {
         var rest = words
         var named: OrderSummary?
+        if rest.count == 2, isValue(rest[0]), case .none = await desk.lookUp(rest[0]), case .one = await desk.lookUp(rest[1]) {
+            // `ship 1Z999… 8081`: the value first, the order second. Nothing is done on a guess; the line that was
+            // meant is shown.
+            let command = verbWord(verb)
+            throw ShellError.other("\"\(Printable.visible(rest[0]))\" looks like the \(valueName) and \"\(Printable.visible(rest[1]))\" like the order: ID and \(valueName) are swapped; nothing was done",
+                                   remedy: "\(command) \(rest[1]) \(rest[0])")
+        }
         if rest.count == 2 || (!takesValue && rest.count == 1) {
             named = try await desk.resolve(rest.removeFirst())
         } else if let first = rest.first, !isValue(first) {
@@ -156,6 +164,14 @@ final class ShellContext: @unchecked Sendable {
         let record = try await desk.record(s.merchantOrderID)
         guard Rules.allowed(in: record.stage).contains(verb) else { throw Rules.refusal(verb, record) }
         return (s, record, rest)
+    }
+
+    private func verbWord(_ verb: Rules.Verb) -> String {
+        switch verb {
+        case .cancelUnits: "cancel"
+        case .merchantRefund: "refund"
+        default: verb.rawValue
+        }
     }
 
     func select(_ s: OrderSummary) {

@@ -97,7 +97,7 @@ enum OrderTable {
             var due = "".fitted(16)
             if let d = r.deadline {
                 let text = TimeText.relative(d.due, now: now)
-                let verb = d.kind == .approve ? "approve" : d.kind == .ship ? "ship" : "answer"
+                let verb = d.kind == .approve ? "approve" : d.kind == .ship ? "ship" : d.kind == .cancel ? "cancel" : "answer"
                 due = "\(verb) \(text)".fitted(16)
                 switch r.urgency {
                 case .late?: due = out.styled(due, .boldRed)
@@ -132,7 +132,7 @@ enum OrderTable {
             func field(_ name: String, _ value: String) { out.line(name.fitted(9) + value.fitted(w, pad: false)) }
             field("stage", s.stage.label + (r.unsent ? " *" : ""))
             if let d = r.deadline {
-                let verb = d.kind == .approve ? "approve" : d.kind == .ship ? "ship" : "answer"
+                let verb = d.kind == .approve ? "approve" : d.kind == .ship ? "ship" : d.kind == .cancel ? "cancel" : "answer"
                 field("due", "\(verb) \(TimeText.relative(d.due, now: now))")
             }
             field("buyer", s.buyer)
