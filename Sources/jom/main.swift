@@ -31,8 +31,28 @@ func printHelp(_ type: (any ParsableCommand.Type)?) -> Never {
     exit(0)
 }
 
-if let first = arguments.first, let type = subcommands[first] {
-    let rest = Array(arguments.dropFirst())
+/// Global options given before a subcommand (`jom --store S watch`) go after it, where the subcommand reads them:
+/// the subcommand and the rest, or nil when the first word that is not a global option is no subcommand.
+func subcommandWithGlobalsFirst(_ args: [String]) -> (type: any ParsableCommand.Type, rest: [String])? {
+    var globals: [String] = []
+    var i = 0
+    while i < args.count {
+        let a = args[i]
+        if a == "--store", i + 1 < args.count {
+            globals += [a, args[i + 1]]
+            i += 2
+        } else if a.hasPrefix("--store=") || a == "--sandbox" || a == "--debug-http" {
+            globals.append(a)
+            i += 1
+        } else {
+            break
+        }
+    }
+    guard i < args.count, let type = subcommands[args[i]] else { return nil }
+    return (type, Array(args[(i + 1)...]) + globals)
+}
+
+if let (type, rest) = subcommandWithGlobalsFirst(arguments) {
     if rest.contains("-h") || rest.contains("--help") { printHelp(type) }
     await run(type, rest)
 } else if arguments.first == "help", arguments.count <= 2, !FileManager.default.fileExists(atPath: "help") {

@@ -175,3 +175,20 @@ import Glibc
         #expect(t.stderr.contains("unknown command \"shwo\"") && t.stderr.contains("did you mean `show`"), "\(t.stderr)")
     }
 }
+
+@Suite struct GlobalOptionsTests {
+    @Test func globalOptionsWorkBeforeOrAfterTheSubcommand() async throws {
+        let dir = TemporaryDirectory()
+        let file = try dir.write("orders.jsonl", ImportTests.order(1) + "\n")
+        let before = try await JomProcess.run(["--store", dir.file("a"), "import", file], home: dir.path)
+        #expect(before.status == 0, "\(before.all)")
+        let after = try await JomProcess.run(["import", "--store", dir.file("b"), file], home: dir.path)
+        #expect(after.status == 0, "\(after.all)")
+        for store in ["a", "b"] {
+            let r = try await JomProcess.run(["--store", dir.file(store), "-c", "show all --format csv"], home: dir.path)
+            #expect(r.stdout.split(separator: "\n").count == 2, "\(store): \(r.all)")
+        }
+        let help = try await JomProcess.run(["--store", dir.file("a"), "--debug-http", "watch", "--help"], home: dir.path)
+        #expect(help.status == 0 && help.stdout.contains("watch"), "\(help.all)")
+    }
+}
