@@ -304,6 +304,17 @@ public actor Desk {
         return Array((first + rest).prefix(limit))
     }
 
+    /// For completion lists: each candidate that names exactly one order by its id, with who bought it, its stage
+    /// and total (`Liam Hopper · new · $65.81`).
+    public func describeIDs(_ candidates: [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for c in candidates.prefix(2000) {
+            guard let s = store.matching(prefix: c, limit: 2).first(where: { $0.referenceOrderID == c || $0.merchantOrderID == c }) else { continue }
+            out[c] = "\(s.buyer) · \(s.stage.label) · \(s.total)"
+        }
+        return out
+    }
+
     /// The SKUs of the order `word` names with their open units, for completing `--units`.
     public func openUnits(of word: String) -> [UnitCount] {
         guard case .one(let s) = lookUp(word), let r = try? store.record(s.merchantOrderID) else { return [] }  // No such order: nothing to offer.

@@ -29,6 +29,7 @@ extension ShellRunner {
         editor.completer = { [desk, self] before in
             Completer(desk: desk, currentView: { self.viewForCompletion.withLock { $0 } }).complete(before)
         }
+        editor.describer = { [desk] candidates in Completer(desk: desk).describe(candidates) }
         for line in options.banner { out.line(line) }
         out.flush()
         if let rc = options.rcFile, FileManager.default.fileExists(atPath: rc) {

@@ -63,3 +63,36 @@ import TestSupport
         for line in r.stdout.split(separator: "\n") { #expect(Self.width(String(line)) < 40, "\(line)") }
     }
 }
+
+/// Completion that helps choose: ids with who and what beside them, a question before more than a screenful,
+/// every documented word.
+@Suite struct CompletionThatHelpsTests {
+    @Test func idsComeWithTheBuyerAndStageAndALongListAsksFirst() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("demo")
+        _ = try await JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
+        var env = JomProcess.environment([:], home: dir.path)
+        env["TERM"] = "xterm"
+        let t = try PseudoTerminal(JomProcess.binary, ["--store", store], environment: env, columns: 100, rows: 10)
+        #expect(await t.waitForPrompt())
+        var mark = t.mark
+        // One TAB: the ids are ambiguous, and 14 of them do not fit 10 rows: a question first.
+        t.type("open 80\t")
+        #expect(await t.wait(for: "Display all 14 possibilities? (y or n)", after: mark), "\(t.output.suffix(300))")
+        mark = t.mark
+        t.type("n")
+        #expect(await t.wait(for: { String($0.dropFirst(mark)).hasSuffix("open 80") }), "n shows nothing: \(t.output.suffix(200))")
+        #expect(!String(t.output.dropFirst(mark)).contains("Liam Hopper"))
+        mark = t.mark
+        t.type("\t")
+        #expect(await t.wait(for: "possibilities", after: mark))
+        t.type("y")
+        #expect(await t.wait(for: "800512763015  Liam Hopper · new · $65.81", after: mark), "\(t.output.suffix(600))")
+        mark = t.mark
+        t.type("\u{15}print a\t")
+        #expect(await t.wait(for: { String($0.dropFirst(mark)).contains("ll") }), "the completion is drawn")
+        t.type("\r")
+        #expect(await t.wait(for: "invoices for 14 orders", after: mark), "print a + TAB completed to print all: \(t.output.suffix(300))")
+        #expect(await t.quitAtNextPrompt() == 0)
+    }
+}

@@ -53,7 +53,7 @@ struct Completer: Sendable {
             let ids = candidates(kind, "", previousWords: [], carrier: nil)
             return (ids.count <= 50 ? ids + candidates(spec.arguments[1], "", previousWords: [], carrier: nil) : ids, wordLength)
         }
-        if spec.name == "approve", position == 0, "all".hasPrefix(word.lowercased()) {
+        if ["approve", "print"].contains(spec.name), position == 0, "all".hasPrefix(word.lowercased()) {
             return (["all"] + candidates(kind, word, previousWords: [], carrier: nil), wordLength)
         }
         return (candidates(kind, word, previousWords: args.map(\.text), carrier: optionValue("--carrier", in: args)), wordLength)
@@ -105,6 +105,21 @@ struct Completer: Sendable {
             box.set(await desk.completeIDs(word, stages: scope.stages, preferring: preferred))
         }
         return box.wait(upTo: patience) ?? []
+    }
+
+    /// What each candidate that is an order is: `Liam Hopper · new · $65.81`, for the list under the line.
+    func describe(_ candidates: [String]) -> [String: String] {
+        let box = ResultBox()
+        let desk = self.desk
+        Task {
+            box.set(await desk.describeIDs(candidates).map { "\($0.key)\u{1F}\($0.value)" })
+        }
+        var out: [String: String] = [:]
+        for pair in box.wait(upTo: patience) ?? [] {
+            let parts = pair.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
+            if parts.count == 2 { out[parts[0]] = parts[1] }
+        }
+        return out
     }
 
     /// `SKU:QTY` for each SKU of the order named first on the line (its open units).

@@ -32,6 +32,8 @@ final class LineEditor: LineReader, @unchecked Sendable {
     private let updatedPrompt = Mutex<String?>(nil)
     /// Completion: given the text before the cursor, the candidates and how many characters of the word to replace.
     var completer: (@Sendable (String) -> (candidates: [String], wordLength: Int))?
+    /// What to show beside candidates when they are listed (an order's buyer and stage), by candidate.
+    var describer: (@Sendable ([String]) -> [String: String])?
 
     init(program: String, historyPath: String?) {
         Signals.install()
@@ -251,6 +253,17 @@ final class LineEditor: LineReader, @unchecked Sendable {
         jom_el_refresh(el)
     }
 
+    /// One key from the terminal (raw mode, as libedit left it): true for y or Y or a space.
+    private func readAnswerKey() -> Bool {
+        var byte: UInt8 = 0
+        while true {
+            let n = read(0, &byte, 1)
+            if n == 1 { return byte == UInt8(ascii: "y") || byte == UInt8(ascii: "Y") || byte == UInt8(ascii: " ") }
+            if n < 0 && errno == EINTR { continue }
+            return false
+        }
+    }
+
     private func writeOut(_ s: String) {
         Output.write(1, Array(s.utf8))
     }
@@ -284,15 +297,30 @@ final class LineEditor: LineReader, @unchecked Sendable {
             replace(word: word, with: prefix)
             return UInt8(CC_REFRESH)
         }
-        // Ambiguous: list the candidates in columns under the line, then redraw it.
-        let width = (candidates.map(\.count).max() ?? 0) + 2
-        let perRow = max(1, Int(jom_terminal_columns(1)) / max(1, width))
+        // Ambiguous: list the candidates under the line (with what they are, for orders), then redraw it.
+        let columns = max(20, Int(jom_terminal_columns(1)))
+        let rows = max(4, Int(jom_terminal_rows(1)))
+        let notes = describer?(candidates) ?? [:]
+        let width = (candidates.map { Self.displayWidth($0) }.max() ?? 0) + 2
+        let perRow = notes.isEmpty ? max(1, columns / max(1, width)) : 1
+        let lines = (candidates.count + perRow - 1) / perRow
+        // Past a screenful, a question first, as readline asks.
+        if lines > rows - 2 {
+            writeOut("\r\nDisplay all \(candidates.count) possibilities? (y or n) ")
+            guard readAnswerKey() else {
+                writeOut("\r\n")
+                return UInt8(CC_REDISPLAY)
+            }
+        }
         var text = "\r\n"
-        for (i, c) in candidates.prefix(200).enumerated() {
+        for (i, c) in candidates.enumerated() {
+            if let note = notes[c] {
+                text += (c.padding(toLength: width, withPad: " ", startingAt: 0) + Printable.visible(note)).fitted(columns - 1, pad: false) + "\r\n"
+                continue
+            }
             text += c.padding(toLength: width, withPad: " ", startingAt: 0)
             if (i + 1) % perRow == 0 { text += "\r\n" }
         }
-        if candidates.count > 200 { text += "\r\n… and \(candidates.count - 200) more" }
         if !text.hasSuffix("\r\n") { text += "\r\n" }
         writeOut(text)
         return UInt8(CC_REDISPLAY)
