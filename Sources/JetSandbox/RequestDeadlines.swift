@@ -78,32 +78,37 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 final class WaitingConnections: @unchecked Sendable {
     // Guarded by `lock`: channels of every event loop come and go here.
     private let lock = NSLock()
-    private var order: [ObjectIdentifier] = []
+    private var order: [(id: ObjectIdentifier, since: ContinuousClock.Instant)] = []
     private var channels: [ObjectIdentifier: any Channel] = [:]
     private var start = 0
     let limit: Int
+    /// A connection is closed only once it has waited this long: by then the server has taken it up (closing
+    /// one it is still setting up trips an assertion in NIO's async channel), and a real client has spoken.
+    static let grace = Duration.milliseconds(200)
 
     init(limit: Int) { self.limit = max(1, limit) }
 
     func add(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
         var evict: [any Channel] = []
+        let now = ContinuousClock.now
         lock.lock()
         if channels[id] == nil {
             channels[id] = channel
-            order.append(id)
+            order.append((id, now))
         }
         while channels.count > limit, start < order.count {
             let oldest = order[start]
+            if channels[oldest.id] != nil, now - oldest.since < Self.grace { break }
             start += 1
-            if let c = channels.removeValue(forKey: oldest) { evict.append(c) }
+            if let c = channels.removeValue(forKey: oldest.id) { evict.append(c) }
         }
         if start > 4096 && start * 2 > order.count {
             order.removeFirst(start)
             start = 0
         }
         lock.unlock()
-        for c in evict { c.close(promise: nil) }
+        for c in evict { c.eventLoop.execute { c.close(promise: nil) } }
     }
 
     func remove(_ channel: any Channel) {

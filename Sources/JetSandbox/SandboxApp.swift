@@ -115,9 +115,9 @@ public func buildSandboxApplication(marketplace: SandboxMarketplace, configurati
         router: buildSandboxRouter(marketplace: marketplace),
         server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(head: head, body: body, waiting: waiting)],
                                             idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
-        // Beyond the waiting limit, a backstop well under any descriptor limit.
+        // Beyond the waiting limit, a backstop on connections in all, well under any descriptor limit.
         configuration: .init(address: address, serverName: "jom-sandbox", backlog: 1024,
-                             availableConnectionsDelegate: MaximumAvailableConnections(max(64, configuration.maxConnections * 8))),
+                             availableConnectionsDelegate: MaximumAvailableConnections(max(64, configuration.maxConnections * 16))),
         onServerRunning: onServerRunning,
         logger: Logger(label: "jom.sandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
 }

@@ -121,74 +121,56 @@ import Glibc
 /// those that have not spoken once too many wait, so its descriptors never run out.
 @Suite(.serialized) struct ConnectionFloodTests {
     @Test func twentyThousandHalfOpenConnectionsDoNotStopADownload() async throws {
-        try await withSandbox { $0.orders = 20; $0.returns = 0 } _: { sandbox in
-            let dir = TemporaryDirectory()
-            let flooder = try dir.write("flood.py", """
-                import socket, sys, time
-                port, n = int(sys.argv[1]), int(sys.argv[2])
-                held = []
-                for i in range(n):
-                    try:
-                        s = socket.socket(); s.setblocking(False); s.connect_ex(("127.0.0.1", port)); held.append(s)
-                    except OSError:
-                        pass
-                print("ready", len(held), flush=True)
-                sys.stdin.read()
-                """)
-            var floods: [Process] = []
-            var pipes: [Pipe] = []
-            defer { for p in floods where p.isRunning { p.terminate() } }
-            for _ in 0..<4 {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                p.arguments = ["python3", flooder, String(sandbox.server.port), "5000"]
-                let out = Pipe(), inp = Pipe()
-                p.standardOutput = out
-                p.standardInput = inp
-                try p.run()
-                floods.append(p)
-                pipes.append(inp)
-                #expect(await ProcessEvents.readable(out.fileHandleForReading.fileDescriptor, within: .seconds(60)), "a flooder started")
-            }
-            let started = ContinuousClock.now
-            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path,
-                                             timeout: 120)
-            #expect(r.status == 0, "\(r.all)")
-            #expect(r.stdout.contains("downloaded: 20 new orders"), "\(r.all)")
-            print("flood test: a download among 20,000 idle connections took \(ContinuousClock.now - started)")
-            for p in pipes { try? p.fileHandleForWriting.close() }
-        }
-    }
-}
-
-@Suite struct NotAScriptTests {
-    @Test func aFileThatIsNoScriptIsNeverEchoed() async throws {
+        // The standalone sandbox, as an operator runs it: its own process, its own descriptors.
         let dir = TemporaryDirectory()
-        let secret = try dir.write("shadow", "root:$6$s3cr3tHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
-        let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "run \(secret)"], home: dir.path)
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("is not a jom script"), "\(r.stderr)")
-        #expect(!r.all.contains("s3cr3t") && !r.all.contains("root:"), "nothing of the file is echoed: \(r.all)")
-        // A script whose first command is a typo is still a script: the typo is named, with a suggestion.
-        let typo = try dir.write("typo.jom", "shwo new\nstatus\n")
-        let t = try await JomProcess.run(["--store", dir.file("s"), "--keep-going", typo], home: dir.path)
-        #expect(t.stderr.contains("unknown command \"shwo\"") && t.stderr.contains("did you mean `show`"), "\(t.stderr)")
-    }
-}
-
-@Suite struct GlobalOptionsTests {
-    @Test func globalOptionsWorkBeforeOrAfterTheSubcommand() async throws {
-        let dir = TemporaryDirectory()
-        let file = try dir.write("orders.jsonl", ImportTests.order(1) + "\n")
-        let before = try await JomProcess.run(["--store", dir.file("a"), "import", file], home: dir.path)
-        #expect(before.status == 0, "\(before.all)")
-        let after = try await JomProcess.run(["import", "--store", dir.file("b"), file], home: dir.path)
-        #expect(after.status == 0, "\(after.all)")
-        for store in ["a", "b"] {
-            let r = try await JomProcess.run(["--store", dir.file(store), "-c", "show all --format csv"], home: dir.path)
-            #expect(r.stdout.split(separator: "\n").count == 2, "\(store): \(r.all)")
+        let sandbox = Process()
+        sandbox.executableURL = URL(fileURLWithPath: JomProcess.binary)
+        sandbox.arguments = ["sandbox", "--port", "0", "--orders", "20", "--returns", "0", "--arrival-rate", "0", "--user", "u", "--secret", "s",
+                             "--clock", SandboxFixture.startText, "--exit-with-parent"]
+        sandbox.environment = JomProcess.environment([:], home: dir.path)
+        let banner = Pipe()
+        sandbox.standardOutput = banner
+        sandbox.standardError = FileHandle.nullDevice
+        try sandbox.run()
+        defer { if sandbox.isRunning { kill(sandbox.processIdentifier, SIGKILL) } }
+        var text = ""
+        while !text.contains("\nport ") || !text.contains("use it with") {
+            let chunk = banner.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
         }
-        let help = try await JomProcess.run(["--store", dir.file("a"), "--debug-http", "watch", "--help"], home: dir.path)
-        #expect(help.status == 0 && help.stdout.contains("watch"), "\(help.all)")
+        let port = try #require(text.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) }, "\(text)")
+        let flooder = try dir.write("flood.py", """
+            import socket, sys, time
+            port, n = int(sys.argv[1]), int(sys.argv[2])
+            held = []
+            for i in range(n):
+                try:
+                    s = socket.socket(); s.setblocking(False); s.connect_ex(("127.0.0.1", port)); held.append(s)
+                except OSError:
+                    pass
+            print("ready", len(held), flush=True)
+            sys.stdin.read()
+            """)
+        var floods: [Process] = []
+        defer { for p in floods where p.isRunning { p.terminate() } }
+        for _ in 0..<4 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", flooder, String(port), "5000"]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardInput = Pipe()
+            try p.run()
+            floods.append(p)
+            #expect(await ProcessEvents.readable(out.fileHandleForReading.fileDescriptor, within: .seconds(60)), "a flooder started")
+        }
+        let env = ["JET_API_URL": "http://127.0.0.1:\(port)/api", "JET_USER": "u", "JET_SECRET": "s", "JET_MERCHANT_ID": "m"]
+        let started = ContinuousClock.now
+        let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download"], environment: env, home: dir.path, timeout: 120)
+        #expect(r.status == 0, "\(r.all)")
+        #expect(r.stdout.contains("downloaded: 20 new orders"), "\(r.all)")
+        #expect(sandbox.isRunning, "the sandbox is still up")
+        print("flood test: a download among 20,000 idle connections took \(ContinuousClock.now - started)")
     }
 }
