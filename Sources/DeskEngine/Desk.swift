@@ -396,6 +396,23 @@ public actor Desk {
         return DayReport.count(all, days: days, now: now, late: u.late, dueSoon: u.dueSoon, week: rates.week, month: rates.month)
     }
 
+    /// The report's top SKUs and return reasons over the last `days` days, from the records of the orders
+    /// received or returned in them (the newest `limit`, so a huge store answers in moments).
+    public func reportTops(days: Int, limit: Int = 20_000) -> ReportTops {
+        let since = Calendar.current.date(byAdding: .day, value: -days, to: Calendar.current.startOfDay(for: now)) ?? now
+        var seen = Set<String>()
+        // Orders received or moved in the period, and those with a return open now (requested in it, maybe).
+        let candidates = (store.changed(since: since) + store.active().filter { $0.stage == .returnRequested || $0.stage == .returnAccepted })
+            .filter { seen.insert($0.merchantOrderID).inserted }
+        let summaries = candidates.sorted(by: newestFirstOrder).prefix(limit)
+        var records: [OrderRecord] = []
+        for s in summaries {
+            // A record that cannot be read is set aside elsewhere; the report counts the others.
+            if let r = try? readOrSetAside(s.merchantOrderID) { records.append(r) }
+        }
+        return ReportTops.count(records, since: since)
+    }
+
     /// The cancellation rate over 7 and 30 days.
     public func cancellationRates() -> (week: CancellationRate, month: CancellationRate) {
         let t = now

@@ -84,3 +84,46 @@ public struct DayReport: Sendable {
         return String(values.map { v in v <= 0 ? blocks[0] : blocks[min(7, max(1, Int((Double(v) / Double(top) * 7).rounded())))] })
     }
 }
+
+/// What sold and what came back over a report's days: the SKUs with the most units received, and the reasons
+/// customers gave most for returns. Read from the orders' records (the report's HTML page shows them).
+public struct ReportTops: Sendable, Equatable {
+    public struct SKU: Sendable, Equatable {
+        public var sku: String
+        public var title: String
+        public var units: Int
+        public var revenue: Cents
+    }
+
+    public var skus: [SKU]
+    public var returnReasons: [(reason: String, count: Int)]
+    /// Orders looked at (the newest, when there were more than could be read at once).
+    public var orders: Int
+
+    public static func == (a: ReportTops, b: ReportTops) -> Bool {
+        a.skus == b.skus && a.orders == b.orders && a.returnReasons.map(\.reason) == b.returnReasons.map(\.reason)
+            && a.returnReasons.map(\.count) == b.returnReasons.map(\.count)
+    }
+
+    /// The top `limit` of each, from `records` (orders received in the period; returns requested in it).
+    public static func count(_ records: [OrderRecord], since: Date, limit: Int = 5) -> ReportTops {
+        var bySKU: [String: SKU] = [:]
+        var reasons: [String: Int] = [:]
+        for r in records {
+            if let at = r.order.receivedAt, at >= since, r.stage != .cancelled {
+                for l in r.order.lines {
+                    var s = bySKU[l.sku] ?? SKU(sku: l.sku, title: l.title, units: 0, revenue: .zero)
+                    s.units += l.quantity
+                    s.revenue = s.revenue + l.price.total
+                    bySKU[l.sku] = s
+                }
+            }
+            for ret in r.order.returns where (ret.requestedAt ?? .distantPast) >= since {
+                for l in ret.lines where !l.reason.isEmpty { reasons[l.reason, default: 0] += l.quantity }
+            }
+        }
+        let skus = bySKU.values.sorted { ($0.units, $0.revenue, $1.sku) > ($1.units, $1.revenue, $0.sku) }.prefix(limit)
+        let top = reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(limit).map { (reason: $0.key, count: $0.value) }
+        return ReportTops(skus: Array(skus), returnReasons: top, orders: records.count)
+    }
+}

@@ -31,8 +31,12 @@ enum ReportCommand: ShellCommand {
         }
         let report = await ctx.desk.report(days: days)
         if let target = inv.options["--html"] {
+            let settings = await ctx.desk.settings
+            let seller = settings.sellerName.isEmpty ? (ProcessInfo.processInfo.environment["JOM_SELLER"] ?? "") : settings.sellerName
+            let page = ReportPage.html(report, tops: await ctx.desk.reportTops(days: days), seller: seller,
+                                       limit: settings.cancelRateLimit, now: await ctx.desk.now)
             if OutputFile.isStandardOutput(target) {
-                ctx.out.document(html(report))
+                ctx.out.document(page)
                 return
             }
             let path = (target as NSString).expandingTildeInPath
@@ -40,7 +44,7 @@ enum ReportCommand: ShellCommand {
                 ctx.out.line("dry run: would write the report to \(path); nothing written")
                 return
             }
-            try OutputFile.write(html(report), to: path)
+            try OutputFile.write(page, to: path)
             ctx.out.line("report for the last \(days) days written to \(path)")
             return
         }
@@ -108,41 +112,4 @@ enum ReportCommand: ShellCommand {
         }
     }
 
-    /// A page with one bar chart per measure: inline SVG, no script, nothing fetched.
-    static func html(_ r: DayReport) -> String {
-        let n = r.days.count
-        func chart(_ m: DayReport.Measure) -> String {
-            let values = r.values[m] ?? []
-            let top = max(1, values.max() ?? 0)
-            let w = 640, h = 120, gap = 2
-            let barW = max(2, (w - gap * max(0, n - 1)) / max(1, n))
-            var bars = ""
-            for (i, v) in values.enumerated() {
-                let bh = v <= 0 ? 0 : max(2, Int(Double(v) / Double(top) * Double(h - 20)))
-                let x = i * (barW + gap)
-                bars += "<rect x=\"\(x)\" y=\"\(h - bh)\" width=\"\(barW)\" height=\"\(bh)\"><title>\(TimeText.date(r.days[i])): \(value(m, v))</title></rect>"
-            }
-            return """
-                <figure><figcaption><strong>\(m.label)</strong> · today \(value(m, r.today(m))) · \(n) days \(value(m, r.total(m)))</figcaption>
-                <svg xmlns="http://www.w3.org/2000/svg" width="\(w)" height="\(h)" viewBox="0 0 \(w) \(h)" role="img" aria-label="\(m.label) per day">
-                <line x1="0" y1="\(h - 0)" x2="\(w)" y2="\(h)" stroke="#999"/><g fill="#2b6cb0">\(bars)</g></svg></figure>
-                """
-        }
-        let first = r.days.first.map { TimeText.date($0) } ?? "", last = r.days.last.map { TimeText.date($0) } ?? ""
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>jom report \(first) – \(last)</title>
-            <style>
-            body { font: 11pt/1.4 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #111; max-width: 46em; margin: 2em auto; }
-            figure { margin: 1.2em 0; } figcaption { margin-bottom: .3em; } small { color: #555; }
-            </style></head><body>
-            <h1>Report, \(first) to \(last)</h1>
-            <p>Now: \(r.late) late, \(r.dueSoon) due soon. Cancellation rate: 7 days \(r.week.formatted) (\(r.week.cancelled) of \(r.week.received)),
-            30 days \(r.month.formatted) (\(r.month.cancelled) of \(r.month.received)).</p>
-            \(DayReport.Measure.allCases.map(chart).joined(separator: "\n"))
-            <p><small>One bar a day, oldest first; days are the machine's calendar days. Revenue: totals of orders received, less those cancelled.</small></p>
-            </body></html>
-
-            """
-    }
 }
