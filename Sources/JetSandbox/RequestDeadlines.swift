@@ -4,8 +4,8 @@ import Hummingbird
 import NIOCore
 import NIOHTTPTypes
 
-/// Deadlines for a request on the sandbox's server: its head must arrive within `head` of the connection
-/// opening (or of the previous answer leaving), its body within `body` of the head. A client that sends a
+/// Deadlines for a request on the sandbox's server: the first head must arrive within `head` of the connection
+/// opening, a body within `body` of its head. A client that sends a
 /// byte now and then (or nothing) is cut off instead of holding a connection, and a file descriptor, for ever.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -53,8 +53,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
-            // Kept alive: the next head is due.
-            arm(context, head)
+            // Kept alive: the connection waits for a next request like a new one (closed first under a flood),
+            // but only the idle timeout ends it: a client's pool may reuse it any time before that, and a close
+            // just as it does would reset its request.
             waiting.add(context.channel)
         }
         context.write(data, promise: promise)

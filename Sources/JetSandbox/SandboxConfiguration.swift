@@ -16,7 +16,9 @@ public struct SandboxConfiguration: Sendable {
     /// `idleTimeout` seconds is closed.
     public var headTimeout: Double = 10
     public var bodyTimeout: Double = 30
-    public var idleTimeout: Double = 60
+    /// Longer than clients keep an idle connection in their pools (AsyncHTTPClient: 60 s), so the server never
+    /// closes one a client is about to reuse.
+    public var idleTimeout: Double = 90
     public var seed: UInt64 = 1
     /// Ready orders at start.
     public var orders = 12
