@@ -2,13 +2,13 @@
 import PackageDescription
 
 // Dependency direction (arrows point at what a module uses):
-//   JetWords   -> Foundation only (Jet's status words)
-//   OrderDesk  -> JetWords                   (the rules and the ports: no files, no sockets)
+//   JetWire    -> Foundation only            (Jet's words and JSON models: no HTTP, no desk)
+//   OrderDesk  -> Foundation only            (the rules, its own words and the ports: no files, no sockets)
 //   OrderStore -> OrderDesk                  (the JSON store on disk: an OrderRepository)
-//   JetAPI     -> OrderDesk, AsyncHTTPClient (Jet's wire + the Marketplace adapter)
-//   JetSandbox -> JetAPI (wire models only), Hummingbird
+//   JetAPI     -> JetWire, OrderDesk, AsyncHTTPClient (Jet's client and the Marketplace adapter)
+//   JetSandbox -> JetWire, Hummingbird       (a local Jet: never the desk, never the client)
 //   DeskEngine -> OrderDesk                  (actions, outbox, downloads: the desk at work, through the ports)
-//   Shell      -> DeskEngine, OrderDesk, JetWords, CEditLine
+//   Shell      -> DeskEngine, OrderDesk, CEditLine
 //   jom        -> everything; the one place that wires live I/O together
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -30,13 +30,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
-        .target(name: "JetWords", swiftSettings: swiftSettings),
-        .target(name: "OrderDesk", dependencies: ["JetWords"], swiftSettings: swiftSettings),
+        .target(name: "JetWire", swiftSettings: swiftSettings),
+        .target(name: "OrderDesk", swiftSettings: swiftSettings),
         .target(name: "OrderStore", dependencies: ["OrderDesk"], swiftSettings: swiftSettings),
         .target(
             name: "JetAPI",
             dependencies: [
-                "OrderDesk", "JetWords",
+                "OrderDesk", "JetWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "JetSandbox",
             dependencies: [
-                "JetAPI", "JetWords",
+                "JetWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -65,13 +65,13 @@ let package = Package(
         ),
         .target(
             name: "Shell",
-            dependencies: ["OrderDesk", "JetWords", "DeskEngine", "CEditLine"],
+            dependencies: ["OrderDesk", "DeskEngine", "CEditLine"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "jom",
             dependencies: [
-                "Shell", "DeskEngine", "OrderStore", "OrderDesk", "JetAPI", "JetSandbox",
+                "Shell", "DeskEngine", "OrderStore", "OrderDesk", "JetAPI", "JetWire", "JetSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "OrderDesk", "JetAPI", "JetSandbox", "JetWords",
+                "OrderDesk", "JetAPI", "JetSandbox", "JetWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -88,31 +88,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "DeskEngineTests", dependencies: ["DeskEngine", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
+            name: "DeskEngineTests", dependencies: ["DeskEngine", "OrderDesk", "JetWire", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ShellTests", dependencies: ["Shell", "DeskEngine", "OrderDesk", "JetWords", "TestSupport"], swiftSettings: swiftSettings),
+            name: "ShellTests", dependencies: ["Shell", "DeskEngine", "OrderDesk", "JetWire", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JetSandboxTests",
             dependencies: [
-                "JetSandbox", "JetAPI", "JetWords",
+                "JetSandbox", "JetAPI", "JetWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk", "JetWords"], swiftSettings: swiftSettings),
+        .testTarget(name: "OrderDeskTests", dependencies: ["OrderDesk", "JetWire"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "JetWords", "TestSupport"], exclude: ["Fixtures"],
+            name: "OrderStoreTests", dependencies: ["OrderStore", "OrderDesk", "JetWire", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "JetTests",
-            dependencies: ["JetAPI", "JetSandbox", "JetWords", "OrderDesk", "TestSupport"],
+            dependencies: ["JetAPI", "JetSandbox", "JetWire", "OrderDesk", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "JetWords"],
+            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "JetWire"],
             exclude: ["Transcripts", "ThirdParty"],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 
 /// `--debug-http`: one line per request and per response, with credentials and tokens masked.
 public struct HTTPTrace: Sendable {

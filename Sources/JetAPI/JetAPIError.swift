@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import OrderDesk
 
 /// A failed Jet call: which call, what Jet said (HTTP status and its `errors` text), and whether the call may

@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import JetWords
+import JetWire
 
 extension JetClient {
     /// Optional filters of `GET /orders/{status}`.

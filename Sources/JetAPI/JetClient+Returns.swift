@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 
 extension JetClient {
     /// `GET /returns/{status}`: the ids of returns in that status (`completed by merchant` is sent as `%20`).

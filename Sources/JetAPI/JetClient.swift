@@ -3,7 +3,7 @@
 // know the store, the shell, or the desk's rules about what an operator may do.
 import AsyncHTTPClient
 import Foundation
-import JetWords
+import JetWire
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import OrderDesk
 
 /// Where Jet is and how to log in, plus how patient the client is.

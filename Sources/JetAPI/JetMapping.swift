@@ -1,6 +1,16 @@
 import Foundation
-import JetWords
+import JetWire
 import OrderDesk
+
+/// Jet's words and the desk's: the same strings (the desk's words began as Jet's), so a word maps by its text,
+/// and one Jet adds later arrives as the desk's `.unknown`.
+extension StatusWord {
+    init<W: JetVocabulary>(jet word: W) { self.init(rawValue: word.rawValue) }
+}
+
+extension JetVocabulary {
+    init<W: StatusWord>(desk word: W) { self.init(rawValue: word.rawValue) }
+}
 
 /// Translating between Jet's wire models and the order desk's.
 public enum JetMapping {
@@ -22,9 +32,9 @@ public enum JetMapping {
             altOrderID: j.altOrderID,
             fulfillmentNode: j.fulfillmentNode,
             hashEmail: j.hashEmail,
-            status: j.status,
-            exceptionState: j.exceptionState,
-            acknowledgementStatus: j.acknowledgementStatus,
+            status: OrderStatus(jet: j.status),
+            exceptionState: j.exceptionState.map { ExceptionState(jet: $0) },
+            acknowledgementStatus: j.acknowledgementStatus.map { AcknowledgementStatus(jet: $0) },
             directedCancel: j.jetRequestDirectedCancel ?? false,
             placedAt: date(j.orderPlacedDate, "order_placed_date"),
             readyAt: date(j.orderReadyDate, "order_ready_date"),
@@ -85,7 +95,7 @@ public enum JetMapping {
     public static func returnRequest(_ r: JetReturn) -> ReturnRequest {
         let refunded = r.items.map { items in items.reduce(Amounts.zero) { $0 + amounts($1.refundAmount) } }
         return ReturnRequest(
-            id: r.merchantReturnAuthorizationID, reference: r.referenceReturnAuthorizationID, status: r.returnStatus,
+            id: r.merchantReturnAuthorizationID, reference: r.referenceReturnAuthorizationID, status: ReturnStatus(jet: r.returnStatus),
             requestedAt: r.returnDate?.date, refundWithoutReturn: r.refundWithoutReturn ?? false,
             returnCharge: Cents(dollars: r.merchantReturnCharge ?? 0), carrier: r.shippingCarrier, tracking: r.trackingNumber,
             lines: r.returnMerchantSKUs.map {
@@ -99,9 +109,9 @@ public enum JetMapping {
 
     public static func acknowledgeRequest(_ a: Acknowledgement) -> JetAcknowledgeRequest {
         JetAcknowledgeRequest(
-            acknowledgementStatus: a.status, altOrderID: a.altOrderID,
+            acknowledgementStatus: JetAcknowledgementStatus(desk: a.status), altOrderID: a.altOrderID,
             orderItems: a.items.isEmpty ? nil : a.items.map {
-                .init(orderItemAcknowledgementStatus: $0.status, orderItemID: $0.itemID,
+                .init(orderItemAcknowledgementStatus: JetItemAcknowledgementStatus(desk: $0.status), orderItemID: $0.itemID,
                       altOrderItemID: $0.altItemID)
             })
     }
@@ -140,6 +150,6 @@ public enum JetMapping {
                                                             shippingTax: $0.amount.shippingTax.dollars))
             },
             agreeToReturnCharge: c.agreeToReturnCharge,
-            returnChargeFeedback: c.returnChargeFeedback)
+            returnChargeFeedback: c.returnChargeFeedback.map { JetReturnChargeFeedback(desk: $0) })
     }
 }

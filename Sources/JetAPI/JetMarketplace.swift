@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import OrderDesk
 
 /// The order desk's ``Marketplace`` port, spoken over Jet's HTTP API.
@@ -103,7 +103,7 @@ public struct JetMarketplace: Marketplace {
             switch request {
             case .acknowledge(let a):
                 let o = try await client.order(merchantOrderID)
-                if let status = o.acknowledgementStatus { return status == a.status }
+                if let status = o.acknowledgementStatus { return AcknowledgementStatus(jet: status) == a.status }
                 guard a.isAccepted else { return o.exceptionState == .orderRejected }
                 // No acknowledgement status echoed: an order Jet moved past acknowledgement took it, unless Jet
                 // ended the order itself (then nothing of ours was applied).

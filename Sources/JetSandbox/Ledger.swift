@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 
 /// One call the merchant made that would change something at Jet, and what the sandbox answered.
 public struct LedgerEntry: Codable, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import JetWire
 import HTTPTypes
 import Hummingbird
 import NIOCore

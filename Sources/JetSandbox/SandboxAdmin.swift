@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
-import JetAPI
-import JetWords
+import JetWire
 
 /// Test and training routes outside `/api`: `/sandbox/...`. Not part of Jet's protocol.
 enum SandboxAdminRoutes {

@@ -6,8 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import JetAPI
-import JetWords
+import JetWire
 import Logging
 import NIOCore
 

@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 
 /// How a sandbox behaves: where it listens, whom it lets in, what its scenario does, and which faults it injects.
 public struct SandboxConfiguration: Sendable {

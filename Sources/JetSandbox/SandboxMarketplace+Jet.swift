@@ -1,6 +1,5 @@
 import Foundation
-import JetWords
-import JetAPI
+import JetWire
 
 /// Jet's state machines for the calls under `/api` (protocol §2–§8); `buildSandboxRouter` routes to them.
 extension SandboxMarketplace {

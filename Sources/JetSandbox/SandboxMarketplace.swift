@@ -1,6 +1,5 @@
 import Foundation
-import JetWords
-import JetAPI
+import JetWire
 
 /// The marketplace behind the sandbox: orders, returns and refunds with Jet's state machines, a scenario
 /// that moves with the clock, a ledger of what the merchant sent, and tokens.

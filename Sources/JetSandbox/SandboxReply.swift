@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 
 /// What the sandbox answers: a status, a JSON body (possibly empty), and extra headers.
 public struct SandboxReply: Sendable {

@@ -1,8 +1,7 @@
 import Foundation
-import JetWords
+import JetWire
 import HTTPTypes
 import Hummingbird
-import JetAPI
 import Logging
 import NIOCore
 

@@ -1,6 +1,5 @@
 import Foundation
-import JetWords
-import JetAPI
+import JetWire
 
 /// Everything the sandbox marketplace remembers; saved as JSON beside the store when embedded.
 struct SandboxState: Codable, Sendable {

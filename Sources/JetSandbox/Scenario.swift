@@ -1,6 +1,5 @@
 import Foundation
-import JetWords
-import JetAPI
+import JetWire
 
 /// Makes realistic, deterministic demo orders and returns from a seeded generator.
 struct Scenario {

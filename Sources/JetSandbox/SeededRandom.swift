@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 
 /// SplitMix64: a small, fast generator whose whole state is one number, so a scenario replays exactly from
 /// its seed and the state can be saved with the sandbox.

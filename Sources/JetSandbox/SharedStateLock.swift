@@ -1,4 +1,5 @@
 import Foundation
+import JetWire
 
 #if canImport(Glibc)
 import Glibc

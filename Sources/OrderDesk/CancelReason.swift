@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// Why the operator cancels an order, mapped onto Jet's acknowledgement vocabulary.
 public enum CancelReason: String, Codable, Sendable, Hashable, CaseIterable {
@@ -25,7 +24,7 @@ public enum CancelReason: String, Codable, Sendable, Hashable, CaseIterable {
     }
 
     /// Jet's `acknowledgement_status` for this reason.
-    public var acknowledgementStatus: JetAcknowledgementStatus {
+    public var acknowledgementStatus: AcknowledgementStatus {
         switch self {
         case .noInventory, .invalidSKU: .rejectedItemLevelError
         case .fraud: .rejectedFraud
@@ -37,7 +36,7 @@ public enum CancelReason: String, Codable, Sendable, Hashable, CaseIterable {
     }
 
     /// Jet's `order_item_acknowledgement_status` for the items, where the reason is about the items.
-    public var itemStatus: JetItemAcknowledgementStatus? {
+    public var itemStatus: ItemAcknowledgementStatus? {
         switch self {
         case .noInventory: .nonfulfillableNoInventory
         case .invalidSKU: .nonfulfillableInvalidMerchantSKU

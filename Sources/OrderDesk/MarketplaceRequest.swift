@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// Acknowledging an order: accepting it, or rejecting it (which is how an order is cancelled before approval).
 public struct Acknowledgement: Codable, Sendable, Hashable {
@@ -7,9 +6,9 @@ public struct Acknowledgement: Codable, Sendable, Hashable {
         public var itemID: String
         public var altItemID: String?
         /// Jet's item status: `fulfillable`, `nonfulfillable - no inventory`, `nonfulfillable - invalid merchant SKU`.
-        public var status: JetItemAcknowledgementStatus
+        public var status: ItemAcknowledgementStatus
 
-        public init(itemID: String, altItemID: String? = nil, status: JetItemAcknowledgementStatus) {
+        public init(itemID: String, altItemID: String? = nil, status: ItemAcknowledgementStatus) {
             self.itemID = itemID
             self.altItemID = altItemID
             self.status = status
@@ -17,11 +16,11 @@ public struct Acknowledgement: Codable, Sendable, Hashable {
     }
 
     /// Jet's acknowledgement status: `accepted` or one of the `rejected - …` statuses.
-    public var status: JetAcknowledgementStatus
+    public var status: AcknowledgementStatus
     public var altOrderID: String?
     public var items: [Item]
 
-    public init(status: JetAcknowledgementStatus, altOrderID: String? = nil, items: [Item]) {
+    public init(status: AcknowledgementStatus, altOrderID: String? = nil, items: [Item]) {
         self.status = status
         self.altOrderID = altOrderID
         self.items = items
@@ -111,10 +110,10 @@ public struct ReturnCompletion: Codable, Sendable, Hashable {
     public var altOrderID: String?
     public var items: [Item]
     public var agreeToReturnCharge: Bool
-    public var returnChargeFeedback: JetReturnChargeFeedback?
+    public var returnChargeFeedback: ReturnChargeFeedback?
 
     public init(returnID: String, merchantOrderID: String, altOrderID: String? = nil, items: [Item],
-                agreeToReturnCharge: Bool = true, returnChargeFeedback: JetReturnChargeFeedback? = nil) {
+                agreeToReturnCharge: Bool = true, returnChargeFeedback: ReturnChargeFeedback? = nil) {
         self.returnID = returnID
         self.merchantOrderID = merchantOrderID
         self.altOrderID = altOrderID

@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// Folding what Jet says into what the store holds, without losing notes or actions not yet sent. Merging
 /// the same download twice changes nothing.

@@ -3,7 +3,6 @@
 // the cancellation rate, tracking-number checks, filters, settings, merging downloads, and the ports the
 // desk needs (Marketplace, OrderRepository, WallClock). It must not know files, HTTP, Jet's JSON or the terminal.
 import Foundation
-import JetWords
 
 /// A person as Jet names them on an order.
 public struct Contact: Codable, Sendable, Hashable {
@@ -122,7 +121,7 @@ public struct ReturnRequest: Codable, Sendable, Hashable {
     public var id: String
     public var reference: String?
     /// Jet's `return_status` (`created`, `inprogress`, `completed by merchant`, …).
-    public var status: JetReturnStatus
+    public var status: ReturnStatus
     public var requestedAt: Date?
     public var refundWithoutReturn: Bool
     public var returnCharge: Cents
@@ -132,7 +131,7 @@ public struct ReturnRequest: Codable, Sendable, Hashable {
     /// What was refunded, once the return is completed (Jet's `items`).
     public var refunded: Amounts?
 
-    public init(id: String, reference: String? = nil, status: JetReturnStatus, requestedAt: Date?, refundWithoutReturn: Bool = false,
+    public init(id: String, reference: String? = nil, status: ReturnStatus, requestedAt: Date?, refundWithoutReturn: Bool = false,
                 returnCharge: Cents = .zero, carrier: String? = nil, tracking: String? = nil, lines: [Line], refunded: Amounts? = nil) {
         self.id = id
         self.reference = reference
@@ -167,9 +166,9 @@ public struct Order: Codable, Sendable, Hashable {
     public var fulfillmentNode: String?
     public var hashEmail: String?
     /// Jet's order status: `created`, `ready`, `acknowledged`, `inprogress`, `complete`, or something newer.
-    public var status: JetOrderStatus
-    public var exceptionState: JetExceptionState?
-    public var acknowledgementStatus: JetAcknowledgementStatus?
+    public var status: OrderStatus
+    public var exceptionState: ExceptionState?
+    public var acknowledgementStatus: AcknowledgementStatus?
     public var directedCancel: Bool
     public var placedAt: Date?
     public var readyAt: Date?
@@ -193,8 +192,8 @@ public struct Order: Codable, Sendable, Hashable {
     public var returns: [ReturnRequest]
 
     public init(merchantOrderID: String, referenceOrderID: String, customerReferenceOrderID: String? = nil,
-                altOrderID: String? = nil, fulfillmentNode: String? = nil, hashEmail: String? = nil, status: JetOrderStatus,
-                exceptionState: JetExceptionState? = nil, acknowledgementStatus: JetAcknowledgementStatus? = nil, directedCancel: Bool = false,
+                altOrderID: String? = nil, fulfillmentNode: String? = nil, hashEmail: String? = nil, status: OrderStatus,
+                exceptionState: ExceptionState? = nil, acknowledgementStatus: AcknowledgementStatus? = nil, directedCancel: Bool = false,
                 placedAt: Date? = nil, readyAt: Date? = nil, acknowledgedAt: Date? = nil,
                 unreadableDates: [String: String]? = nil, buyer: Contact, recipient: Contact, address: Address,
                 requestedCarrier: String? = nil, requestedMethod: String? = nil, serviceLevel: String? = nil,

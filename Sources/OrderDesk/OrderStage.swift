@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// Where an order stands for the operator. Derived from Jet's statuses and our own actions (sent or still
 /// queued), never stored as the truth.

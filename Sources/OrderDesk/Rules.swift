@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// What an operator may do to an order in each stage, and the exact request Jet gets for it. Pure: every
 /// function either refuses with an operator-facing error or returns the action to record and send.
@@ -335,7 +334,7 @@ public enum Rules {
     /// what each may get. Less than requested needs a feedback reason (Jet required one whenever an item got less
     /// than was asked for). `disputeCharge` disputes the return charge.
     public static func refund(_ record: OrderRecord, units: [UnitCount]? = nil, amount: Cents?, feedback: RefundFeedback?,
-                              disputeCharge: JetReturnChargeFeedback? = nil, notes: String? = nil,
+                              disputeCharge: ReturnChargeFeedback? = nil, notes: String? = nil,
                               _ ctx: Context) throws(DeskError) -> OrderAction {
         let plan = try refundPlan(record, units: units, amount: amount)
         let o = record.order
@@ -372,7 +371,7 @@ public enum Rules {
     }
 
     /// Completes the open return turning the credit down, with Jet's reason.
-    public static func deny(_ record: OrderRecord, reason: RefundFeedback?, disputeCharge: JetReturnChargeFeedback? = nil,
+    public static func deny(_ record: OrderRecord, reason: RefundFeedback?, disputeCharge: ReturnChargeFeedback? = nil,
                             notes: String? = nil, _ ctx: Context) throws(DeskError) -> OrderAction {
         try require(.deny, record)
         let o = record.order

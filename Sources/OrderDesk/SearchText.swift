@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// Which parts of an order `find` looks in: everything `open` shows. The order's ids (Jet's, the customer's,
 /// ours), buyer and recipient, phones, the buyer's Jet e-mail, the address, SKUs and titles, amounts as `open`

@@ -1,5 +1,6 @@
 import Foundation
 import JetAPI
+import JetWire
 import OrderDesk
 import OrderStore
 

@@ -1,6 +1,6 @@
 import DeskEngine
 import Foundation
-import JetWords
+import JetWire
 import OrderDesk
 import Testing
 import TestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import JetAPI
 import JetSandbox
 import Testing
@@ -74,12 +74,13 @@ import TestSupport
 
     @Test func brokenAnswersLeaveTheStoreUnchanged() async throws {
         let sandbox = try await SandboxFixture.start { $0.malformedRate = 1 }
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "show all"], environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("could not be read"), "\(r.stderr)")
-        let after = try await JomProcess.run(["--store", dir.file("s"), "-c", "show all --format csv"], home: dir.path)
-        #expect(after.stdout.split(separator: "\n").count == 1, "no order was half-written: \(after.stdout)")
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "show all"], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("could not be read"), "\(r.stderr)")
+            let after = try await JomProcess.run(["--store", dir.file("s"), "-c", "show all --format csv"], home: dir.path)
+            #expect(after.stdout.split(separator: "\n").count == 1, "no order was half-written: \(after.stdout)")
+        }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import JetAPI
 import JetSandbox
 import Testing
@@ -32,34 +32,35 @@ import TestSupport
 
     @Test func randomCommandLinesNeverCrashTheShellAndEveryErrorReads() async throws {
         let sandbox = try await SandboxFixture.start()
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let store = dir.file("s")
-        _ = try await JomProcess.run(["--store", store, "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path)
-        var ids: [String] = []
-        for id in await sandbox.server.marketplace.allOrderIDs() {
-            ids.append(id)
-            if let r = await sandbox.server.marketplace.order(id)?.referenceOrderID { ids.append(r) }
-        }
-        let seed = UInt64.random(in: 1...999_999)
-        var rng = SeededRandom(seed: seed)
-        let batches = longTests ? 40 : 4
-        var tried = 0
-        for _ in 0..<batches {
-            let lines = (0..<500).map { _ in Self.line(&rng, ids: ids) }
-            tried += lines.count
-            // A first line that is a command: a file whose first line is none is not a script, and none of it runs.
-            let script = try dir.write("fuzz.jom", (["status"] + lines).joined(separator: "\n") + "\n")
-            let r = try await JomProcess.run(["--store", store, "--keep-going", script], environment: sandbox.jomEnvironment, home: dir.path, timeout: 120)
-            #expect(r.status == 0 || r.status == 1, "seed \(seed): jom ended with status \(r.status) (a crash?)\n\(r.stderr.suffix(2000))")
-            #expect(!r.stderr.contains("internal error"), "seed \(seed): \(r.stderr)")
-            for l in r.stderr.split(separator: "\n") {
-                let ok = l.hasPrefix("\(script):") && l.contains(": error: ") || l.hasPrefix("    hint: ") || l.hasPrefix("warning:")
-                #expect(ok, "seed \(seed): an unreadable line on standard error: \(l)")
-                if !ok { break }
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let store = dir.file("s")
+            _ = try await JomProcess.run(["--store", store, "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path)
+            var ids: [String] = []
+            for id in await sandbox.server.marketplace.allOrderIDs() {
+                ids.append(id)
+                if let r = await sandbox.server.marketplace.order(id)?.referenceOrderID { ids.append(r) }
             }
+            let seed = UInt64.random(in: 1...999_999)
+            var rng = SeededRandom(seed: seed)
+            let batches = longTests ? 40 : 4
+            var tried = 0
+            for _ in 0..<batches {
+                let lines = (0..<500).map { _ in Self.line(&rng, ids: ids) }
+                tried += lines.count
+                // A first line that is a command: a file whose first line is none is not a script, and none of it runs.
+                let script = try dir.write("fuzz.jom", (["status"] + lines).joined(separator: "\n") + "\n")
+                let r = try await JomProcess.run(["--store", store, "--keep-going", script], environment: sandbox.jomEnvironment, home: dir.path, timeout: 120)
+                #expect(r.status == 0 || r.status == 1, "seed \(seed): jom ended with status \(r.status) (a crash?)\n\(r.stderr.suffix(2000))")
+                #expect(!r.stderr.contains("internal error"), "seed \(seed): \(r.stderr)")
+                for l in r.stderr.split(separator: "\n") {
+                    let ok = l.hasPrefix("\(script):") && l.contains(": error: ") || l.hasPrefix("    hint: ") || l.hasPrefix("warning:")
+                    #expect(ok, "seed \(seed): an unreadable line on standard error: \(l)")
+                    if !ok { break }
+                }
+            }
+            print("fuzz test: \(tried) random command lines (seed \(seed)), 0 crashes")
         }
-        print("fuzz test: \(tried) random command lines (seed \(seed)), 0 crashes")
     }
 
     @Test func mutatedJetAnswersNeverCrashTheDecoders() throws {
@@ -103,67 +104,68 @@ import TestSupport
                       "garbage outbox", "garbage settings", "garbage store marker", "newer order format"])
     func damagedStoreFilesGetAClearErrorAndAreNeverThrownAway(damage: String) async throws {
         let sandbox = try await SandboxFixture.start()
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let store = dir.file("s")
-        let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "note 80 hello"], environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(setup.status != 2)
-        // The victim: the record of the order whose line was written last (so it is its current record). It is
-        // damaged in place, keeping its length: the other records of the file stay where the index says.
-        let segment = try #require(StoreFiles.segments(store).last)
-        var data = try Data(contentsOf: URL(fileURLWithPath: segment))
-        let lineStart = (data.dropLast().lastIndex(of: 0x0A) ?? -1) + 1
-        let line = data[lineStart..<(data.count - 1)]
-        let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
-        let victimID = try #require(object["id"] as? String)
-        let victim = segment
-        var target = victim
-        func replaceLine(_ make: (String) -> String) throws {
-            let text = make(String(decoding: line, as: UTF8.self))
-            #expect(text.utf8.count == line.count, "\(damage): the damage keeps the line's length")
-            data.replaceSubrange(lineStart..<(data.count - 1), with: Array(text.utf8))
-            try data.write(to: URL(fileURLWithPath: victim))
-        }
-        switch damage {
-        case "truncated order": try replaceLine { String($0.prefix($0.count / 2)) + String(repeating: " ", count: $0.count - $0.count / 2) }
-        case "garbage order": try replaceLine { String(repeating: "\u{1}", count: $0.count) }
-        case "wrong types":
-            // A price in cents becomes a string of the same length: "principal":8900 → "principal":"89".
-            try replaceLine { line in
-                guard let r = line.range(of: #""principal":[0-9]{3,}"#, options: .regularExpression) else { return line }
-                let digits = line[r].dropFirst(#""principal":"#.count)
-                return line.replacingCharacters(in: r, with: #""principal":""# + digits.dropLast(2) + "\"")
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let store = dir.file("s")
+            let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "note 80 hello"], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(setup.status != 2)
+            // The victim: the record of the order whose line was written last (so it is its current record). It is
+            // damaged in place, keeping its length: the other records of the file stay where the index says.
+            let segment = try #require(StoreFiles.segments(store).last)
+            var data = try Data(contentsOf: URL(fileURLWithPath: segment))
+            let lineStart = (data.dropLast().lastIndex(of: 0x0A) ?? -1) + 1
+            let line = data[lineStart..<(data.count - 1)]
+            let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+            let victimID = try #require(object["id"] as? String)
+            let victim = segment
+            var target = victim
+            func replaceLine(_ make: (String) -> String) throws {
+                let text = make(String(decoding: line, as: UTF8.self))
+                #expect(text.utf8.count == line.count, "\(damage): the damage keeps the line's length")
+                data.replaceSubrange(lineStart..<(data.count - 1), with: Array(text.utf8))
+                try data.write(to: URL(fileURLWithPath: victim))
             }
-        case "empty order": try replaceLine { String(repeating: " ", count: $0.count) }
-        case "garbage index": target = store + "/index.jsonl"; try Data("not json\n[1,2\n".utf8).write(to: URL(fileURLWithPath: target))
-        case "truncated index log":
-            target = store + "/index-log.jsonl"
-            let d = try Data(contentsOf: URL(fileURLWithPath: target))
-            try d.prefix(d.count - 7).write(to: URL(fileURLWithPath: target))
-        case "garbage outbox": target = store + "/outbox.jsonl"; try Data("{oops}\n".utf8).write(to: URL(fileURLWithPath: target))
-        case "garbage settings": target = store + "/settings.json"; try Data("[[[".utf8).write(to: URL(fileURLWithPath: target))
-        case "garbage store marker": target = store + "/store.json"; try Data("?".utf8).write(to: URL(fileURLWithPath: target))
-        case "newer order format":
-            // The fields after the id come in the encoder's order, so "format" may be last: no comma in the pattern.
-            try replaceLine { $0.replacingOccurrences(of: #""format":1"#, with: #""format":7"#) }
-        default: Issue.record("unknown damage \(damage)")
-        }
-        let damaged = try Data(contentsOf: URL(fileURLWithPath: target))
-        let r = try await JomProcess.run(["--store", store, "-c", "show all", "-c", "open \(victimID)", "-c", "find hello"],
-                                         environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(r.status == 0 || r.status == 1, "\(damage): status \(r.status)\n\(r.stderr)")
-        #expect(!r.stderr.contains("internal error"), "\(damage): \(r.stderr)")
-        let fileNamed = r.all.contains((target as NSString).lastPathComponent) || r.all.contains(target)
-        let repaired = ["garbage index", "truncated index log"].contains(damage)
-        if repaired {
-            #expect(r.status == 0, "\(damage): the index is a copy and is rebuilt: \(r.all)")
-            #expect(r.stdout.contains("6 orders (all)"), "\(damage): \(r.stdout)")
-        } else {
-            #expect(r.status == 1, "\(damage): \(r.all)")
-            #expect(fileNamed, "\(damage): the error names the damaged file: \(r.stderr)")
-            #expect(r.stderr.contains("hint:"), "\(damage): and says what to do")
-            // The damaged file is left for a person to repair: not deleted, not overwritten.
-            #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == damaged, "\(damage)")
+            switch damage {
+            case "truncated order": try replaceLine { String($0.prefix($0.count / 2)) + String(repeating: " ", count: $0.count - $0.count / 2) }
+            case "garbage order": try replaceLine { String(repeating: "\u{1}", count: $0.count) }
+            case "wrong types":
+                // A price in cents becomes a string of the same length: "principal":8900 → "principal":"89".
+                try replaceLine { line in
+                    guard let r = line.range(of: #""principal":[0-9]{3,}"#, options: .regularExpression) else { return line }
+                    let digits = line[r].dropFirst(#""principal":"#.count)
+                    return line.replacingCharacters(in: r, with: #""principal":""# + digits.dropLast(2) + "\"")
+                }
+            case "empty order": try replaceLine { String(repeating: " ", count: $0.count) }
+            case "garbage index": target = store + "/index.jsonl"; try Data("not json\n[1,2\n".utf8).write(to: URL(fileURLWithPath: target))
+            case "truncated index log":
+                target = store + "/index-log.jsonl"
+                let d = try Data(contentsOf: URL(fileURLWithPath: target))
+                try d.prefix(d.count - 7).write(to: URL(fileURLWithPath: target))
+            case "garbage outbox": target = store + "/outbox.jsonl"; try Data("{oops}\n".utf8).write(to: URL(fileURLWithPath: target))
+            case "garbage settings": target = store + "/settings.json"; try Data("[[[".utf8).write(to: URL(fileURLWithPath: target))
+            case "garbage store marker": target = store + "/store.json"; try Data("?".utf8).write(to: URL(fileURLWithPath: target))
+            case "newer order format":
+                // The fields after the id come in the encoder's order, so "format" may be last: no comma in the pattern.
+                try replaceLine { $0.replacingOccurrences(of: #""format":1"#, with: #""format":7"#) }
+            default: Issue.record("unknown damage \(damage)")
+            }
+            let damaged = try Data(contentsOf: URL(fileURLWithPath: target))
+            let r = try await JomProcess.run(["--store", store, "-c", "show all", "-c", "open \(victimID)", "-c", "find hello"],
+                                             environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(r.status == 0 || r.status == 1, "\(damage): status \(r.status)\n\(r.stderr)")
+            #expect(!r.stderr.contains("internal error"), "\(damage): \(r.stderr)")
+            let fileNamed = r.all.contains((target as NSString).lastPathComponent) || r.all.contains(target)
+            let repaired = ["garbage index", "truncated index log"].contains(damage)
+            if repaired {
+                #expect(r.status == 0, "\(damage): the index is a copy and is rebuilt: \(r.all)")
+                #expect(r.stdout.contains("6 orders (all)"), "\(damage): \(r.stdout)")
+            } else {
+                #expect(r.status == 1, "\(damage): \(r.all)")
+                #expect(fileNamed, "\(damage): the error names the damaged file: \(r.stderr)")
+                #expect(r.stderr.contains("hint:"), "\(damage): and says what to do")
+                // The damaged file is left for a person to repair: not deleted, not overwritten.
+                #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == damaged, "\(damage)")
+            }
         }
     }
 }

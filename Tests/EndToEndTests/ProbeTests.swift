@@ -1,7 +1,7 @@
 import Foundation
 import JetAPI
 import JetSandbox
-import JetWords
+import JetWire
 import Testing
 import TestSupport
 
@@ -46,86 +46,90 @@ import Glibc
 
     @Test func controlCharactersFromJetNeverReachTheTerminalRaw() async throws {
         let (sandbox, ref) = try await hostileSandbox()
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let txt = dir.file("invoice.txt"), csv = dir.file("orders.csv")
-        let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "show new", "-c", "open \(ref)", "-c", "find eve",
-                                          "-c", "print \(ref) --to \(txt)"],
-                                         environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(r.status == 0, "\(r.all)")
-        for (what, text) in [("output", r.all), ("invoice", try String(contentsOfFile: txt, encoding: .utf8))] {
-            #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(what) holds a raw control character")
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let txt = dir.file("invoice.txt"), csv = dir.file("orders.csv")
+            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "show new", "-c", "open \(ref)", "-c", "find eve",
+                                              "-c", "print \(ref) --to \(txt)"],
+                                             environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(r.status == 0, "\(r.all)")
+            for (what, text) in [("output", r.all), ("invoice", try String(contentsOfFile: txt, encoding: .utf8))] {
+                #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(what) holds a raw control character")
+            }
+            #expect(r.stdout.contains("Eve␛]0;pwned␇␛[2J"), "made visible, not dropped: \(r.stdout)")
+            // Exports to a file are exact: JSON with JSON's escapes (nothing raw, nothing replaced), CSV as sent.
+            let json = try await JomProcess.run(["--store", dir.file("s"), "-c", "show new --format json"], home: dir.path)
+            #expect(!json.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" })
+            let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            #expect(objects.contains { ($0["buyer"] as? String) == Self.hostile }, "the exact name, for tools: \(json.stdout.prefix(400))")
+            let csvRun = try await JomProcess.run(["--store", dir.file("s"), "-c", "show new --format csv-raw"], home: dir.path)
+            try csvRun.stdout.write(toFile: csv, atomically: true, encoding: .utf8)
+            #expect(csvRun.stdout.contains(Self.hostile), "csv-raw is the exact text")
         }
-        #expect(r.stdout.contains("Eve␛]0;pwned␇␛[2J"), "made visible, not dropped: \(r.stdout)")
-        // Exports to a file are exact: JSON with JSON's escapes (nothing raw, nothing replaced), CSV as sent.
-        let json = try await JomProcess.run(["--store", dir.file("s"), "-c", "show new --format json"], home: dir.path)
-        #expect(!json.stdout.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" })
-        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
-        #expect(objects.contains { ($0["buyer"] as? String) == Self.hostile }, "the exact name, for tools: \(json.stdout.prefix(400))")
-        let csvRun = try await JomProcess.run(["--store", dir.file("s"), "-c", "show new --format csv-raw"], home: dir.path)
-        try csvRun.stdout.write(toFile: csv, atomically: true, encoding: .utf8)
-        #expect(csvRun.stdout.contains(Self.hostile), "csv-raw is the exact text")
     }
 
     @Test func controlCharactersNeverReachARealTerminal() async throws {
         let (sandbox, ref) = try await hostileSandbox()
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        _ = try await JomProcess.run(["--store", dir.file("s"), "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path)
-        var env = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
-        env["TERM"] = "xterm"
-        env["PAGER"] = "cat"
-        let t = try PseudoTerminal(JomProcess.binary, ["--store", dir.file("s")], environment: env)
-        #expect(await t.waitForPrompt())
-        let mark = t.mark
-        t.type("open \(ref)\r")
-        #expect(await t.wait(for: "Timeline", after: mark))
-        #expect(await t.waitForPrompt())
-        let screen = String(t.output.dropFirst(mark))
-        #expect(screen.contains("Eve␛]0;pwned␇␛[2J"), "\(screen)")
-        #expect(!screen.contains("\u{1B}]0;pwned") && !screen.contains("\u{07}") && !screen.contains("\u{1B}[2J"))
-        #expect(await t.quitAtNextPrompt() == 0)
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            _ = try await JomProcess.run(["--store", dir.file("s"), "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path)
+            var env = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
+            env["TERM"] = "xterm"
+            env["PAGER"] = "cat"
+            let t = try PseudoTerminal(JomProcess.binary, ["--store", dir.file("s")], environment: env)
+            #expect(await t.waitForPrompt())
+            let mark = t.mark
+            t.type("open \(ref)\r")
+            #expect(await t.wait(for: "Timeline", after: mark))
+            #expect(await t.waitForPrompt())
+            let screen = String(t.output.dropFirst(mark))
+            #expect(screen.contains("Eve␛]0;pwned␇␛[2J"), "\(screen)")
+            #expect(!screen.contains("\u{1B}]0;pwned") && !screen.contains("\u{07}") && !screen.contains("\u{1B}[2J"))
+            #expect(await t.quitAtNextPrompt() == 0)
+        }
     }
 
     @Test func aCutShortIndexLogIsRepairedFromTheOrders() async throws {
         let sandbox = try await SandboxFixture.start()
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let store = dir.file("s")
-        let ids = await sandbox.server.marketplace.allOrderIDs()
-        let ref = try #require(await sandbox.server.marketplace.order(ids[0])?.referenceOrderID)
-        let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "approve \(ref)", "-c", "note \(ref) keep me"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(setup.status == 0, "\(setup.all)")
-        #expect(truncate(store + "/index-log.jsonl", 100) == 0)
-        let r = try await JomProcess.run(["--store", store, "-c", "status", "-c", "open \(ref)"], home: dir.path)
-        #expect(r.status == 0, "\(r.all)")
-        #expect(r.stdout.contains("(6 orders)"), "every order is back: \(r.stdout)")
-        #expect(r.stdout.contains("note: keep me"))
-        #expect(r.stderr.contains("indexed again from their records"), "it says so: \(r.stderr)")
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let store = dir.file("s")
+            let ids = await sandbox.server.marketplace.allOrderIDs()
+            let ref = try #require(await sandbox.server.marketplace.order(ids[0])?.referenceOrderID)
+            let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "approve \(ref)", "-c", "note \(ref) keep me"],
+                                                 environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(setup.status == 0, "\(setup.all)")
+            #expect(truncate(store + "/index-log.jsonl", 100) == 0)
+            let r = try await JomProcess.run(["--store", store, "-c", "status", "-c", "open \(ref)"], home: dir.path)
+            #expect(r.status == 0, "\(r.all)")
+            #expect(r.stdout.contains("(6 orders)"), "every order is back: \(r.stdout)")
+            #expect(r.stdout.contains("note: keep me"))
+            #expect(r.stderr.contains("indexed again from their records"), "it says so: \(r.stderr)")
+        }
     }
 
     @Test func aRefusedCallIsAFailedLineAndMethodsAreCheckedFirst() async throws {
         let sandbox = try await SandboxFixture.start()
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let store = dir.file("s")
-        let ids = await sandbox.server.marketplace.allOrderIDs()
-        let (a, b) = (try #require(await sandbox.server.marketplace.order(ids[0])), try #require(await sandbox.server.marketplace.order(ids[1])))
-        _ = try await JomProcess.run(["--store", store, "-c", "download", "-c", "set ship-from-zip 07030", "-c", "approve \(a.referenceOrderID!)"],
-                                     environment: sandbox.jomEnvironment, home: dir.path)
-        let method = try await JomProcess.run(["--store", store, "-c", "ship \(a.referenceOrderID!) 1Z999AA10123456784 --carrier UPS --method x"],
-                                              environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(method.status == 1)
-        #expect(method.stderr.contains("\"x\" is not one of Jet's shipment methods"), "\(method.stderr)")
-        // Jet cancelled b after our last download: the approval is refused by Jet, and the script stops there.
-        _ = try await sandbox.admin("POST", "cancel", ["merchant_order_id": b.merchantOrderID])
-        let script = try dir.write("eod.jom", "approve \(b.referenceOrderID!)\nnote \(b.referenceOrderID!) never reached\n")
-        let r = try await JomProcess.run(["--store", store, script], environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(r.status == 1, "\(r.all)")
-        #expect(r.stderr.contains("eod.jom:1: error: Jet refused approve \(b.referenceOrderID!)"), "\(r.stderr)")
-        let found = try await JomProcess.run(["--store", store, "-c", "find never reached"], home: dir.path)
-        #expect(!found.stdout.contains(b.referenceOrderID!), "the script stopped at the refused line")
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let store = dir.file("s")
+            let ids = await sandbox.server.marketplace.allOrderIDs()
+            let (a, b) = (try #require(await sandbox.server.marketplace.order(ids[0])), try #require(await sandbox.server.marketplace.order(ids[1])))
+            _ = try await JomProcess.run(["--store", store, "-c", "download", "-c", "set ship-from-zip 07030", "-c", "approve \(a.referenceOrderID!)"],
+                                         environment: sandbox.jomEnvironment, home: dir.path)
+            let method = try await JomProcess.run(["--store", store, "-c", "ship \(a.referenceOrderID!) 1Z999AA10123456784 --carrier UPS --method x"],
+                                                  environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(method.status == 1)
+            #expect(method.stderr.contains("\"x\" is not one of Jet's shipment methods"), "\(method.stderr)")
+            // Jet cancelled b after our last download: the approval is refused by Jet, and the script stops there.
+            _ = try await sandbox.admin("POST", "cancel", ["merchant_order_id": b.merchantOrderID])
+            let script = try dir.write("eod.jom", "approve \(b.referenceOrderID!)\nnote \(b.referenceOrderID!) never reached\n")
+            let r = try await JomProcess.run(["--store", store, script], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(r.status == 1, "\(r.all)")
+            #expect(r.stderr.contains("eod.jom:1: error: Jet refused approve \(b.referenceOrderID!)"), "\(r.stderr)")
+            let found = try await JomProcess.run(["--store", store, "-c", "find never reached"], home: dir.path)
+            #expect(!found.stdout.contains(b.referenceOrderID!), "the script stopped at the refused line")
+        }
     }
 
     @Test func scriptLinesMustBeTextAndScriptsMustNotRunThemselves() async throws {

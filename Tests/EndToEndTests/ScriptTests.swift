@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import JetAPI
 import JetSandbox
 import Testing
@@ -18,41 +18,42 @@ import TestSupport
 
     @Test func aRealisticEndOfDayScriptRunsAgainstTheSandbox() async throws {
         let sandbox = try await SandboxFixture.start { $0.orders = 6; $0.returns = 2 }
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let (ready, returned) = try await references(sandbox)
-        let script = try dir.write("eod.jom", """
-            #!/usr/bin/env jom
-            # End of day: fetch, approve what is new, ship what was packed, answer returns, report.
-            set ship-from-zip 07030
-            download
-            cancel \(ready[5]) no-inventory
-            show new
-            approve all
-            ship \(ready[0]) 1Z999AA10123456784 --carrier UPS
-            ship \(ready[1]) 9400111201080805483016 --carrier USPS
-            ship \(ready[2]) 986578788855 --carrier FedEx
-            note \(ready[3]) packed, waiting for pickup tomorrow
-            refund \(returned[0])
-            deny \(returned[1]) outside-window
-            status
-            """)
-        let r = try await JomProcess.run(["--store", dir.file("store"), script], environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(r.status == 0, "\(r.all)")
-        #expect(r.stdout.contains("5 approved: 5 sent to Jet"))
-        #expect(r.stdout.contains("Outbox       nothing waiting for Jet"))
-        let ledger = await sandbox.appliedLedger()
-        let kinds = ledger.map { "\($0.method) \($0.path.split(separator: "/").last ?? "")" }
-        #expect(kinds.filter { $0 == "PUT acknowledge" }.count == 6, "5 accepted + 1 rejected: \(kinds)")
-        #expect(kinds.filter { $0 == "PUT shipped" }.count == 3)
-        #expect(kinds.filter { $0 == "PUT complete" }.count == 2)
-        #expect(ledger.count == 11)
-        // Jet now has what the operator did.
-        let m = sandbox.server.marketplace
-        let shipped = try await (0..<3).asyncMap { i in await m.order(try await id(of: ready[i], in: sandbox)) }
-        #expect(shipped.allSatisfy { $0?.status == .complete })
-        let cancelled = try await m.order(try await id(of: ready[5], in: sandbox))
-        #expect(cancelled?.acknowledgementStatus == .rejectedItemLevelError)
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let (ready, returned) = try await references(sandbox)
+            let script = try dir.write("eod.jom", """
+                #!/usr/bin/env jom
+                # End of day: fetch, approve what is new, ship what was packed, answer returns, report.
+                set ship-from-zip 07030
+                download
+                cancel \(ready[5]) no-inventory
+                show new
+                approve all
+                ship \(ready[0]) 1Z999AA10123456784 --carrier UPS
+                ship \(ready[1]) 9400111201080805483016 --carrier USPS
+                ship \(ready[2]) 986578788855 --carrier FedEx
+                note \(ready[3]) packed, waiting for pickup tomorrow
+                refund \(returned[0])
+                deny \(returned[1]) outside-window
+                status
+                """)
+            let r = try await JomProcess.run(["--store", dir.file("store"), script], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(r.status == 0, "\(r.all)")
+            #expect(r.stdout.contains("5 approved: 5 sent to Jet"))
+            #expect(r.stdout.contains("Outbox       nothing waiting for Jet"))
+            let ledger = await sandbox.appliedLedger()
+            let kinds = ledger.map { "\($0.method) \($0.path.split(separator: "/").last ?? "")" }
+            #expect(kinds.filter { $0 == "PUT acknowledge" }.count == 6, "5 accepted + 1 rejected: \(kinds)")
+            #expect(kinds.filter { $0 == "PUT shipped" }.count == 3)
+            #expect(kinds.filter { $0 == "PUT complete" }.count == 2)
+            #expect(ledger.count == 11)
+            // Jet now has what the operator did.
+            let m = sandbox.server.marketplace
+            let shipped = try await (0..<3).asyncMap { i in await m.order(try await id(of: ready[i], in: sandbox)) }
+            #expect(shipped.allSatisfy { $0?.status == .complete })
+            let cancelled = try await m.order(try await id(of: ready[5], in: sandbox))
+            #expect(cancelled?.acknowledgementStatus == .rejectedItemLevelError)
+        }
     }
 
     func id(of reference: String, in sandbox: SandboxFixture) async throws -> String {
@@ -64,53 +65,55 @@ import TestSupport
 
     @Test func anErrorOnLineNStopsTheScriptWithFileAndLine() async throws {
         let sandbox = try await SandboxFixture.start()
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let (ready, _) = try await references(sandbox)
-        let script = try dir.write("bad.jom", "download\n\n# a comment\napprove \(ready[0])\nship \(ready[0])\napprove \(ready[1])\n")
-        let r = try await JomProcess.run(["--store", dir.file("s"), "-f", script], environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("\(script):5: error: ship \(ready[0]) needs a tracking number"), "\(r.stderr)")
-        #expect(r.stderr.contains("hint: ship \(ready[0]) <tracking number>"))
-        #expect(await sandbox.appliedLedger().count == 1, "stopped at line 5: the second approve never ran")
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let (ready, _) = try await references(sandbox)
+            let script = try dir.write("bad.jom", "download\n\n# a comment\napprove \(ready[0])\nship \(ready[0])\napprove \(ready[1])\n")
+            let r = try await JomProcess.run(["--store", dir.file("s"), "-f", script], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("\(script):5: error: ship \(ready[0]) needs a tracking number"), "\(r.stderr)")
+            #expect(r.stderr.contains("hint: ship \(ready[0]) <tracking number>"))
+            #expect(await sandbox.appliedLedger().count == 1, "stopped at line 5: the second approve never ran")
 
-        let kept = try await JomProcess.run(["--store", dir.file("s"), "--keep-going", script], environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(kept.status == 1, "still non-zero")
-        #expect(kept.stderr.contains("\(script):4: error: order \(ready[0]) is already approved"))
-        #expect(kept.stderr.contains("\(script):5: error"))
-        #expect(kept.stdout.contains("approve \(ready[1]): sent to Jet"), "--keep-going ran on")
+            let kept = try await JomProcess.run(["--store", dir.file("s"), "--keep-going", script], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(kept.status == 1, "still non-zero")
+            #expect(kept.stderr.contains("\(script):4: error: order \(ready[0]) is already approved"))
+            #expect(kept.stderr.contains("\(script):5: error"))
+            #expect(kept.stdout.contains("approve \(ready[1]): sent to Jet"), "--keep-going ran on")
+        }
     }
 
     @Test func aDryRunSendsNothingAndChangesNothingButSaysWhatItWouldSend() async throws {
         let sandbox = try await SandboxFixture.start()
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let (ready, returned) = try await references(sandbox)
-        let download = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "set ship-from-zip 07030"],
-                                                environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(download.status == 0)
-        let before = await sandbox.server.marketplace.ledger().count
-        let storeBefore = try StoreFiles.snapshot(dir.file("s"))
-        let script = try dir.write("eod.jom", """
-            cancel \(ready[1]) other
-            approve all
-            ship \(ready[0]) 1Z999AA10123456784 --carrier UPS
-            note \(ready[2]) only in the dry run
-            refund \(returned[0])
-            download
-            status
-            """)
-        let r = try await JomProcess.run(["--store", dir.file("s"), "--dry-run", script], environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(r.status == 0, "\(r.all)")
-        #expect(r.stdout.contains("dry run: would send PUT /orders/"), "\(r.stdout)")
-        #expect(r.stdout.contains("/acknowledge {\"acknowledgement_status\":\"accepted\""))
-        #expect(r.stdout.contains("/shipped {"))
-        #expect(r.stdout.contains("\"shipment_tracking_number\":\"1Z999AA10123456784\""))
-        #expect(r.stdout.contains("/returns/"))
-        #expect(r.stdout.contains("dry run: would download"))
-        #expect(r.stdout.contains("nothing is saved"))
-        #expect(await sandbox.server.marketplace.ledger().count == before, "nothing reached the sandbox")
-        #expect(try StoreFiles.snapshot(dir.file("s")) == storeBefore, "nothing changed in the store")
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let (ready, returned) = try await references(sandbox)
+            let download = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "set ship-from-zip 07030"],
+                                                    environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(download.status == 0)
+            let before = await sandbox.server.marketplace.ledger().count
+            let storeBefore = try StoreFiles.snapshot(dir.file("s"))
+            let script = try dir.write("eod.jom", """
+                cancel \(ready[1]) other
+                approve all
+                ship \(ready[0]) 1Z999AA10123456784 --carrier UPS
+                note \(ready[2]) only in the dry run
+                refund \(returned[0])
+                download
+                status
+                """)
+            let r = try await JomProcess.run(["--store", dir.file("s"), "--dry-run", script], environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(r.status == 0, "\(r.all)")
+            #expect(r.stdout.contains("dry run: would send PUT /orders/"), "\(r.stdout)")
+            #expect(r.stdout.contains("/acknowledge {\"acknowledgement_status\":\"accepted\""))
+            #expect(r.stdout.contains("/shipped {"))
+            #expect(r.stdout.contains("\"shipment_tracking_number\":\"1Z999AA10123456784\""))
+            #expect(r.stdout.contains("/returns/"))
+            #expect(r.stdout.contains("dry run: would download"))
+            #expect(r.stdout.contains("nothing is saved"))
+            #expect(await sandbox.server.marketplace.ledger().count == before, "nothing reached the sandbox")
+            #expect(try StoreFiles.snapshot(dir.file("s")) == storeBefore, "nothing changed in the store")
+        }
     }
 
     @Test func commandsOnStandardInputAndAShebangScript() async throws {

@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import JetAPI
 import JetSandbox
 import Testing
@@ -23,32 +23,33 @@ import TestSupport
 
     @Test func secretsNeverReachLogsDebugOutputHistoryOrTheStore() async throws {
         let sandbox = try await SandboxFixture.start { $0.secret = "s3cr3t-pa55-\(UInt32.random(in: 0...UInt32.max))" }
-        defer { Task { await sandbox.stop() } }
-        let dir = TemporaryDirectory()
-        let store = dir.file("s")
-        let secret = sandbox.configuration.secret
-        let r = try await JomProcess.run(["--store", store, "--debug-http", "-c", "download", "-c", "status", "-c", "approve 80"],
-                                         environment: sandbox.jomEnvironment, home: dir.path)
-        #expect(r.stderr.contains("→ POST \(sandbox.baseURL)/token"), "debug output is there")
-        #expect(r.stderr.contains("\"pass\":\"***\""))
-        for text in [r.stdout, r.stderr] {
-            #expect(!text.contains(secret))
-            #expect(!text.contains("eyJ0eXAiOiJKV1Qi"), "no token in the output")
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            let store = dir.file("s")
+            let secret = sandbox.configuration.secret
+            let r = try await JomProcess.run(["--store", store, "--debug-http", "-c", "download", "-c", "status", "-c", "approve 80"],
+                                             environment: sandbox.jomEnvironment, home: dir.path)
+            #expect(r.stderr.contains("→ POST \(sandbox.baseURL)/token"), "debug output is there")
+            #expect(r.stderr.contains("\"pass\":\"***\""))
+            for text in [r.stdout, r.stderr] {
+                #expect(!text.contains(secret))
+                #expect(!text.contains("eyJ0eXAiOiJKV1Qi"), "no token in the output")
+            }
+            // Nothing in the store holds the secret or a token.
+            var env = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
+            env["TERM"] = "xterm"
+            let t = try PseudoTerminal(JomProcess.binary, ["--store", store], environment: env)
+            #expect(await t.wait(for: "]> "))
+            t.type("status\rquit\r")
+            #expect(await t.waitForExit() == 0)
+            for p in try FileManager.default.subpathsOfDirectory(atPath: store) {
+                guard let data = FileManager.default.contents(atPath: store + "/" + p) else { continue }
+                let text = String(decoding: data, as: UTF8.self)
+                #expect(!text.contains(secret), "\(p) holds the secret")
+                #expect(!text.contains("eyJ0eXAiOiJKV1Qi"), "\(p) holds a token")
+            }
+            #expect(FileManager.default.fileExists(atPath: store + "/history"))
         }
-        // Nothing in the store holds the secret or a token.
-        var env = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
-        env["TERM"] = "xterm"
-        let t = try PseudoTerminal(JomProcess.binary, ["--store", store], environment: env)
-        #expect(await t.wait(for: "]> "))
-        t.type("status\rquit\r")
-        #expect(await t.waitForExit() == 0)
-        for p in try FileManager.default.subpathsOfDirectory(atPath: store) {
-            guard let data = FileManager.default.contents(atPath: store + "/" + p) else { continue }
-            let text = String(decoding: data, as: UTF8.self)
-            #expect(!text.contains(secret), "\(p) holds the secret")
-            #expect(!text.contains("eyJ0eXAiOiJKV1Qi"), "\(p) holds a token")
-        }
-        #expect(FileManager.default.fileExists(atPath: store + "/history"))
     }
 
     @Test func theSandboxListensOnLoopbackUnlessToldOtherwise() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import JetAPI
 import JetSandbox
-import JetWords
+import JetWire
 import Testing
 import TestSupport
 

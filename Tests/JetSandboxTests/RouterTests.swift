@@ -4,7 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import JetAPI
 import JetSandbox
-import JetWords
+import JetWire
 import NIOCore
 import Testing
 

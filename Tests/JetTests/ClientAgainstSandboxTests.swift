@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import JetAPI
 import JetSandbox
 import OrderDesk
@@ -60,15 +60,16 @@ import TestSupport
     @Test func badCredentialsAreRefusedWithJetsMessage() async throws {
         let sandbox = try await SandboxFixture.start()
         let client = sandbox.client(secret: "wrong")
-        defer { Task { await client.shutdown(); await sandbox.stop() } }
-        await #expect {
-            _ = try await client.orderIDs(status: .ready)
-        } throws: { error in
-            guard let e = error as? JetAPIError else { return false }
-            return e.status == 400 && e.message == "Invalid user or password" && e.marketplaceError.kind == .unauthorized
-                && (e.remedy ?? "").contains("JET_SECRET")
+        try await tearingDown({ await client.shutdown(); await sandbox.stop() }) {
+            await #expect {
+                _ = try await client.orderIDs(status: .ready)
+            } throws: { error in
+                guard let e = error as? JetAPIError else { return false }
+                return e.status == 400 && e.message == "Invalid user or password" && e.marketplaceError.kind == .unauthorized
+                    && (e.remedy ?? "").contains("JET_SECRET")
+            }
+            #expect(await sandbox.server.marketplace.tokensIssued == 0)
         }
-        #expect(await sandbox.server.marketplace.tokensIssued == 0)
     }
 
     @Test func anExpiredTokenLogsInAgainOnce() async throws {
@@ -351,21 +352,22 @@ import TestSupport
         }
         let sandbox = try await SandboxFixture.start()
         let client = sandbox.client()
-        defer { Task { await client.shutdown(); await sandbox.stop() } }
-        let o = try await readyOrder(client)
-        // From now on every call fails with a 500: the acknowledge comes back "uncertain" and is not retried here.
-        var f = await sandbox.server.marketplace.faults
-        f.failRate = 1
-        await sandbox.server.marketplace.setFaults(f)
-        await #expect {
-            try await client.acknowledge(order: o.merchantOrderID, JetAcknowledgeRequest(acknowledgementStatus: .accepted, orderItems: nil))
-        } throws: { error in
-            guard let e = error as? JetAPIError else { return false }
-            return e.mayHaveApplied && e.marketplaceError.kind == .uncertain
+        try await tearingDown({ await client.shutdown(); await sandbox.stop() }) {
+            let o = try await readyOrder(client)
+            // From now on every call fails with a 500: the acknowledge comes back "uncertain" and is not retried here.
+            var f = await sandbox.server.marketplace.faults
+            f.failRate = 1
+            await sandbox.server.marketplace.setFaults(f)
+            await #expect {
+                try await client.acknowledge(order: o.merchantOrderID, JetAcknowledgeRequest(acknowledgementStatus: .accepted, orderItems: nil))
+            } throws: { error in
+                guard let e = error as? JetAPIError else { return false }
+                return e.mayHaveApplied && e.marketplaceError.kind == .uncertain
+            }
+            let attempts = await sandbox.server.marketplace.ledger().filter { $0.path.hasSuffix("/acknowledge") }
+            #expect(attempts.isEmpty, "a 500 is answered before the ledger; the client must not have retried")
+            #expect(await sandbox.appliedLedger().isEmpty)
         }
-        let attempts = await sandbox.server.marketplace.ledger().filter { $0.path.hasSuffix("/acknowledge") }
-        #expect(attempts.isEmpty, "a 500 is answered before the ledger; the client must not have retried")
-        #expect(await sandbox.appliedLedger().isEmpty)
     }
 
     @Test func timeoutsFailClearlyAndChangesComeBackUncertain() async throws {
@@ -428,26 +430,28 @@ import TestSupport
         var c = JetConfiguration(baseURL: "http://127.0.0.1:9/api", user: "u", secret: "s")
         c.retry = .init(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02)
         let client = JetClient(configuration: c)
-        defer { Task { await client.shutdown() } }
-        await #expect {
-            _ = try await client.orderIDs(status: .ready)
-        } throws: { error in
-            guard let e = error as? JetAPIError else { return false }
-            return e.kind == .unreachable && e.marketplaceError.kind == .unreachable && !e.mayHaveApplied
+        try await tearingDown({ await client.shutdown() }) {
+            await #expect {
+                _ = try await client.orderIDs(status: .ready)
+            } throws: { error in
+                guard let e = error as? JetAPIError else { return false }
+                return e.kind == .unreachable && e.marketplaceError.kind == .unreachable && !e.mayHaveApplied
+            }
         }
     }
 
     @Test func manyDetailsAreFetchedSeveralAtATimeButNeverMoreThanAllowed() async throws {
         let sandbox = try await SandboxFixture.start { $0.orders = 60; $0.latencyMillis = 30 }
         let client = sandbox.client(concurrency: 4)
-        defer { Task { await client.shutdown(); await sandbox.stop() } }
-        let ids = try await client.orderIDs(status: .ready)
-        let results = await client.orders(ids)
-        #expect(results.count == 60)
-        #expect(results.values.allSatisfy { (try? $0.get()) != nil })
-        // Requests overlapped (each takes 30 ms at the sandbox), and never more than 4 at once.
-        let most = await sandbox.server.marketplace.maxInFlight
-        #expect(most > 1 && most <= 4, "at most \(most) requests in flight")
+        try await tearingDown({ await client.shutdown(); await sandbox.stop() }) {
+            let ids = try await client.orderIDs(status: .ready)
+            let results = await client.orders(ids)
+            #expect(results.count == 60)
+            #expect(results.values.allSatisfy { (try? $0.get()) != nil })
+            // Requests overlapped (each takes 30 ms at the sandbox), and never more than 4 at once.
+            let most = await sandbox.server.marketplace.maxInFlight
+            #expect(most > 1 && most <= 4, "at most \(most) requests in flight")
+        }
     }
 
     @Test func debugHTTPMasksSecretsAndTokens() async throws {

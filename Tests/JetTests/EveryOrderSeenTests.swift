@@ -1,7 +1,7 @@
 import Foundation
 import JetAPI
 import JetSandbox
-import JetWords
+import JetWire
 import OrderDesk
 import Testing
 import TestSupport

@@ -1,12 +1,12 @@
 import Foundation
-import JetWords
+import JetWire
 import OrderDesk
 
 /// Orders in every stage, built directly (no I/O).
 enum Build {
     static let t0 = Date(timeIntervalSince1970: 1_795_856_400)  // Sat 2026-11-28 09:00 UTC
 
-    static func order(status: JetOrderStatus = .ready, lines: [(String, Int)] = [("MUG-RED", 2), ("TEA-50", 1)]) -> Order {
+    static func order(status: OrderStatus = .ready, lines: [(String, Int)] = [("MUG-RED", 2), ("TEA-50", 1)]) -> Order {
         Order(
             merchantOrderID: "2ab4c8b414124f0fa04072d615ec0610", referenceOrderID: "801234567890", status: status,
             placedAt: t0.addingTimeInterval(-600), readyAt: t0,

@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import OrderDesk
 
 /// A marketplace in memory with Jet's state rules, for in-process tests of the desk and the shell. A test

@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 
 #if canImport(Glibc)
 import Glibc

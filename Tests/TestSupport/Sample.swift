@@ -1,5 +1,5 @@
 import Foundation
-import JetWords
+import JetWire
 import OrderDesk
 
 /// Orders for tests: distinct ids, names and stages, built directly (no I/O).
@@ -7,7 +7,7 @@ package enum Sample {
     /// Saturday 28 November 2026, 09:00 UTC: the instant test sandboxes and jom start at.
     package static let t0 = Date(timeIntervalSince1970: 1_795_856_400)
 
-    package static func order(_ n: Int, status: JetOrderStatus = .ready, buyer: String? = nil) -> Order {
+    package static func order(_ n: Int, status: OrderStatus = .ready, buyer: String? = nil) -> Order {
         Order(
             merchantOrderID: String(format: "%08x", n) + "aaaabbbbccccddddeeeeffff",
             referenceOrderID: String(format: "80%010d", n),
@@ -21,7 +21,7 @@ package enum Sample {
                               price: Amounts(principal: Cents(1000 + n)))])
     }
 
-    package static func record(_ n: Int, status: JetOrderStatus = .ready, buyer: String? = nil) -> OrderRecord {
+    package static func record(_ n: Int, status: OrderStatus = .ready, buyer: String? = nil) -> OrderRecord {
         OrderRecord(order: order(n, status: status, buyer: buyer))
     }
 

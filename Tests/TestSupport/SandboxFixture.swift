@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import JetWords
+import JetWire
 import JetAPI
 import NIOCore
 import NIOHTTP1
@@ -73,6 +73,19 @@ package func withSandbox<T>(_ adjust: (inout SandboxConfiguration) -> Void = { _
         return result
     } catch {
         await sandbox.stop()
+        throw error
+    }
+}
+
+/// Runs `body`, then `teardown` (stopping a sandbox, closing a client), before returning or throwing: what a test
+/// starts is stopped before the test ends.
+package func tearingDown<T>(_ teardown: () async -> Void, _ body: () async throws -> T) async throws -> T {
+    do {
+        let result = try await body()
+        await teardown()
+        return result
+    } catch {
+        await teardown()
         throw error
     }
 }

@@ -1,6 +1,5 @@
 import DeskEngine
 import Foundation
-import JetWords
 import OrderDesk
 
 /// `accept [ID]`
@@ -47,7 +46,7 @@ enum RefundCommand: ShellCommand {
             """ + "\n" + RefundFeedback.allCases.map { "  \($0.rawValue.fitted(26)) \($0.explanation)" }.joined(separator: "\n") + """
 
             --dispute-charge F disputes the return charge (Jet's agree_to_return_charge false), F one of:
-              \(JetReturnChargeFeedback.known.map(\.rawValue).joined(separator: ", "))
+              \(ReturnChargeFeedback.known.map(\.rawValue).joined(separator: ", "))
 
             On an order without a return (approved or shipped), --amount X --reason R is a refund without a
             return (Jet's merchant refund: a price adjustment, a parcel lost in transit). R is one of:
@@ -141,11 +140,11 @@ enum RefundCommand: ShellCommand {
     }
 
     /// `--dispute-charge F`, checked against Jet's charge feedback (any case).
-    static func chargeFeedback(_ inv: Invocation, _ spec: CommandSpec) throws -> JetReturnChargeFeedback? {
+    static func chargeFeedback(_ inv: Invocation, _ spec: CommandSpec) throws -> ReturnChargeFeedback? {
         guard let text = inv.options["--dispute-charge"] else { return nil }
-        guard let f = JetReturnChargeFeedback.known.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+        guard let f = ReturnChargeFeedback.known.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
             throw ShellError.usage(spec, "\"\(text)\" is not one of Jet's return-charge feedbacks: "
-                + JetReturnChargeFeedback.known.map(\.rawValue).joined(separator: ", "))
+                + ReturnChargeFeedback.known.map(\.rawValue).joined(separator: ", "))
         }
         return f
     }

@@ -1,6 +1,5 @@
 import DeskEngine
 import Foundation
-import JetWords
 import OrderDesk
 import Synchronization
 
@@ -72,7 +71,7 @@ struct Completer: Sendable {
         case .cancelReason: return filter(CancelReason.allCases.map(\.rawValue), word)
         case .refundFeedback: return filter(RefundFeedback.allCases.map(\.rawValue), word)
         case .refundReason: return filter(RefundReason.allCases.map(\.rawValue), word)
-        case .chargeFeedback: return filter(JetReturnChargeFeedback.known.map(\.rawValue), word)
+        case .chargeFeedback: return filter(ReturnChargeFeedback.known.map(\.rawValue), word)
         case .carrier: return filter(Carriers.all.map(dashed), word)
         case .method:
             let methods = carrier.flatMap(Carriers.canonical).flatMap { Carriers.methods[$0] } ?? Carriers.methods.values.flatMap { $0 }

@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 import OrderDesk
 
 // What the renderers print comes from outside (Jet, imports, operators' notes). Each renderer first takes a

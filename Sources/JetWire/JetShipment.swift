@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// `PUT /orders/{id}/acknowledge` body.
 public struct JetAcknowledgeRequest: Codable, Sendable, Hashable {

@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// An item of a merchant refund (`POST /refunds/{order}/{alt_refund_id}`), and of its state.
 public struct JetRefundItem: Codable, Sendable, Hashable {

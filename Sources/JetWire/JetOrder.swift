@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// `{ "name", "phone_number" }`.
 public struct JetPerson: Codable, Sendable, Hashable {

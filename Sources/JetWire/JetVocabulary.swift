@@ -1,6 +1,7 @@
-// JetWords: the words of Jet's protocol (order, acknowledgement, exception, return and refund statuses), one
-// definition shared by the domain (OrderDesk), the wire client (JetAPI) and the sandbox (JetSandbox). It owns
-// no rules and no I/O; what a word means for an order is OrderDesk's business.
+// JetWire: Jet's protocol as data: its words (order, acknowledgement, exception, return and refund statuses)
+// and its JSON models (orders, shipments, returns, refunds, tokens, dates), decoded tolerantly. Shared by the
+// client (JetAPI) and the sandbox (JetSandbox). It owns no HTTP, no rules and no I/O, and knows nothing of the
+// desk (OrderDesk): what a word means for an order, JetAPI's mapping says.
 import Foundation
 
 /// A word from one of Jet's vocabularies. Words Jet added later are kept as `.unknown("…")` rather than

@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// `POST /token` body.
 public struct JetTokenRequest: Codable, Sendable, Hashable {

@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// A date as Jet writes it: `2017-03-14T15:02:11.0000000Z`, `2017-03-14T11:35:20.1234567-04:00`, with 0–7
 /// fraction digits and `Z` or an offset (also `MM/dd/yyyy` and `yyyy-MM-dd HH:mm:ss`, which some fields

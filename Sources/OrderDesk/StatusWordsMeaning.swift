@@ -1,9 +1,8 @@
 import Foundation
-import JetWords
 
-// What Jet's status words mean for an order, in one place: the stage rules ask these, never the words' text.
+// What the status words mean for an order, in one place: the stage rules ask these, never the words' text.
 
-extension JetAcknowledgementStatus {
+extension AcknowledgementStatus {
     /// One of the `rejected - …` answers: the order was turned down at acknowledgement (cancelled).
     public var isRejection: Bool {
         switch self {
@@ -16,7 +15,7 @@ extension JetAcknowledgementStatus {
     }
 }
 
-extension JetOrderStatus {
+extension OrderStatus {
     /// Jet holds the order as acknowledged (possibly partly or wholly shipped since).
     public var isPastAcknowledgement: Bool {
         switch self {
@@ -34,7 +33,7 @@ extension JetOrderStatus {
     }
 }
 
-extension JetExceptionState {
+extension ExceptionState {
     /// Jet ended the order itself, or because it was rejected.
     public var endsOrder: Bool {
         switch self {
@@ -44,7 +43,7 @@ extension JetExceptionState {
     }
 }
 
-extension JetReturnStatus {
+extension ReturnStatus {
     /// Still waiting for the merchant's answer, as far as Jet says.
     public var isOpen: Bool {
         switch self {

@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// `{ principal, tax, shipping_cost, shipping_tax }`.
 public struct JetRefundAmount: Codable, Sendable, Hashable {

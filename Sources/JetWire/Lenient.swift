@@ -1,5 +1,4 @@
 import Foundation
-import JetWords
 
 /// Reading Jet's JSON tolerantly: an optional field that is missing, null or of the wrong type becomes nil
 /// instead of failing the whole order; ids that arrive as numbers become strings; numbers that arrive as
