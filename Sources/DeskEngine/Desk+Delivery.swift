@@ -10,8 +10,10 @@ extension Desk {
     /// - Parameters:
     ///   - ids: only these actions (nil: every queued action).
     ///   - force: also actions whose backoff has not run out.
-    public func deliver(_ ids: Set<String>? = nil, force: Bool = true,
-                        progress: (@Sendable (Int, Int) -> Void)? = nil) async -> [DeliveryOutcome] {
+    public func deliver(
+        _ ids: Set<String>? = nil, force: Bool = true,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async -> [DeliveryOutcome] {
         let t = now
         let pending = store.pendingActions
         // Actions for one order go in the order they were recorded: asking for one action also sends the
@@ -105,13 +107,16 @@ extension Desk {
                 var changed: [OrderRecord] = []
                 for (order, returns) in fetched {
                     guard let existing = try store.record(order.merchantOrderID),
-                          let (record, _) = Merge.merge(order, returns: returns, into: existing, at: t) else { continue }
+                        let (record, _) = Merge.merge(order, returns: returns, into: existing, at: t)
+                    else { continue }
                     changed.append(record)
                 }
                 try store.save(changed, new: [])
             }
         } catch {
-            warn("Jet's new status of \(fetched.count == 1 ? "the order" : "\(fetched.count) orders") could not be saved: \(error.summary); the next download fetches it again")
+            warn(
+                "Jet's new status of \(fetched.count == 1 ? "the order" : "\(fetched.count) orders") could not be saved: \(error.summary); the next download fetches it again"
+            )
         }
     }
 

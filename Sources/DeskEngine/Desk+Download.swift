@@ -9,7 +9,9 @@ extension Desk {
     public func download(by: String? = nil) async throws(MarketplaceError) -> DownloadReport {
         var report = DownloadReport()
         if isDryRun {
-            throw MarketplaceError(.unreachable, call: "download", message: "a dry run does not contact Jet (it would GET /orders/ready, /orders/directedCancel, /returns/created …)")
+            throw MarketplaceError(
+                .unreachable, call: "download",
+                message: "a dry run does not contact Jet (it would GET /orders/ready, /orders/directedCancel, /returns/created …)")
         }
         var status: DownloadStatus
         do {
@@ -30,8 +32,10 @@ extension Desk {
                 do {
                     result.orders.append(try await m.order(id))
                 } catch {
-                    result.failures.append(DownloadFailure(.order, id: id, cause: "(for a return request) \(error.summary)",
-                                                           unreadable: error.kind == .badResponse))
+                    result.failures.append(
+                        DownloadFailure(
+                            .order, id: id, cause: "(for a return request) \(error.summary)",
+                            unreadable: error.kind == .badResponse))
                 }
             }
             try merge(result, into: &report)
@@ -74,8 +78,10 @@ extension Desk {
         let perDay = 86400 / max(60, settings.downloadInterval > 0 ? settings.downloadInterval : 900)
         let share = min(1000, max(50, Int((Double(open.count) / perDay).rounded(.up)) * 2))
         let overdue = open.filter { t.timeIntervalSince(checked[$0.merchantOrderID] ?? .distantPast) >= 86400 }.count
-        let chosen = open.sorted { (checked[$0.merchantOrderID] ?? .distantPast, $0.merchantOrderID) < (checked[$1.merchantOrderID] ?? .distantPast, $1.merchantOrderID) }
-            .prefix(min(1000, max(share, overdue)))
+        let chosen = open.sorted {
+            (checked[$0.merchantOrderID] ?? .distantPast, $0.merchantOrderID) < (checked[$1.merchantOrderID] ?? .distantPast, $1.merchantOrderID)
+        }
+        .prefix(min(1000, max(share, overdue)))
         var returns: [String] = []
         for s in chosen where s.stage != .new && s.stage != .held {
             guard let r = try readOrSetAside(s.merchantOrderID) else { continue }
@@ -160,16 +166,20 @@ extension Desk {
             for order in result.orders where seen.insert(order.merchantOrderID).inserted {
                 let problems = Sanity.problems(order)
                 guard problems.isEmpty else {
-                    aside.append(QuarantineEntry(id: order.merchantOrderID, reference: String(order.referenceOrderID.prefix(64)), reason: .absurd,
-                                                 detail: problems.joined(separator: "; "), since: t))
+                    aside.append(
+                        QuarantineEntry(
+                            id: order.merchantOrderID, reference: String(order.referenceOrderID.prefix(64)), reason: .absurd,
+                            detail: problems.joined(separator: "; "), since: t))
                     continue
                 }
                 let existing: OrderRecord?
                 do throws(StoreError) {
                     existing = try store.record(order.merchantOrderID)
-                } catch where error.damagedOrderID != nil {
-                    aside.append(QuarantineEntry(id: order.merchantOrderID, reference: order.referenceOrderID, reason: .damagedRecord,
-                                                 detail: error.summary, since: t))
+                } catch  where error.damagedOrderID != nil {
+                    aside.append(
+                        QuarantineEntry(
+                            id: order.merchantOrderID, reference: order.referenceOrderID, reason: .damagedRecord,
+                            detail: error.summary, since: t))
                     continue
                 }
                 fold(order, existing)
@@ -198,7 +208,7 @@ extension Desk {
     func readOrSetAside(_ id: String) throws(StoreError) -> OrderRecord? {
         do {
             return try store.record(id)
-        } catch where error.damagedOrderID != nil {
+        } catch  where error.damagedOrderID != nil {
             setAside(id, error)
             return nil
         }
@@ -207,8 +217,11 @@ extension Desk {
     /// Records that an order's record cannot be read.
     func setAside(_ id: String, _ error: StoreError) {
         do {
-            try store.setAside([QuarantineEntry(id: id, reference: store.summary(of: id)?.referenceOrderID, reason: .damagedRecord,
-                                                detail: error.summary, since: now)])
+            try store.setAside([
+                QuarantineEntry(
+                    id: id, reference: store.summary(of: id)?.referenceOrderID, reason: .damagedRecord,
+                    detail: error.summary, since: now)
+            ])
         } catch {
             warn("order \(id) could not be set aside: \(error.summary)")
         }

@@ -37,10 +37,12 @@ public actor Desk {
     /// - Parameters:
     ///   - marketplace: makes the marketplace on first use (so a session that only reads never starts one).
     ///   - describe: the call a request becomes, for `--dry-run`.
-    public init(repository: any OrderRepository, operatorName: String, clock: WallClock = .system, dryRun: Bool = false,
-                sendLockTimeout: Duration = .seconds(10), account: MarketplaceBinding? = nil, dateOrder: SearchText.DateOrder = .either,
-                marketplace: @escaping @Sendable () async throws -> any Marketplace,
-                describe: @escaping @Sendable (MarketplaceRequest, String) -> String) throws(StoreError) {
+    public init(
+        repository: any OrderRepository, operatorName: String, clock: WallClock = .system, dryRun: Bool = false,
+        sendLockTimeout: Duration = .seconds(10), account: MarketplaceBinding? = nil, dateOrder: SearchText.DateOrder = .either,
+        marketplace: @escaping @Sendable () async throws -> any Marketplace,
+        describe: @escaping @Sendable (MarketplaceRequest, String) -> String
+    ) throws(StoreError) {
         self.store = repository
         self.settings = try repository.loadSettings()
         self.operatorName = operatorName
@@ -92,8 +94,9 @@ public actor Desk {
         }
         if let bound, !bound.isSameAccount(as: m.binding) {
             await m.shutdown()
-            throw MarketplaceError(.notConnected(remedy: "use --store to choose the store of \(m.binding)"), call: "connect",
-                                   message: "the store \(store.location) belongs to \(bound), not to \(m.binding)")
+            throw MarketplaceError(
+                .notConnected(remedy: "use --store to choose the store of \(m.binding)"), call: "connect",
+                message: "the store \(store.location) belongs to \(bound), not to \(m.binding)")
         }
         marketplace = m
         marketplaceName = m.displayName
@@ -250,8 +253,11 @@ public actor Desk {
             if same {
                 // The very same id on several orders: only the other id tells them apart.
                 let names = list.map { "\($0.merchantOrderID) (\($0.referenceOrderID), \($0.buyer), \($0.stage.label))" }.joined(separator: ", ")
-                throw DeskError("\"\(p)\" is the id of \(list.count) orders: \(names)",
-                                remedy: "name the order by its other id, e.g. `open \(list[0].merchantOrderID.lowercased() == p.lowercased() ? list[0].referenceOrderID : list[0].merchantOrderID)`")
+                throw DeskError(
+                    "\"\(p)\" is the id of \(list.count) orders: \(names)",
+                    remedy:
+                        "name the order by its other id, e.g. `open \(list[0].merchantOrderID.lowercased() == p.lowercased() ? list[0].referenceOrderID : list[0].merchantOrderID)`"
+                )
             }
             let names = list.map { "\($0.referenceOrderID) (\($0.buyer), \($0.stage.label))" }.joined(separator: ", ")
             let total = count.map(String.init) ?? "more than \(Self.countLimit)"
@@ -321,7 +327,11 @@ public actor Desk {
         var out: [UnitCount] = []
         // A SKU with a character no terminal may get raw is not offered (libedit prints candidates as they are).
         for (line, p) in zip(r.order.lines, OrderProgress(r).lines) where p.open > 0 && !line.sku.unicodeScalars.contains(where: Printable.isUnsafe) {
-            if let i = out.firstIndex(where: { $0.sku == line.sku }) { out[i].quantity += p.open } else { out.append(UnitCount(sku: line.sku, quantity: p.open)) }
+            if let i = out.firstIndex(where: { $0.sku == line.sku }) {
+                out[i].quantity += p.open
+            } else {
+                out.append(UnitCount(sku: line.sku, quantity: p.open))
+            }
         }
         return out
     }
@@ -339,13 +349,14 @@ public actor Desk {
         let found: OrderRecord?
         do {
             found = try store.record(id)
-        } catch where error.damagedOrderID != nil {
+        } catch  where error.damagedOrderID != nil {
             setAside(id, error)
             throw error
         }
         guard let r = found else {
-            throw StoreError("order \(id) is listed in the index of \(store.location) but the order itself is missing",
-                             remedy: "run `download` to fetch it from Jet again")
+            throw StoreError(
+                "order \(id) is listed in the index of \(store.location) but the order itself is missing",
+                remedy: "run `download` to fetch it from Jet again")
         }
         return r
     }
@@ -482,14 +493,18 @@ public actor Desk {
                 try? store.refresh()  // Unreadable: the actions count as not queued, below.
                 let queued = Set(store.pendingActions.map(\.action.id))
                 guard !actions.isEmpty, actions.allSatisfy({ queued.contains($0.id) }) else { throw error }
-                warn("the outbox reported a problem (\(error.summary)) but holds \(actions.count == 1 ? "the action" : "the actions"): queued, and sent as usual")
+                warn(
+                    "the outbox reported a problem (\(error.summary)) but holds \(actions.count == 1 ? "the action" : "the actions"): queued, and sent as usual"
+                )
             }
             freshActions.formUnion(actions.map(\.id))
             do throws(StoreError) {
                 try store.save(records, new: [])
             } catch {
                 let what = actions.count == 1 ? "\(actions[0].kind.rawValue) \(reference(actions[0]))" : "\(actions.count) actions"
-                warn("\(what) is queued and will be sent, but the order's file could not be written (\(error.summary)); the next jom to open the store writes it from the outbox. Do not repeat the command")
+                warn(
+                    "\(what) is queued and will be sent, but the order's file could not be written (\(error.summary)); the next jom to open the store writes it from the outbox. Do not repeat the command"
+                )
             }
             return .success(actions)
         }.get()

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import JetWire
+import Synchronization
 
 extension JetClient {
     /// Optional filters of `GET /orders/{status}`.
@@ -40,7 +40,9 @@ extension JetClient {
     /// Every order in a status, past Jet's 1,000: when a list comes back full, its orders get a tag of this run
     /// (`PUT /orders/{id}/tag`) and the orders without it are listed next (`GET /orders/{status}/{tag}/false`),
     /// until a list comes back short (Jet's tag pseudo-paging). Returns the ids and how many lists it took.
-    public func allOrderIDs(status: JetOrderStatus, connections: Int? = nil, maxPages: Int = 100) async throws(JetAPIError)
+    public func allOrderIDs(
+        status: JetOrderStatus, connections: Int? = nil, maxPages: Int = 100
+    ) async throws(JetAPIError)
         -> (ids: [String], pages: Int)
     {
         var page = try await orderIDs(status: status)
@@ -51,7 +53,8 @@ extension JetClient {
         while page.count >= Self.listLimit, pages < maxPages {
             for (id, outcome) in await fetchMany(page, connections: connections, { id throws(JetAPIError) in try await self.tag(order: id, tag) }) {
                 if case .failure(let e) = outcome {
-                    throw JetAPIError(e.kind, call: "PUT /orders/\(id)/tag", message: "listing past Jet's first \(Self.listLimit) orders needs a tag on each: \(e.message)")
+                    throw JetAPIError(
+                        e.kind, call: "PUT /orders/\(id)/tag", message: "listing past Jet's first \(Self.listLimit) orders needs a tag on each: \(e.message)")
                 }
             }
             page = try await orderIDs(status: status, tag: tag, tagged: false)
@@ -115,8 +118,10 @@ extension JetClient {
     /// Runs `fetch` for every id, several at once: never more than `connections` (or the configuration's
     /// ceiling) in flight. It starts at 8 and adds one for each answer until Jet first says "too many requests";
     /// every 429 halves the number, which then grows back slowly (one more per round of answers), as TCP does.
-    func fetchMany<T: Sendable>(_ ids: [String], connections: Int? = nil,
-                                _ fetch: @escaping @Sendable (String) async throws(JetAPIError) -> T) async
+    func fetchMany<T: Sendable>(
+        _ ids: [String], connections: Int? = nil,
+        _ fetch: @escaping @Sendable (String) async throws(JetAPIError) -> T
+    ) async
         -> [String: Result<T, JetAPIError>]
     {
         var results: [String: Result<T, JetAPIError>] = [:]

@@ -26,8 +26,9 @@ public final class JetClient: Sendable {
         self.configuration = configuration
         self.trace = trace
         var config = HTTPClient.Configuration()
-        config.timeout = .init(connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
-                               read: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+        config.timeout = .init(
+            connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
+            read: .milliseconds(Int64(configuration.requestTimeout * 1000)))
         config.connectionPool = .init(idleTimeout: .seconds(30))
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.concurrency)
         // Our own retry loop decides about retries (with backoff), so a refused connection fails at once.
@@ -100,8 +101,10 @@ public final class JetClient: Sendable {
 
     /// One call, with retries: 429 (honouring `Retry-After`) always; connection failures always (nothing was
     /// sent); 5xx, timeouts and unreadable answers only when the call changes nothing. A 401 logs in again once.
-    func perform<T>(_ method: String, _ path: String, body: Data? = nil, authorized: Bool = true, changesState: Bool,
-                    expect: Set<Int> = [], decode: (Data) throws(JetAPIError) -> T) async throws(JetAPIError) -> T {
+    func perform<T>(
+        _ method: String, _ path: String, body: Data? = nil, authorized: Bool = true, changesState: Bool,
+        expect: Set<Int> = [], decode: (Data) throws(JetAPIError) -> T
+    ) async throws(JetAPIError) -> T {
         let call = "\(method) \(path)"
         let policy = configuration.retry
         var relogged = false
@@ -165,15 +168,17 @@ public final class JetClient: Sendable {
                 try await pause(min(wait, policy.maxRetryAfter), call: call)
                 continue
             case 500..<600, 408:
-                let e = JetAPIError(.http(status: reply.status), call: call, message: errorText(reply.body) ?? "server error",
-                                    mayHaveApplied: changesState)
+                let e = JetAPIError(
+                    .http(status: reply.status), call: call, message: errorText(reply.body) ?? "server error",
+                    mayHaveApplied: changesState)
                 if changesState { throw e }
                 lastError = e
                 try await pause(policy.delay(after: attempt), call: call)
                 continue
             default:
-                throw JetAPIError(.http(status: reply.status), call: call,
-                                  message: errorText(reply.body) ?? "HTTP \(reply.status) with no message")
+                throw JetAPIError(
+                    .http(status: reply.status), call: call,
+                    message: errorText(reply.body) ?? "HTTP \(reply.status) with no message")
             }
         }
         throw lastError ?? JetAPIError(.unreachable, call: call, message: "no answer")
@@ -306,4 +311,3 @@ public final class JetClient: Sendable {
         segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
     }
 }
-

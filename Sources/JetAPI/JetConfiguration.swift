@@ -59,7 +59,8 @@ public struct CredentialsError: OperatorFacingError {
 extension JetConfiguration {
     /// The credentials file: `$XDG_CONFIG_HOME/jom/credentials.json` (`~/.config/jom/credentials.json`).
     public static func credentialsPath(environment: [String: String]) -> String {
-        let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let config =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.config")
         return config + "/jom/credentials.json"
     }
@@ -72,18 +73,21 @@ extension JetConfiguration {
         if !present.isEmpty {
             let missing = names.filter { (environment[$0] ?? "").isEmpty }
             guard missing.isEmpty else {
-                throw CredentialsError(summary: "Jet credentials are incomplete: \(missing.joined(separator: ", ")) not set",
-                                       remedy: "set all of JET_API_URL, JET_USER, JET_SECRET (and JET_MERCHANT_ID), or none to use the sandbox")
+                throw CredentialsError(
+                    summary: "Jet credentials are incomplete: \(missing.joined(separator: ", ")) not set",
+                    remedy: "set all of JET_API_URL, JET_USER, JET_SECRET (and JET_MERCHANT_ID), or none to use the sandbox")
             }
-            return JetConfiguration(baseURL: environment["JET_API_URL"]!, user: environment["JET_USER"]!,
-                                    secret: environment["JET_SECRET"]!, merchantID: environment["JET_MERCHANT_ID"])
+            return JetConfiguration(
+                baseURL: environment["JET_API_URL"]!, user: environment["JET_USER"]!,
+                secret: environment["JET_SECRET"]!, merchantID: environment["JET_MERCHANT_ID"])
         }
         let path = credentialsPath(environment: environment)
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         if st.st_mode & 0o077 != 0 {
-            throw CredentialsError(summary: "the Jet credentials file \(path) can be read by other users (mode \(String(st.st_mode & 0o777, radix: 8))), so jom will not use it",
-                                   remedy: "chmod 600 \(path)")
+            throw CredentialsError(
+                summary: "the Jet credentials file \(path) can be read by other users (mode \(String(st.st_mode & 0o777, radix: 8))), so jom will not use it",
+                remedy: "chmod 600 \(path)")
         }
         struct File: Decodable {
             var api_url: String?
@@ -98,12 +102,14 @@ extension JetConfiguration {
         do {
             file = try JSONDecoder().decode(File.self, from: data)
         } catch {
-            throw CredentialsError(summary: "the Jet credentials file \(path) is not valid JSON",
-                                   remedy: #"write it as {"api_url": "https://…/api", "user": "…", "secret": "…", "merchant_id": "…"}"#)
+            throw CredentialsError(
+                summary: "the Jet credentials file \(path) is not valid JSON",
+                remedy: #"write it as {"api_url": "https://…/api", "user": "…", "secret": "…", "merchant_id": "…"}"#)
         }
         guard let url = file.api_url, let user = file.user, let secret = file.secret else {
-            throw CredentialsError(summary: "the Jet credentials file \(path) needs api_url, user and secret",
-                                   remedy: #"write it as {"api_url": "https://…/api", "user": "…", "secret": "…", "merchant_id": "…"}"#)
+            throw CredentialsError(
+                summary: "the Jet credentials file \(path) needs api_url, user and secret",
+                remedy: #"write it as {"api_url": "https://…/api", "user": "…", "secret": "…", "merchant_id": "…"}"#)
         }
         return JetConfiguration(baseURL: url, user: user, secret: secret, merchantID: file.merchant_id)
     }

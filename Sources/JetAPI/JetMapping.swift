@@ -41,8 +41,9 @@ public enum JetMapping {
             acknowledgedAt: date(j.orderAcknowledgeDate, "order_acknowledge_date"),
             buyer: Contact(name: buyerName, phone: j.buyer?.phoneNumber),
             recipient: Contact(name: recipient?.name ?? buyerName, phone: recipient?.phoneNumber),
-            address: Address(line1: address?.address1 ?? "", line2: (address?.address2).flatMap { $0.isEmpty ? nil : $0 },
-                             city: address?.city ?? "", state: address?.state ?? "", zip: address?.zipCode ?? ""),
+            address: Address(
+                line1: address?.address1 ?? "", line2: (address?.address2).flatMap { $0.isEmpty ? nil : $0 },
+                city: address?.city ?? "", state: address?.state ?? "", zip: address?.zipCode ?? ""),
             requestedCarrier: j.orderDetail?.requestShippingCarrier,
             requestedMethod: j.orderDetail?.requestShippingMethod,
             serviceLevel: j.orderDetail?.requestServiceLevel,
@@ -68,27 +69,31 @@ public enum JetMapping {
     }
 
     static func line(_ i: JetOrderItem) -> OrderLine {
-        OrderLine(itemID: i.orderItemID, altItemID: i.altOrderItemID, sku: i.merchantSKU ?? "", title: i.productTitle ?? "",
-                  quantity: i.requestOrderQuantity ?? 0, cancelRequested: i.requestOrderCancelQty ?? 0,
-                  price: amounts(i.itemPrice), url: i.url)
+        OrderLine(
+            itemID: i.orderItemID, altItemID: i.altOrderItemID, sku: i.merchantSKU ?? "", title: i.productTitle ?? "",
+            quantity: i.requestOrderQuantity ?? 0, cancelRequested: i.requestOrderCancelQty ?? 0,
+            price: amounts(i.itemPrice), url: i.url)
     }
 
     static func amounts(_ p: JetItemPrice?) -> Amounts {
-        Amounts(principal: Cents(dollars: p?.basePrice ?? 0), tax: Cents(dollars: p?.itemTax ?? 0),
-                shipping: Cents(dollars: p?.itemShippingCost ?? 0), shippingTax: Cents(dollars: p?.itemShippingTax ?? 0))
+        Amounts(
+            principal: Cents(dollars: p?.basePrice ?? 0), tax: Cents(dollars: p?.itemTax ?? 0),
+            shipping: Cents(dollars: p?.itemShippingCost ?? 0), shippingTax: Cents(dollars: p?.itemShippingTax ?? 0))
     }
 
     static func amounts(_ a: JetRefundAmount?) -> Amounts {
-        Amounts(principal: Cents(dollars: a?.principal ?? 0), tax: Cents(dollars: a?.tax ?? 0),
-                shipping: Cents(dollars: a?.shippingCost ?? 0), shippingTax: Cents(dollars: a?.shippingTax ?? 0))
+        Amounts(
+            principal: Cents(dollars: a?.principal ?? 0), tax: Cents(dollars: a?.tax ?? 0),
+            shipping: Cents(dollars: a?.shippingCost ?? 0), shippingTax: Cents(dollars: a?.shippingTax ?? 0))
     }
 
     static func shipment(_ s: JetShipment) -> Shipment {
-        Shipment(altShipmentID: s.altShipmentID, tracking: s.shipmentTrackingNumber, carrier: s.carrier,
-                 method: s.responseShipmentMethod, shippedAt: s.responseShipmentDate?.date,
-                 items: s.shipmentItems.map {
-                     .init(sku: $0.merchantSKU, shipped: $0.responseShipmentSKUQuantity ?? 0, cancelled: $0.responseShipmentCancelQty ?? 0)
-                 })
+        Shipment(
+            altShipmentID: s.altShipmentID, tracking: s.shipmentTrackingNumber, carrier: s.carrier,
+            method: s.responseShipmentMethod, shippedAt: s.responseShipmentDate?.date,
+            items: s.shipmentItems.map {
+                .init(sku: $0.merchantSKU, shipped: $0.responseShipmentSKUQuantity ?? 0, cancelled: $0.responseShipmentCancelQty ?? 0)
+            })
     }
 
     /// A return request as the desk sees it.
@@ -99,8 +104,9 @@ public enum JetMapping {
             requestedAt: r.returnDate?.date, refundWithoutReturn: r.refundWithoutReturn ?? false,
             returnCharge: Cents(dollars: r.merchantReturnCharge ?? 0), carrier: r.shippingCarrier, tracking: r.trackingNumber,
             lines: r.returnMerchantSKUs.map {
-                .init(itemID: $0.orderItemID, altItemID: $0.altOrderItemID, sku: $0.merchantSKU ?? "", title: $0.merchantSKUTitle ?? "",
-                      reason: $0.reason ?? "", quantity: $0.returnQuantity ?? 0, requested: amounts($0.requestedRefundAmount))
+                .init(
+                    itemID: $0.orderItemID, altItemID: $0.altOrderItemID, sku: $0.merchantSKU ?? "", title: $0.merchantSKUTitle ?? "",
+                    reason: $0.reason ?? "", quantity: $0.returnQuantity ?? 0, requested: amounts($0.requestedRefundAmount))
             },
             refunded: refunded)
     }
@@ -110,10 +116,13 @@ public enum JetMapping {
     public static func acknowledgeRequest(_ a: Acknowledgement) -> JetAcknowledgeRequest {
         JetAcknowledgeRequest(
             acknowledgementStatus: JetAcknowledgementStatus(desk: a.status), altOrderID: a.altOrderID,
-            orderItems: a.items.isEmpty ? nil : a.items.map {
-                .init(orderItemAcknowledgementStatus: JetItemAcknowledgementStatus(desk: $0.status), orderItemID: $0.itemID,
-                      altOrderItemID: $0.altItemID)
-            })
+            orderItems: a.items.isEmpty
+                ? nil
+                : a.items.map {
+                    .init(
+                        orderItemAcknowledgementStatus: JetItemAcknowledgementStatus(desk: $0.status), orderItemID: $0.itemID,
+                        altOrderItemID: $0.altItemID)
+                })
     }
 
     public static func shipRequest(_ s: ShipmentReport, altOrderID: String? = nil) -> JetShipRequest {
@@ -123,31 +132,37 @@ public enum JetMapping {
             expectedDeliveryDate: s.expectedDeliveryAt.map(JetDate.init), shipFromZipCode: s.shipFromZip,
             carrierPickUpDate: s.carrierPickUpAt.map(JetDate.init), carrier: s.carrier,
             shipmentItems: s.items.map {
-                JetShipmentItem(merchantSKU: $0.sku, altShipmentItemID: $0.altItemID, responseShipmentSKUQuantity: $0.quantity,
-                                responseShipmentCancelQty: $0.cancelQuantity,
-                                daysToReturn: $0.quantity > 0 ? s.daysToReturn : nil)
+                JetShipmentItem(
+                    merchantSKU: $0.sku, altShipmentItemID: $0.altItemID, responseShipmentSKUQuantity: $0.quantity,
+                    responseShipmentCancelQty: $0.cancelQuantity,
+                    daysToReturn: $0.quantity > 0 ? s.daysToReturn : nil)
             })
         return JetShipRequest(altOrderID: altOrderID, shipments: [shipment])
     }
 
     public static func refundRequest(_ r: MerchantRefund) -> JetRefundRequest {
-        JetRefundRequest(items: r.items.map {
-            JetRefundItem(orderItemID: $0.itemID, altOrderItemID: $0.altItemID, totalQuantityReturned: 0, orderReturnRefundQty: 0,
-                          refundReason: r.reason.jetValue, notes: r.notes,
-                          refundAmount: JetRefundAmount(principal: $0.amount.principal.dollars, tax: $0.amount.tax.dollars,
-                                                        shippingCost: $0.amount.shipping.dollars, shippingTax: $0.amount.shippingTax.dollars))
-        })
+        JetRefundRequest(
+            items: r.items.map {
+                JetRefundItem(
+                    orderItemID: $0.itemID, altOrderItemID: $0.altItemID, totalQuantityReturned: 0, orderReturnRefundQty: 0,
+                    refundReason: r.reason.jetValue, notes: r.notes,
+                    refundAmount: JetRefundAmount(
+                        principal: $0.amount.principal.dollars, tax: $0.amount.tax.dollars,
+                        shippingCost: $0.amount.shipping.dollars, shippingTax: $0.amount.shippingTax.dollars))
+            })
     }
 
     public static func completeReturnRequest(_ c: ReturnCompletion) -> JetCompleteReturnRequest {
         JetCompleteReturnRequest(
             merchantOrderID: c.merchantOrderID, altOrderID: c.altOrderID,
             items: c.items.map {
-                JetReturnItem(orderItemID: $0.itemID, altOrderItemID: $0.altItemID, totalQuantityReturned: $0.quantityReturned,
-                              orderReturnRefundQty: $0.refundQuantity, returnRefundFeedback: $0.feedback, notes: $0.notes,
-                              refundAmount: JetRefundAmount(principal: $0.amount.principal.dollars, tax: $0.amount.tax.dollars,
-                                                            shippingCost: $0.amount.shipping.dollars,
-                                                            shippingTax: $0.amount.shippingTax.dollars))
+                JetReturnItem(
+                    orderItemID: $0.itemID, altOrderItemID: $0.altItemID, totalQuantityReturned: $0.quantityReturned,
+                    orderReturnRefundQty: $0.refundQuantity, returnRefundFeedback: $0.feedback, notes: $0.notes,
+                    refundAmount: JetRefundAmount(
+                        principal: $0.amount.principal.dollars, tax: $0.amount.tax.dollars,
+                        shippingCost: $0.amount.shipping.dollars,
+                        shippingTax: $0.amount.shippingTax.dollars))
             },
             agreeToReturnCharge: c.agreeToReturnCharge,
             returnChargeFeedback: c.returnChargeFeedback.map { JetReturnChargeFeedback(desk: $0) })

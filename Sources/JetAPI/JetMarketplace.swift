@@ -22,14 +22,14 @@ public struct JetMarketplace: Marketplace {
             let directed: [String]
             do {
                 directed = try await client.directedCancelOrderIDs()
-            } catch where error.status == 404 {
+            } catch  where error.status == 404 {
                 directed = []  // Jet retired this list in 2017; directed cancels also show on the order itself.
             }
             var returnIDs: [String] = []
             for status in [JetReturnStatus.created, .acknowledged, .inprogress, .refundCustomerWithoutReturn] {
                 do {
                     returnIDs += try await client.returnIDs(status: status)
-                } catch where error.status == 404 {
+                } catch  where error.status == 404 {
                     continue  // A Jet without the early statuses.
                 }
             }
@@ -55,7 +55,9 @@ public struct JetMarketplace: Marketplace {
             }
             result.returns = returnsByOrder
             if pages > 1 {
-                result.remarks.append("Jet lists at most \(JetClient.listLimit) ready orders at a time: \(ready.count) were listed in \(pages) pages (each page's orders tagged \"jom-page-…\" at Jet)")
+                result.remarks.append(
+                    "Jet lists at most \(JetClient.listLimit) ready orders at a time: \(ready.count) were listed in \(pages) pages (each page's orders tagged \"jom-page-…\" at Jet)"
+                )
             }
             return result
         } catch {

@@ -1,7 +1,7 @@
 import Foundation
-import JetWire
 import HTTPTypes
 import Hummingbird
+import JetWire
 import NIOCore
 import NIOHTTPTypes
 

@@ -53,7 +53,8 @@ enum SandboxAdminRoutes {
         admin.post("directed-cancel") { request, context in
             let object = try await json(request)
             guard let order = object["merchant_order_id"] as? String,
-                  await m.requestDirectedCancel(orderID: order, units: object["units"] as? Int) else {
+                await m.requestDirectedCancel(orderID: order, units: object["units"] as? Int)
+            else {
                 return try await SandboxRoute.answer(.errors(404, "Give an existing merchant_order_id"), context)
             }
             return try await SandboxRoute.answer(.noContent, context)
@@ -82,8 +83,10 @@ enum SandboxAdminRoutes {
             if let v = object["latency_ms"] as? Double { f.latencyMillis = v }
             if let v = object["retry_after"] as? Int { f.retryAfter = v }
             if let v = object["max_concurrent"] as? Int { f.maxConcurrent = max(0, v) }
-            for (name, rate) in [("fail_rate", f.failRate), ("throttle_rate", f.throttleRate), ("malformed_rate", f.malformedRate),
-                                 ("lost_reply_rate", f.lostReplyRate)] where !(0...1).contains(rate) {
+            for (name, rate) in [
+                ("fail_rate", f.failRate), ("throttle_rate", f.throttleRate), ("malformed_rate", f.malformedRate),
+                ("lost_reply_rate", f.lostReplyRate),
+            ] where !(0...1).contains(rate) {
                 return try await SandboxRoute.answer(.errors(400, "\(name) must be between 0 and 1"), context)
             }
             await m.setFaults(f)

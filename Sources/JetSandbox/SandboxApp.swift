@@ -45,7 +45,8 @@ public func buildSandboxRouter(marketplace m: SandboxMarketplace) -> Router<Sand
     }
     // Orders (protocol §2–§5).
     jet.get("orders/directedCancel") { _, context in
-        try await SandboxRoute.answer(.urls("order_urls", await m.directedCancelIDs().map { "/orders/withoutShipmentDetail/\(SandboxRoute.escape($0))" }), context)
+        try await SandboxRoute.answer(
+            .urls("order_urls", await m.directedCancelIDs().map { "/orders/withoutShipmentDetail/\(SandboxRoute.escape($0))" }), context)
     }
     jet.get("orders/withoutShipmentDetail/:id") { _, context in
         let id = try SandboxRoute.parameter("id", context)
@@ -56,8 +57,10 @@ public func buildSandboxRouter(marketplace m: SandboxMarketplace) -> Router<Sand
         try await SandboxRoute.answer(await m.listOrders(status: try SandboxRoute.parameter("key", context), query: SandboxRoute.query(request)), context)
     }
     jet.get("orders/:key/:tag/:tagged") { _, context in
-        try await SandboxRoute.answer(await m.listTagged(status: try SandboxRoute.parameter("key", context), tag: try SandboxRoute.parameter("tag", context),
-                                                         tagged: try SandboxRoute.parameter("tagged", context).lowercased()), context)
+        try await SandboxRoute.answer(
+            await m.listTagged(
+                status: try SandboxRoute.parameter("key", context), tag: try SandboxRoute.parameter("tag", context),
+                tagged: try SandboxRoute.parameter("tagged", context).lowercased()), context)
     }
     jet.put("orders/:key/acknowledge") { request, context in
         try await SandboxRoute.change(request, context, m) { id, body in await m.acknowledge(id, body) }
@@ -101,22 +104,28 @@ public func buildSandboxRouter(marketplace m: SandboxMarketplace) -> Router<Sand
 }
 
 /// Builds the sandbox application: its router, listening where `configuration` says.
-public func buildSandboxApplication(marketplace: SandboxMarketplace, configuration: SandboxConfiguration,
-                                    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+public func buildSandboxApplication(
+    marketplace: SandboxMarketplace, configuration: SandboxConfiguration,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+)
     -> some ApplicationProtocol
 {
-    let address: BindAddress = configuration.socketPath.map { .unixDomainSocket(path: $0) }
+    let address: BindAddress =
+        configuration.socketPath.map { .unixDomainSocket(path: $0) }
         ?? .hostname(configuration.host, port: configuration.port)
     let head = TimeAmount.milliseconds(Int64(configuration.headTimeout * 1000))
     let body = TimeAmount.milliseconds(Int64(configuration.bodyTimeout * 1000))
     let waiting = WaitingConnections(limit: configuration.maxConnections)
     return Application(
         router: buildSandboxRouter(marketplace: marketplace),
-        server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(head: head, body: body, waiting: waiting)],
-                                            idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(head: head, body: body, waiting: waiting)],
+                idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)))),
         // Beyond the waiting limit, a backstop on connections in all, well under any descriptor limit.
-        configuration: .init(address: address, serverName: "jom-sandbox", backlog: 1024,
-                             availableConnectionsDelegate: MaximumAvailableConnections(max(64, configuration.maxConnections * 16))),
+        configuration: .init(
+            address: address, serverName: "jom-sandbox", backlog: 1024,
+            availableConnectionsDelegate: MaximumAvailableConnections(max(64, configuration.maxConnections * 16))),
         onServerRunning: onServerRunning,
         logger: Logger(label: "jom.sandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
 }
@@ -147,8 +156,10 @@ enum SandboxRoute {
 
     /// A call that changes something: applied, written in the ledger, answered.
     /// `key` names the order (or return) the call is about: the path's second segment.
-    static func change(_ request: Request, _ context: SandboxRequestContext, _ m: SandboxMarketplace, id name: String = "key",
-                       _ apply: @Sendable (String, Data) async -> SandboxReply) async throws -> Response {
+    static func change(
+        _ request: Request, _ context: SandboxRequestContext, _ m: SandboxMarketplace, id name: String = "key",
+        _ apply: @Sendable (String, Data) async -> SandboxReply
+    ) async throws -> Response {
         let body = try await body(request)
         let id = try parameter(name, context)
         let reply = await apply(id, body)
@@ -266,8 +277,10 @@ struct FaultMiddleware: RouterMiddleware {
         var context = context
         switch await marketplace.drawFault(isRead: request.method == .get || request.method == .post, canLoseReply: !isLogin) {
         case .throttle?:
-            return SandboxReply(status: 429, body: Data(#"{"errors":["Too many requests (sandbox throttle)"]}"#.utf8),
-                                headers: [("Retry-After", String(f.retryAfter))]).response
+            return SandboxReply(
+                status: 429, body: Data(#"{"errors":["Too many requests (sandbox throttle)"]}"#.utf8),
+                headers: [("Retry-After", String(f.retryAfter))]
+            ).response
         case .fail?:
             return SandboxReply.errors(500, "Internal server error (sandbox fault)").response
         case let after:
@@ -284,7 +297,8 @@ extension SandboxReply {
         for (name, value) in self.headers {
             if let n = HTTPField.Name(name) { headers[n] = value }
         }
-        return Response(status: .init(code: status), headers: headers,
-                        body: body.isEmpty ? .init() : .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(
+            status: .init(code: status), headers: headers,
+            body: body.isEmpty ? .init() : .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

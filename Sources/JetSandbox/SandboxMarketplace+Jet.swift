@@ -82,7 +82,8 @@ extension SandboxMarketplace {
             return .errors(400, "'\(s)' is not a valid acknowledgement_status")
         }
         guard o.status == .ready else {
-            return .errors(400, "Order is not in a valid state for this operation: order '\(id)' is \(o.status.rawValue); only ready orders can be acknowledged")
+            return .errors(
+                400, "Order is not in a valid state for this operation: order '\(id)' is \(o.status.rawValue); only ready orders can be acknowledged")
         }
         for item in req.orderItems ?? [] {
             guard o.orderItems.contains(where: { $0.orderItemID == item.orderItemID }) else {
@@ -127,7 +128,10 @@ extension SandboxMarketplace {
             return .errors(400, "The shipment is not valid: \(Self.describe(error))")
         }
         guard o.status == .acknowledged || o.status == .inprogress else {
-            return .errors(400, "Order is not in a valid state for this operation: order '\(id)' is \(o.status.rawValue); shipments can be reported only for acknowledged or inprogress orders")
+            return .errors(
+                400,
+                "Order is not in a valid state for this operation: order '\(id)' is \(o.status.rawValue); shipments can be reported only for acknowledged or inprogress orders"
+            )
         }
         guard !req.shipments.isEmpty else { return .errors(400, "shipments must not be empty") }
         for (n, s) in req.shipments.enumerated() {
@@ -237,7 +241,9 @@ extension SandboxMarketplace {
             }
             if refund < requested - 0.005 {
                 guard let feedback = item.returnRefundFeedback, Self.refundFeedback.contains(feedback.lowercased()) else {
-                    return .errors(400, "return_refund_feedback is required (and must be one of Jet's values) when refunding less than requested for '\(item.orderItemID)'")
+                    return .errors(
+                        400, "return_refund_feedback is required (and must be one of Jet's values) when refunding less than requested for '\(item.orderItemID)'"
+                    )
                 }
                 _ = feedback
             }
@@ -281,8 +287,9 @@ extension SandboxMarketplace {
             _ = amount
         }
         let id = "1" + state.rng.digits(18)
-        let refund = JetRefund(refundAuthorizationID: id, altRefundID: altRefundID, merchantOrderID: order,
-                               referenceOrderID: o.referenceOrderID, altOrderID: o.altOrderID, refundStatus: .created, items: req.items)
+        let refund = JetRefund(
+            refundAuthorizationID: id, altRefundID: altRefundID, merchantOrderID: order,
+            referenceOrderID: o.referenceOrderID, altOrderID: o.altOrderID, refundStatus: .created, items: req.items)
         state.refunds[id] = refund
         state.refundSeq.append(id)
         state.refundKeys[key] = id
@@ -320,35 +327,38 @@ extension SandboxMarketplace {
         s.lowercased().filter { $0 != " " && $0 != "_" }
     }
 
-    static let carriers: Set<String> = Set([
-        "FedEx", "FedEx SmartPost", "FedEx Freight", "UPS", "UPS Freight", "UPS Mail Innovations", "UPS SurePost", "OnTrac",
-        "OnTrac Direct Post", "DHL", "DHL Global Mail", "USPS", "CEVA", "Laser Ship", "Spee Dee", "A Duie Pyle", "A1", "ABF",
-        "APEX", "Averitt", "Dynamex", "Eastern Connection", "Ensenda", "Estes", "Land Air Express", "Lone Star", "Meyer",
-        "New Penn", "Pilot", "Prestige", "RBF", "Reddaway", "RL Carriers", "Roadrunner", "Southeastern Freight", "UDS", "UES",
-        "YRC", "Other", "GSO", "A&M Trucking", "SAIA Freight", "Old Dominion", "Parcel", "Bekins / Home Direct",
-        "Seko Worldwide", "Mail Express", "Newgistics", "Delivered by Walmart", "NonstopDelivery", "MPX", "Cagney Global",
-        "Simmons Carrier", "AGS", "Watkins & Shepard",
-    ].map { $0.lowercased() })
+    static let carriers: Set<String> = Set(
+        [
+            "FedEx", "FedEx SmartPost", "FedEx Freight", "UPS", "UPS Freight", "UPS Mail Innovations", "UPS SurePost", "OnTrac",
+            "OnTrac Direct Post", "DHL", "DHL Global Mail", "USPS", "CEVA", "Laser Ship", "Spee Dee", "A Duie Pyle", "A1", "ABF",
+            "APEX", "Averitt", "Dynamex", "Eastern Connection", "Ensenda", "Estes", "Land Air Express", "Lone Star", "Meyer",
+            "New Penn", "Pilot", "Prestige", "RBF", "Reddaway", "RL Carriers", "Roadrunner", "Southeastern Freight", "UDS", "UES",
+            "YRC", "Other", "GSO", "A&M Trucking", "SAIA Freight", "Old Dominion", "Parcel", "Bekins / Home Direct",
+            "Seko Worldwide", "Mail Express", "Newgistics", "Delivered by Walmart", "NonstopDelivery", "MPX", "Cagney Global",
+            "Simmons Carrier", "AGS", "Watkins & Shepard",
+        ].map { $0.lowercased() })
 
-    static let methods: Set<String> = Set([
-        "UPS Ground", "UPS 2nd Day Air", "UPS 2nd Day Air AM", "UPS 3 Day Select", "UPS Next Day Air", "UPS Next Day Air Saver",
-        "UPS Mail Innovations", "UPS SurePost", "FedEx 2 Day", "FedEx Express Saver", "FedEx First Overnight", "FedEx Ground",
-        "FedEx Home Delivery", "FedEx Priority Overnight", "FedEx Smart Post", "FedEx Standard Overnight", "Freight",
-        "DHL Global Mail", "Ontrac Ground", "USPS First Class Mail", "USPS Media Mail", "USPS Priority Mail",
-        "USPS Priority Mail Express", "USPS Standard Post", "ups_ground", "UPS_ground", "UPSGround", "UPS2ndDayAir",
-        "UPS2ndDayAirAM", "UPS3DaySelect", "UPSNextDayAir", "UPSNextDayAirSaver", "UPSSurepost", "UPSMailInnovations",
-        "FedExGround", "FedExHome", "Fedex2Day", "FedexExpressSaver", "FedexPriorityOvernight", "FedexStandardOvernight",
-        "FedexFirstOvernight", "FedExSmartPost", "USPSPriorityMail", "USPSPriorityMailExpress", "USPSFirstClassMail",
-        "USPSMediaMail", "USPSRetailGround", "OnTracGround", "OnTracDirectPost", "DHLeCommerce", "DHLExpressWorldwide",
-        "LaserShipNextDay", "GSOGround", "Other",
-    ].map(squash))
+    static let methods: Set<String> = Set(
+        [
+            "UPS Ground", "UPS 2nd Day Air", "UPS 2nd Day Air AM", "UPS 3 Day Select", "UPS Next Day Air", "UPS Next Day Air Saver",
+            "UPS Mail Innovations", "UPS SurePost", "FedEx 2 Day", "FedEx Express Saver", "FedEx First Overnight", "FedEx Ground",
+            "FedEx Home Delivery", "FedEx Priority Overnight", "FedEx Smart Post", "FedEx Standard Overnight", "Freight",
+            "DHL Global Mail", "Ontrac Ground", "USPS First Class Mail", "USPS Media Mail", "USPS Priority Mail",
+            "USPS Priority Mail Express", "USPS Standard Post", "ups_ground", "UPS_ground", "UPSGround", "UPS2ndDayAir",
+            "UPS2ndDayAirAM", "UPS3DaySelect", "UPSNextDayAir", "UPSNextDayAirSaver", "UPSSurepost", "UPSMailInnovations",
+            "FedExGround", "FedExHome", "Fedex2Day", "FedexExpressSaver", "FedexPriorityOvernight", "FedexStandardOvernight",
+            "FedexFirstOvernight", "FedExSmartPost", "USPSPriorityMail", "USPSPriorityMailExpress", "USPSFirstClassMail",
+            "USPSMediaMail", "USPSRetailGround", "OnTracGround", "OnTracDirectPost", "DHLeCommerce", "DHLExpressWorldwide",
+            "LaserShipNextDay", "GSOGround", "Other",
+        ].map(squash))
 
     /// Both vocabularies of `return_refund_feedback`, compared in lower case.
-    static let refundFeedback: Set<String> = Set([
-        "other", "item damaged", "not shipped in original packaging", "customer opened item",
-        "Item is missing parts/accessories", "Wrong Item", "Item damaged", "Returned outside window", "Restocking fee",
-        "Not shipped in original packaging", "Rerouting fee", "Items not received", "Refunded minus shipping cost",
-    ].map { $0.lowercased() })
+    static let refundFeedback: Set<String> = Set(
+        [
+            "other", "item damaged", "not shipped in original packaging", "customer opened item",
+            "Item is missing parts/accessories", "Wrong Item", "Item damaged", "Returned outside window", "Restocking fee",
+            "Not shipped in original packaging", "Rerouting fee", "Items not received", "Refunded minus shipping cost",
+        ].map { $0.lowercased() })
 
     static func describe(_ error: any Error) -> String {
         switch error {

@@ -20,10 +20,11 @@ public actor SandboxMarketplace {
     public init(configuration: SandboxConfiguration) throws(SandboxStateError) {
         self.configuration = configuration
         self.faultRNG = SeededRandom(seed: configuration.seed ^ 0xFA17)
-        self.faults = Faults(failRate: configuration.failRate, throttleRate: configuration.throttleRate,
-                             malformedRate: configuration.malformedRate, lostReplyRate: configuration.lostReplyRate,
-                             latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter,
-                             maxConcurrent: configuration.maxConcurrent)
+        self.faults = Faults(
+            failRate: configuration.failRate, throttleRate: configuration.throttleRate,
+            malformedRate: configuration.malformedRate, lostReplyRate: configuration.lostReplyRate,
+            latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter,
+            maxConcurrent: configuration.maxConcurrent)
         let lock = configuration.sharedState ? configuration.stateFile.map { SharedStateLock(statePath: $0) } : nil
         self.sharedLock = lock
         try lock?.lockBlocking()
@@ -90,8 +91,9 @@ public actor SandboxMarketplace {
         let move = "move it aside (mv \(path) \(path).damaged) to start a new practice scenario, or restore it from a backup"
         var st = stat()
         if lstat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
-            throw SandboxStateError(summary: "the sandbox's state file \(path) is not a regular file (a link?); jom opens only files it made",
-                                    remedy: "remove it (rm \(path)) to start a new practice scenario")
+            throw SandboxStateError(
+                summary: "the sandbox's state file \(path) is not a regular file (a link?); jom opens only files it made",
+                remedy: "remove it (rm \(path)) to start a new practice scenario")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SandboxStateError(summary: "the sandbox's state file \(path) cannot be read", remedy: "check its owner and mode (chmod 600 \(path))")
@@ -100,12 +102,14 @@ public actor SandboxMarketplace {
         do {
             saved = try JSONDecoder.sandbox.decode(SandboxState.self, from: data)
         } catch {
-            throw SandboxStateError(summary: "the sandbox's state file \(path) is damaged (\(data.isEmpty ? "it is empty" : "not the JSON this jom wrote"))",
-                                    remedy: move)
+            throw SandboxStateError(
+                summary: "the sandbox's state file \(path) is damaged (\(data.isEmpty ? "it is empty" : "not the JSON this jom wrote"))",
+                remedy: move)
         }
         guard saved.version == 1 else {
-            throw SandboxStateError(summary: "the sandbox's state file \(path) is version \(saved.version); this jom reads version 1",
-                                    remedy: "use the jom that wrote it, or " + move)
+            throw SandboxStateError(
+                summary: "the sandbox's state file \(path) is version \(saved.version); this jom reads version 1",
+                remedy: "use the jom that wrote it, or " + move)
         }
         return saved
     }
@@ -116,8 +120,9 @@ public actor SandboxMarketplace {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
             chmod(path, 0o600)
         } catch {
-            throw SandboxStateError(summary: "the sandbox's state could not be saved to \(path): \(error.localizedDescription)",
-                                    remedy: "check the disk and the file's permissions; the practice orders of this run may be lost")
+            throw SandboxStateError(
+                summary: "the sandbox's state could not be saved to \(path): \(error.localizedDescription)",
+                remedy: "check the disk and the file's permissions; the practice orders of this run may be lost")
         }
     }
 
@@ -155,14 +160,16 @@ public actor SandboxMarketplace {
             o.acknowledgementStatus = .accepted
             o.orderAcknowledgeDate = JetDate(raw: JetDate.format(shippedAt.addingTimeInterval(-70000), style: .zulu7))
             s.shipmentCounter += 1
-            o.shipments = [JetShipment(
-                shipmentID: String(format: "%08d", s.shipmentCounter), altShipmentID: "SHP-\(1000 + i)",
-                shipmentTrackingNumber: "1Z" + s.rng.digits(16), responseShipmentDate: JetDate(raw: JetDate.format(shippedAt, style: .zulu7)),
-                responseShipmentMethod: o.orderDetail?.requestShippingMethod, expectedDeliveryDate: nil, shipFromZipCode: "07030",
-                carrierPickUpDate: nil, carrier: o.orderDetail?.requestShippingCarrier,
-                shipmentItems: o.orderItems.map {
-                    JetShipmentItem(merchantSKU: $0.merchantSKU ?? "", responseShipmentSKUQuantity: $0.requestOrderQuantity, responseShipmentCancelQty: 0)
-                })]
+            o.shipments = [
+                JetShipment(
+                    shipmentID: String(format: "%08d", s.shipmentCounter), altShipmentID: "SHP-\(1000 + i)",
+                    shipmentTrackingNumber: "1Z" + s.rng.digits(16), responseShipmentDate: JetDate(raw: JetDate.format(shippedAt, style: .zulu7)),
+                    responseShipmentMethod: o.orderDetail?.requestShippingMethod, expectedDeliveryDate: nil, shipFromZipCode: "07030",
+                    carrierPickUpDate: nil, carrier: o.orderDetail?.requestShippingCarrier,
+                    shipmentItems: o.orderItems.map {
+                        JetShipmentItem(merchantSKU: $0.merchantSKU ?? "", responseShipmentSKUQuantity: $0.requestOrderQuantity, responseShipmentCancelQty: 0)
+                    })
+            ]
             o.hasShipments = false
             s.orders[o.merchantOrderID] = o
             s.orderSeq.append(o.merchantOrderID)
@@ -294,9 +301,11 @@ public actor SandboxMarketplace {
     // MARK: ledger
 
     func record(_ method: String, _ path: String, _ body: Data, _ reply: SandboxReply) -> SandboxReply {
-        state.ledger.append(LedgerEntry(seq: state.ledger.count + 1, at: now, method: method, path: path,
-                                        body: String(decoding: body, as: UTF8.self), status: reply.status,
-                                        applied: (200..<300).contains(reply.status)))
+        state.ledger.append(
+            LedgerEntry(
+                seq: state.ledger.count + 1, at: now, method: method, path: path,
+                body: String(decoding: body, as: UTF8.self), status: reply.status,
+                applied: (200..<300).contains(reply.status)))
         markDirty()
         return reply
     }
@@ -347,8 +356,10 @@ public actor SandboxMarketplace {
                 return body.prefix(max(1, min(body.count - 1, Int(Double(body.count) * fraction))))
             case .wrongType:
                 var text = String(decoding: body, as: UTF8.self)
-                for key in ["\"order_items\":", "\"order_urls\":", "\"return_merchant_SKUs\":", "\"return_urls\":", "\"refund_urls\":",
-                            "\"shipment_items\":"] {
+                for key in [
+                    "\"order_items\":", "\"order_urls\":", "\"return_merchant_SKUs\":", "\"return_urls\":", "\"refund_urls\":",
+                    "\"shipment_items\":",
+                ] {
                     if let r = text.range(of: key) {
                         text.replaceSubrange(r, with: key + "42,\"was\":")
                         return Data(text.utf8)
@@ -418,8 +429,9 @@ public actor SandboxMarketplace {
         var ids: [String] = []
         for _ in 0..<max(0, count) {
             let at = now
-            let o = Scenario.order(rng: &state.rng, node: state.node, placedAt: at.addingTimeInterval(-configuration.readyDelay),
-                                   readyAt: status == .created ? nil : at)
+            let o = Scenario.order(
+                rng: &state.rng, node: state.node, placedAt: at.addingTimeInterval(-configuration.readyDelay),
+                readyAt: status == .created ? nil : at)
             state.orders[o.merchantOrderID] = o
             state.orderSeq.append(o.merchantOrderID)
             if status == .created { state.readyAt[o.merchantOrderID] = at.addingTimeInterval(configuration.readyDelay) }

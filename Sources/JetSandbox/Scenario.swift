@@ -3,14 +3,20 @@ import JetWire
 
 /// Makes realistic, deterministic demo orders and returns from a seeded generator.
 struct Scenario {
-    static let firstNames = ["Ada", "Grace", "Alan", "Maya", "Luis", "Priya", "Tomás", "Chloé", "Noah", "Emma", "Liam", "Olivia",
-                             "Aiden", "Sofia", "Mateo", "Zoe", "Ethan", "Isabella", "Kenji", "Fatima", "Oliver", "Amara",
-                             "Lucas", "Hannah", "Jonas", "Mei", "Diego", "Aaliyah", "Samuel", "Nora"]
-    static let lastNames = ["Lovelace", "Hopper", "Turing", "Patel", "García", "Nguyen", "Smith", "Johnson", "Okafor", "Kowalski",
-                            "Müller", "Rossi", "Kim", "Haddad", "O'Brien", "Silva", "Cohen", "Tanaka", "Williams", "Brown",
-                            "Davis", "Martinez", "Lopez", "Wilson", "Anderson", "Thomas", "Moore", "Jackson", "Lee", "Walker"]
-    static let streets = ["Maple Ave", "Oak St", "Washington Blvd", "Park Pl", "Hudson St", "Elm St", "Main St", "River Rd",
-                          "Sunset Dr", "Lake View Ter", "Cedar Ln", "Willow Way", "Franklin St", "Highland Ave", "Bay St"]
+    static let firstNames = [
+        "Ada", "Grace", "Alan", "Maya", "Luis", "Priya", "Tomás", "Chloé", "Noah", "Emma", "Liam", "Olivia",
+        "Aiden", "Sofia", "Mateo", "Zoe", "Ethan", "Isabella", "Kenji", "Fatima", "Oliver", "Amara",
+        "Lucas", "Hannah", "Jonas", "Mei", "Diego", "Aaliyah", "Samuel", "Nora",
+    ]
+    static let lastNames = [
+        "Lovelace", "Hopper", "Turing", "Patel", "García", "Nguyen", "Smith", "Johnson", "Okafor", "Kowalski",
+        "Müller", "Rossi", "Kim", "Haddad", "O'Brien", "Silva", "Cohen", "Tanaka", "Williams", "Brown",
+        "Davis", "Martinez", "Lopez", "Wilson", "Anderson", "Thomas", "Moore", "Jackson", "Lee", "Walker",
+    ]
+    static let streets = [
+        "Maple Ave", "Oak St", "Washington Blvd", "Park Pl", "Hudson St", "Elm St", "Main St", "River Rd",
+        "Sunset Dr", "Lake View Ter", "Cedar Ln", "Willow Way", "Franklin St", "Highland Ave", "Bay St",
+    ]
     static let cities: [(String, String, String)] = [
         ("Hoboken", "NJ", "07030"), ("Brooklyn", "NY", "11201"), ("Austin", "TX", "78701"), ("Portland", "OR", "97205"),
         ("Denver", "CO", "80202"), ("Chicago", "IL", "60611"), ("Seattle", "WA", "98101"), ("Miami", "FL", "33130"),
@@ -31,8 +37,10 @@ struct Scenario {
         ("UPS", "UPS Ground", "Standard"), ("FedEx", "FedEx Home Delivery", "Standard"), ("USPS", "USPS Priority Mail", "Standard"),
         ("UPS", "UPS 2nd Day Air", "Second Day"), ("FedEx", "FedEx Standard Overnight", "Next Day"),
     ]
-    static let returnReasons = ["No longer want this item", "Item arrived damaged - box intact", "Received the wrong item",
-                                "Product is defective / does not work", "Better price found elsewhere", "Unwanted gift"]
+    static let returnReasons = [
+        "No longer want this item", "Item arrived damaged - box intact", "Received the wrong item",
+        "Product is defective / does not work", "Better price found elsewhere", "Unwanted gift",
+    ]
 
     /// A new order, placed at `placedAt`, in status `created` (or `ready` with `readyAt`).
     static func order(rng: inout SeededRandom, node: String, placedAt: Date, readyAt: Date?) -> JetOrder {
@@ -56,13 +64,14 @@ struct Scenario {
             let lineShip = ship.level == "Standard" ? 0 : 4.99
             let lineFee = round2(lineBase * 0.15)
             base += lineBase; tax += lineTax; shipCost += lineShip; fees += lineFee
-            items.append(JetOrderItem(
-                orderItemID: rng.hexID(), merchantSKU: sku, productTitle: title, requestOrderQuantity: qty,
-                requestOrderCancelQty: 0, itemTaxCode: "", url: "https://example.invalid/\(sku.lowercased()).jpg",
-                priceAdjustment: 0, itemFees: lineFee,
-                feeAdjustments: [JetFeeAdjustment(adjustmentName: "", adjustmentType: "base", commissionID: "", value: lineFee)],
-                regulatoryFees: 0,
-                itemPrice: JetItemPrice(basePrice: lineBase, itemTax: lineTax, itemShippingCost: lineShip, itemShippingTax: 0)))
+            items.append(
+                JetOrderItem(
+                    orderItemID: rng.hexID(), merchantSKU: sku, productTitle: title, requestOrderQuantity: qty,
+                    requestOrderCancelQty: 0, itemTaxCode: "", url: "https://example.invalid/\(sku.lowercased()).jpg",
+                    priceAdjustment: 0, itemFees: lineFee,
+                    feeAdjustments: [JetFeeAdjustment(adjustmentName: "", adjustmentType: "base", commissionID: "", value: lineFee)],
+                    regulatoryFees: 0,
+                    itemPrice: JetItemPrice(basePrice: lineBase, itemTax: lineTax, itemShippingCost: lineShip, itemShippingTax: 0)))
         }
         let reference = "80" + rng.digits(10)
         let person = JetPerson(name: name, phoneNumber: phone)
@@ -76,8 +85,9 @@ struct Scenario {
             orderReadyDate: readyAt.map { JetDate(raw: JetDate.format($0, style: .zulu7)) },
             hasShipments: false, jetRequestDirectedCancel: false,
             buyer: person,
-            shippingTo: JetShippingTo(recipient: rng.chance(0.15) ? JetPerson(name: "\(firstNames.randomElement(using: &rng)!) \(last)", phoneNumber: phone) : person,
-                                      address: JetAddress(address1: street, address2: address2, city: city, state: state, zipCode: zip)),
+            shippingTo: JetShippingTo(
+                recipient: rng.chance(0.15) ? JetPerson(name: "\(firstNames.randomElement(using: &rng)!) \(last)", phoneNumber: phone) : person,
+                address: JetAddress(address1: street, address2: address2, city: city, state: state, zipCode: zip)),
             orderDetail: JetOrderDetail(
                 requestShippingCarrier: ship.carrier, requestShippingMethod: ship.method, requestServiceLevel: ship.level,
                 requestShipBy: JetDate(raw: JetDate.format(shipBase.addingTimeInterval(ship.level == "Standard" ? 2 * 86400 : 86400), style: .zulu7)),
@@ -103,8 +113,9 @@ struct Scenario {
             return JetReturnSKU(
                 orderItemID: item.orderItemID, altOrderItemID: item.altOrderItemID, merchantSKU: item.merchantSKU,
                 merchantSKUTitle: item.productTitle, reason: reason, returnQuantity: returned,
-                requestedRefundAmount: JetRefundAmount(principal: round2((p?.basePrice ?? 0) * share), tax: round2((p?.itemTax ?? 0) * share),
-                                                       shippingCost: 0, shippingTax: 0))
+                requestedRefundAmount: JetRefundAmount(
+                    principal: round2((p?.basePrice ?? 0) * share), tax: round2((p?.itemTax ?? 0) * share),
+                    shippingCost: 0, shippingTax: 0))
         }
         return JetReturn(
             merchantReturnAuthorizationID: rng.hexID(), referenceReturnAuthorizationID: "R-" + rng.digits(6),

@@ -36,8 +36,9 @@ final class SharedStateLock: @unchecked Sendable {
         guard fd < 0 else { return }
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
-            throw SandboxStateError(summary: "the sandbox's lock file \(path) cannot be opened: \(String(cString: strerror(errno)))",
-                                    remedy: "check the store directory's owner and permissions")
+            throw SandboxStateError(
+                summary: "the sandbox's lock file \(path) cannot be opened: \(String(cString: strerror(errno)))",
+                remedy: "check the store directory's owner and permissions")
         }
     }
 
@@ -57,8 +58,9 @@ final class SharedStateLock: @unchecked Sendable {
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else { throw failure() }
             guard ContinuousClock.now < deadline else {
-                throw SandboxStateError(summary: "another jom has held the sandbox's state \(path) for 30 seconds",
-                                        remedy: "try again; if it persists, look for a stuck jom (ps -C jom)")
+                throw SandboxStateError(
+                    summary: "another jom has held the sandbox's state \(path) for 30 seconds",
+                    remedy: "try again; if it persists, look for a stuck jom (ps -C jom)")
             }
             try? await Task.sleep(for: .milliseconds(wait))  // Cancelled: try once more, then give up at the deadline.
             wait = min(wait * 2, 20)
@@ -70,7 +72,8 @@ final class SharedStateLock: @unchecked Sendable {
     }
 
     private func failure() -> SandboxStateError {
-        SandboxStateError(summary: "the sandbox's lock file \(path) cannot be locked: \(String(cString: strerror(errno)))",
-                          remedy: "check the store directory's owner and permissions")
+        SandboxStateError(
+            summary: "the sandbox's lock file \(path) cannot be locked: \(String(cString: strerror(errno)))",
+            remedy: "check the store directory's owner and permissions")
     }
 }

@@ -80,8 +80,10 @@ public struct JetOrderDetail: Codable, Sendable, Hashable {
         case requestDeliveryBy = "request_delivery_by"
     }
 
-    public init(requestShippingCarrier: String?, requestShippingMethod: String?, requestServiceLevel: String?,
-                requestShipBy: JetDate?, requestDeliveryBy: JetDate?) {
+    public init(
+        requestShippingCarrier: String?, requestShippingMethod: String?, requestServiceLevel: String?,
+        requestShipBy: JetDate?, requestDeliveryBy: JetDate?
+    ) {
         self.requestShippingCarrier = requestShippingCarrier
         self.requestShippingMethod = requestShippingMethod
         self.requestServiceLevel = requestServiceLevel
@@ -181,10 +183,12 @@ public struct JetOrderItem: Codable, Sendable, Hashable {
         case itemPrice = "item_price", orderItemAcknowledgementStatus = "order_item_acknowledgement_status"
     }
 
-    public init(orderItemID: String, altOrderItemID: String? = nil, merchantSKU: String?, productTitle: String?,
-                requestOrderQuantity: Int?, requestOrderCancelQty: Int? = nil, itemTaxCode: String? = nil, url: String? = nil,
-                priceAdjustment: Double? = nil, itemFees: Double? = nil, feeAdjustments: [JetFeeAdjustment]? = nil,
-                regulatoryFees: Double? = nil, itemPrice: JetItemPrice?, orderItemAcknowledgementStatus: JetItemAcknowledgementStatus? = nil) {
+    public init(
+        orderItemID: String, altOrderItemID: String? = nil, merchantSKU: String?, productTitle: String?,
+        requestOrderQuantity: Int?, requestOrderCancelQty: Int? = nil, itemTaxCode: String? = nil, url: String? = nil,
+        priceAdjustment: Double? = nil, itemFees: Double? = nil, feeAdjustments: [JetFeeAdjustment]? = nil,
+        regulatoryFees: Double? = nil, itemPrice: JetItemPrice?, orderItemAcknowledgementStatus: JetItemAcknowledgementStatus? = nil
+    ) {
         self.orderItemID = orderItemID
         self.altOrderItemID = altOrderItemID
         self.merchantSKU = merchantSKU
@@ -286,13 +290,15 @@ public struct JetOrder: Codable, Sendable, Hashable {
         case orderItems = "order_items", acknowledgementStatus = "acknowledgement_status", shipments
     }
 
-    public init(merchantOrderID: String, referenceOrderID: String?, customerReferenceOrderID: String? = nil,
-                fulfillmentNode: String? = nil, altOrderID: String? = nil, hashEmail: String? = nil, status: JetOrderStatus,
-                exceptionState: JetExceptionState? = nil, orderPlacedDate: JetDate? = nil, orderTransmissionDate: JetDate? = nil,
-                orderReadyDate: JetDate? = nil, orderAcknowledgeDate: JetDate? = nil, hasShipments: Bool? = false,
-                jetRequestDirectedCancel: Bool? = false, buyer: JetPerson?, shippingTo: JetShippingTo?,
-                orderDetail: JetOrderDetail?, orderTotals: JetOrderTotals?, orderItems: [JetOrderItem],
-                acknowledgementStatus: JetAcknowledgementStatus? = nil, shipments: [JetShipment]? = nil) {
+    public init(
+        merchantOrderID: String, referenceOrderID: String?, customerReferenceOrderID: String? = nil,
+        fulfillmentNode: String? = nil, altOrderID: String? = nil, hashEmail: String? = nil, status: JetOrderStatus,
+        exceptionState: JetExceptionState? = nil, orderPlacedDate: JetDate? = nil, orderTransmissionDate: JetDate? = nil,
+        orderReadyDate: JetDate? = nil, orderAcknowledgeDate: JetDate? = nil, hasShipments: Bool? = false,
+        jetRequestDirectedCancel: Bool? = false, buyer: JetPerson?, shippingTo: JetShippingTo?,
+        orderDetail: JetOrderDetail?, orderTotals: JetOrderTotals?, orderItems: [JetOrderItem],
+        acknowledgementStatus: JetAcknowledgementStatus? = nil, shipments: [JetShipment]? = nil
+    ) {
         self.merchantOrderID = merchantOrderID
         self.referenceOrderID = referenceOrderID
         self.customerReferenceOrderID = customerReferenceOrderID

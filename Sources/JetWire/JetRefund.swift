@@ -17,8 +17,10 @@ public struct JetRefundItem: Codable, Sendable, Hashable {
         case notes, refundAmount = "refund_amount"
     }
 
-    public init(orderItemID: String, altOrderItemID: String? = nil, totalQuantityReturned: Int?, orderReturnRefundQty: Int?,
-                refundReason: String?, refundFeedback: String? = nil, notes: String? = nil, refundAmount: JetRefundAmount?) {
+    public init(
+        orderItemID: String, altOrderItemID: String? = nil, totalQuantityReturned: Int?, orderReturnRefundQty: Int?,
+        refundReason: String?, refundFeedback: String? = nil, notes: String? = nil, refundAmount: JetRefundAmount?
+    ) {
         self.orderItemID = orderItemID
         self.altOrderItemID = altOrderItemID
         self.totalQuantityReturned = totalQuantityReturned
@@ -85,8 +87,10 @@ public struct JetRefund: Codable, Sendable, Hashable {
         case altOrderID = "alt_order_id", refundStatus = "refund_status", items
     }
 
-    public init(refundAuthorizationID: String, altRefundID: String?, merchantOrderID: String?, referenceOrderID: String?,
-                altOrderID: String? = nil, refundStatus: JetRefundStatus, items: [JetRefundItem]?) {
+    public init(
+        refundAuthorizationID: String, altRefundID: String?, merchantOrderID: String?, referenceOrderID: String?,
+        altOrderID: String? = nil, refundStatus: JetRefundStatus, items: [JetRefundItem]?
+    ) {
         self.refundAuthorizationID = refundAuthorizationID
         self.altRefundID = altRefundID
         self.merchantOrderID = merchantOrderID

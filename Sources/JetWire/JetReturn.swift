@@ -43,8 +43,10 @@ public struct JetReturnSKU: Codable, Sendable, Hashable {
         case requestedRefundAmount = "requested_refund_amount"
     }
 
-    public init(orderItemID: String, altOrderItemID: String? = nil, merchantSKU: String?, merchantSKUTitle: String?, reason: String?,
-                returnQuantity: Int?, requestedRefundAmount: JetRefundAmount?) {
+    public init(
+        orderItemID: String, altOrderItemID: String? = nil, merchantSKU: String?, merchantSKUTitle: String?, reason: String?,
+        returnQuantity: Int?, requestedRefundAmount: JetRefundAmount?
+    ) {
         self.orderItemID = orderItemID
         self.altOrderItemID = altOrderItemID
         self.merchantSKU = merchantSKU
@@ -82,8 +84,10 @@ public struct JetReturnItem: Codable, Sendable, Hashable {
         case refundAmount = "refund_amount"
     }
 
-    public init(orderItemID: String, altOrderItemID: String? = nil, totalQuantityReturned: Int?, orderReturnRefundQty: Int?,
-                returnRefundFeedback: String? = nil, notes: String? = nil, refundAmount: JetRefundAmount?) {
+    public init(
+        orderItemID: String, altOrderItemID: String? = nil, totalQuantityReturned: Int?, orderReturnRefundQty: Int?,
+        returnRefundFeedback: String? = nil, notes: String? = nil, refundAmount: JetRefundAmount?
+    ) {
         self.orderItemID = orderItemID
         self.altOrderItemID = altOrderItemID
         self.totalQuantityReturned = totalQuantityReturned
@@ -138,10 +142,12 @@ public struct JetReturn: Codable, Sendable, Hashable {
         case returnMerchantSKUs = "return_merchant_SKUs", items
     }
 
-    public init(merchantReturnAuthorizationID: String, referenceReturnAuthorizationID: String?, merchantOrderID: String,
-                referenceOrderID: String?, altOrderID: String? = nil, returnStatus: JetReturnStatus, returnDate: JetDate?,
-                refundWithoutReturn: Bool? = false, merchantReturnCharge: Double? = 0, shippingCarrier: String?, trackingNumber: String?,
-                returnLocation: [JetAddress]?, returnMerchantSKUs: [JetReturnSKU]) {
+    public init(
+        merchantReturnAuthorizationID: String, referenceReturnAuthorizationID: String?, merchantOrderID: String,
+        referenceOrderID: String?, altOrderID: String? = nil, returnStatus: JetReturnStatus, returnDate: JetDate?,
+        refundWithoutReturn: Bool? = false, merchantReturnCharge: Double? = 0, shippingCarrier: String?, trackingNumber: String?,
+        returnLocation: [JetAddress]?, returnMerchantSKUs: [JetReturnSKU]
+    ) {
         self.merchantReturnAuthorizationID = merchantReturnAuthorizationID
         self.referenceReturnAuthorizationID = referenceReturnAuthorizationID
         self.merchantOrderID = merchantOrderID
@@ -194,8 +200,10 @@ public struct JetCompleteReturnRequest: Codable, Sendable, Hashable {
         case agreeToReturnCharge = "agree_to_return_charge", returnChargeFeedback = "return_charge_feedback"
     }
 
-    public init(merchantOrderID: String, altOrderID: String? = nil, items: [JetReturnItem], agreeToReturnCharge: Bool,
-                returnChargeFeedback: JetReturnChargeFeedback? = nil) {
+    public init(
+        merchantOrderID: String, altOrderID: String? = nil, items: [JetReturnItem], agreeToReturnCharge: Bool,
+        returnChargeFeedback: JetReturnChargeFeedback? = nil
+    ) {
         self.merchantOrderID = merchantOrderID
         self.altOrderID = altOrderID
         self.items = items

@@ -66,9 +66,11 @@ public struct JetShipmentItem: Codable, Sendable, Hashable {
         case daysToReturn = "days_to_return", returnLocation = "return_location"
     }
 
-    public init(merchantSKU: String, shipmentItemID: String? = nil, altShipmentItemID: String? = nil,
-                responseShipmentSKUQuantity: Int?, responseShipmentCancelQty: Int?, rmaNumber: String? = nil,
-                daysToReturn: Int? = nil, returnLocation: JetAddress? = nil) {
+    public init(
+        merchantSKU: String, shipmentItemID: String? = nil, altShipmentItemID: String? = nil,
+        responseShipmentSKUQuantity: Int?, responseShipmentCancelQty: Int?, rmaNumber: String? = nil,
+        daysToReturn: Int? = nil, returnLocation: JetAddress? = nil
+    ) {
         self.merchantSKU = merchantSKU
         self.shipmentItemID = shipmentItemID
         self.altShipmentItemID = altShipmentItemID
@@ -130,10 +132,12 @@ public struct JetShipment: Codable, Sendable, Hashable {
         case redirectNotification = "redirect_notification"
     }
 
-    public init(shipmentID: String? = nil, altShipmentID: String?, shipmentTrackingNumber: String?, responseShipmentDate: JetDate?,
-                responseShipmentMethod: String?, expectedDeliveryDate: JetDate?, shipFromZipCode: String?,
-                carrierPickUpDate: JetDate?, carrier: String?, shipmentItems: [JetShipmentItem],
-                redirectNotification: JetRedirectNotification? = nil) {
+    public init(
+        shipmentID: String? = nil, altShipmentID: String?, shipmentTrackingNumber: String?, responseShipmentDate: JetDate?,
+        responseShipmentMethod: String?, expectedDeliveryDate: JetDate?, shipFromZipCode: String?,
+        carrierPickUpDate: JetDate?, carrier: String?, shipmentItems: [JetShipmentItem],
+        redirectNotification: JetRedirectNotification? = nil
+    ) {
         self.shipmentID = shipmentID
         self.altShipmentID = altShipmentID
         self.shipmentTrackingNumber = shipmentTrackingNumber

@@ -22,22 +22,30 @@ public enum Carriers {
 
     /// Display-name shipment methods per carrier (the vocabulary Jet's later clients sent), first = default.
     public static let methods: [String: [String]] = [
-        "UPS": ["UPS Ground", "UPS 2nd Day Air", "UPS 2nd Day Air AM", "UPS 3 Day Select", "UPS Next Day Air",
-                "UPS Next Day Air Saver"],
+        "UPS": [
+            "UPS Ground", "UPS 2nd Day Air", "UPS 2nd Day Air AM", "UPS 3 Day Select", "UPS Next Day Air",
+            "UPS Next Day Air Saver",
+        ],
         "UPS SurePost": ["UPS SurePost"],
         "UPS Mail Innovations": ["UPS Mail Innovations"],
-        "FedEx": ["FedEx Ground", "FedEx Home Delivery", "FedEx 2 Day", "FedEx Express Saver", "FedEx Priority Overnight",
-                  "FedEx Standard Overnight", "FedEx First Overnight"],
+        "FedEx": [
+            "FedEx Ground", "FedEx Home Delivery", "FedEx 2 Day", "FedEx Express Saver", "FedEx Priority Overnight",
+            "FedEx Standard Overnight", "FedEx First Overnight",
+        ],
         "FedEx SmartPost": ["FedEx Smart Post"],
-        "USPS": ["USPS Priority Mail", "USPS First Class Mail", "USPS Priority Mail Express", "USPS Media Mail",
-                 "USPS Standard Post"],
+        "USPS": [
+            "USPS Priority Mail", "USPS First Class Mail", "USPS Priority Mail Express", "USPS Media Mail",
+            "USPS Standard Post",
+        ],
         "DHL Global Mail": ["DHL Global Mail"],
         "OnTrac": ["Ontrac Ground"],
     ]
 
     /// Methods Jet took that belong to no carrier above.
-    static let otherMethods = ["Freight", "USPS Retail Ground", "OnTrac Direct Post", "DHL eCommerce", "DHL Express Worldwide",
-                               "LaserShip Next Day", "GSO Ground", "Other"]
+    static let otherMethods = [
+        "Freight", "USPS Retail Ground", "OnTrac Direct Post", "DHL eCommerce", "DHL Express Worldwide",
+        "LaserShip Next Day", "GSO Ground", "Other",
+    ]
 
     /// Jet's spelling of a shipment method typed in any case, with dashes or underscores (`ups-ground`,
     /// `UPS_Ground`, `UPSGround`). Nil when Jet would not take it.
@@ -51,8 +59,10 @@ public enum Carriers {
     /// carrier, else the carrier's first method, else `Other`.
     public static func defaultMethod(carrier: String, requested: String?) -> String {
         let options = methods[carrier] ?? []
-        if let requested, options.isEmpty || options.contains(where: { squash($0) == squash(requested) })
-            || squash(requested).hasPrefix(squash(carrier)) {
+        if let requested,
+            options.isEmpty || options.contains(where: { squash($0) == squash(requested) })
+                || squash(requested).hasPrefix(squash(carrier))
+        {
             return requested
         }
         return options.first ?? "Other"

@@ -40,8 +40,10 @@ public struct DayReport: Sendable {
 
     /// Counts `summaries` into `days` days ending today. `late`, `dueSoon` and the rates are worked out by the
     /// caller (they come from the whole store, not only these days).
-    public static func count(_ summaries: some Sequence<OrderSummary>, days: Int, now: Date, calendar: Calendar = .current,
-                             late: Int, dueSoon: Int, week: CancellationRate, month: CancellationRate) -> DayReport {
+    public static func count(
+        _ summaries: some Sequence<OrderSummary>, days: Int, now: Date, calendar: Calendar = .current,
+        late: Int, dueSoon: Int, week: CancellationRate, month: CancellationRate
+    ) -> DayReport {
         let today = calendar.startOfDay(for: now)
         let starts: [Date] = (0..<days).reversed().compactMap { calendar.date(byAdding: .day, value: -$0, to: today) }
         var values: [Measure: [Int]] = [:]

@@ -52,8 +52,10 @@ public struct InvoiceFigures: Sendable, Hashable {
         let charged = Refunds.chargedByLine(record)
         var lines: [Line] = []
         for ((line, amounts), p) in zip(charged, progress.lines) {
-            lines.append(Line(sku: line.sku, title: line.title, ordered: p.ordered, cancelled: p.cancelled, shipped: p.shipped,
-                              open: p.open, billed: max(0, p.ordered - p.cancelled), amounts: amounts))
+            lines.append(
+                Line(
+                    sku: line.sku, title: line.title, ordered: p.ordered, cancelled: p.cancelled, shipped: p.shipped,
+                    open: p.open, billed: max(0, p.ordered - p.cancelled), amounts: amounts))
         }
         self.lines = lines
         totals = lines.reduce(.zero) { $0 + $1.amounts }
@@ -63,13 +65,17 @@ public struct InvoiceFigures: Sendable, Hashable {
         var known = Set<String>()
         for s in record.order.shipments where s.items.contains(where: { $0.shipped > 0 }) {
             if let id = s.altShipmentID { known.insert(id) }
-            parcels.append(Parcel(tracking: s.tracking, carrier: s.carrier, shippedAt: s.shippedAt,
-                                  units: s.items.filter { $0.shipped > 0 }.map { ($0.sku, $0.shipped) }))
+            parcels.append(
+                Parcel(
+                    tracking: s.tracking, carrier: s.carrier, shippedAt: s.shippedAt,
+                    units: s.items.filter { $0.shipped > 0 }.map { ($0.sku, $0.shipped) }))
         }
         for a in record.effectiveActions {
             guard case .ship(let s) = a.request, !s.isCancelOnly, !known.contains(s.altShipmentID) else { continue }
-            parcels.append(Parcel(tracking: s.tracking, carrier: s.carrier, shippedAt: s.shippedAt ?? a.createdAt,
-                                  units: s.items.filter { $0.quantity > 0 }.map { ($0.sku, $0.quantity) }))
+            parcels.append(
+                Parcel(
+                    tracking: s.tracking, carrier: s.carrier, shippedAt: s.shippedAt ?? a.createdAt,
+                    units: s.items.filter { $0.quantity > 0 }.map { ($0.sku, $0.quantity) }))
         }
         self.parcels = parcels
     }

@@ -62,9 +62,11 @@ public struct ShipmentReport: Codable, Sendable, Hashable {
     public var daysToReturn: Int?
     public var items: [Item]
 
-    public init(altShipmentID: String, tracking: String? = nil, carrier: String? = nil, method: String? = nil,
-                shippedAt: Date? = nil, expectedDeliveryAt: Date? = nil, carrierPickUpAt: Date? = nil,
-                shipFromZip: String? = nil, daysToReturn: Int? = nil, answersDirectedCancel: Bool = false, items: [Item]) {
+    public init(
+        altShipmentID: String, tracking: String? = nil, carrier: String? = nil, method: String? = nil,
+        shippedAt: Date? = nil, expectedDeliveryAt: Date? = nil, carrierPickUpAt: Date? = nil,
+        shipFromZip: String? = nil, daysToReturn: Int? = nil, answersDirectedCancel: Bool = false, items: [Item]
+    ) {
         self.directedCancel = answersDirectedCancel
         self.daysToReturn = daysToReturn
         self.altShipmentID = altShipmentID
@@ -93,8 +95,10 @@ public struct ReturnCompletion: Codable, Sendable, Hashable {
         public var notes: String?
         public var amount: Amounts
 
-        public init(itemID: String, altItemID: String? = nil, quantityReturned: Int, refundQuantity: Int,
-                    feedback: String? = nil, notes: String? = nil, amount: Amounts) {
+        public init(
+            itemID: String, altItemID: String? = nil, quantityReturned: Int, refundQuantity: Int,
+            feedback: String? = nil, notes: String? = nil, amount: Amounts
+        ) {
             self.itemID = itemID
             self.altItemID = altItemID
             self.quantityReturned = quantityReturned
@@ -112,8 +116,10 @@ public struct ReturnCompletion: Codable, Sendable, Hashable {
     public var agreeToReturnCharge: Bool
     public var returnChargeFeedback: ReturnChargeFeedback?
 
-    public init(returnID: String, merchantOrderID: String, altOrderID: String? = nil, items: [Item],
-                agreeToReturnCharge: Bool = true, returnChargeFeedback: ReturnChargeFeedback? = nil) {
+    public init(
+        returnID: String, merchantOrderID: String, altOrderID: String? = nil, items: [Item],
+        agreeToReturnCharge: Bool = true, returnChargeFeedback: ReturnChargeFeedback? = nil
+    ) {
         self.returnID = returnID
         self.merchantOrderID = merchantOrderID
         self.altOrderID = altOrderID

@@ -17,7 +17,9 @@ public enum Merge {
 
     /// The record after merging `order` (and the order's open `returns`) into `existing`. Returns nil when
     /// nothing changed.
-    public static func merge(_ downloaded: Order, returns: [ReturnRequest], into existing: OrderRecord?, at now: Date)
+    public static func merge(
+        _ downloaded: Order, returns: [ReturnRequest], into existing: OrderRecord?, at now: Date
+    )
         -> (record: OrderRecord, changes: [Change])?
     {
         // The store keeps times to the second: compared at Jet's finer precision, an order that did not change
@@ -55,28 +57,36 @@ public enum Merge {
         if incoming.directedCancel && !old.directedCancel {
             changes.append(.cancelRequested)
             let units = incoming.lines.reduce(0) { $0 + $1.cancelRequested }
-            record.history.append(HistoryEvent(at: now, by: "jet",
-                                               event: "Jet asks to cancel " + (units > 0 ? "\(units) unit\(units == 1 ? "" : "s")" : "the order")))
+            record.history.append(
+                HistoryEvent(
+                    at: now, by: "jet",
+                    event: "Jet asks to cancel " + (units > 0 ? "\(units) unit\(units == 1 ? "" : "s")" : "the order")))
         }
         if OrderStage.cancellation(record) == .marketplace, OrderStage.cancellation(OrderRecord(order: old, actions: record.actions)) != .marketplace {
             changes.append(.cancelledByJet)
-            record.history.append(HistoryEvent(at: now, by: "jet", event: "Jet cancelled the order itself (\(incoming.exceptionState.map { "\($0)" } ?? "status \(incoming.status)"))"))
+            record.history.append(
+                HistoryEvent(
+                    at: now, by: "jet", event: "Jet cancelled the order itself (\(incoming.exceptionState.map { "\($0)" } ?? "status \(incoming.status)"))"))
         }
-        let answered = Set(record.effectiveActions.compactMap { a -> String? in
-            if case .completeReturn(let c) = a.request { return c.returnID }
-            return nil
-        })
+        let answered = Set(
+            record.effectiveActions.compactMap { a -> String? in
+                if case .completeReturn(let c) = a.request { return c.returnID }
+                return nil
+            })
         for r in incoming.returns where !r.isOpen && !answered.contains(r.id) {
             guard let before = old.returns.first(where: { $0.id == r.id }), before.isOpen else { continue }
             changes.append(.returnClosedByJet)
-            record.history.append(HistoryEvent(at: now, by: "jet", event: "return \(r.reference ?? r.id) was closed at Jet without your answer (status \(r.status))"))
+            record.history.append(
+                HistoryEvent(at: now, by: "jet", event: "return \(r.reference ?? r.id) was closed at Jet without your answer (status \(r.status))"))
         }
         let oldIDs = Set(old.returns.map(\.id))
         for r in incoming.returns where !oldIDs.contains(r.id) {
             changes.append(.returnRequested)
             let reasons = Set(r.lines.map(\.reason)).sorted().joined(separator: "; ")
-            record.history.append(HistoryEvent(at: now, by: "jet",
-                                               event: "return requested (\(r.requestedTotal.total))" + (reasons.isEmpty ? "" : ": \(reasons)")))
+            record.history.append(
+                HistoryEvent(
+                    at: now, by: "jet",
+                    event: "return requested (\(r.requestedTotal.total))" + (reasons.isEmpty ? "" : ": \(reasons)")))
         }
         if changes.isEmpty && before != record.stage {
             changes.append(.statusChanged(from: before.rawValue, to: record.stage.rawValue))

@@ -99,8 +99,9 @@ public struct Amounts: Codable, Sendable, Hashable {
     public var total: Cents { principal + tax + shipping + shippingTax }
 
     public static func + (a: Amounts, b: Amounts) -> Amounts {
-        Amounts(principal: a.principal + b.principal, tax: a.tax + b.tax,
-                shipping: a.shipping + b.shipping, shippingTax: a.shippingTax + b.shippingTax)
+        Amounts(
+            principal: a.principal + b.principal, tax: a.tax + b.tax,
+            shipping: a.shipping + b.shipping, shippingTax: a.shippingTax + b.shippingTax)
     }
 
     /// These amounts scaled so that their total is `target` (≤ the current total), each part rounded to the cent.

@@ -51,8 +51,10 @@ public struct OrderLine: Codable, Sendable, Hashable {
     public var price: Amounts
     public var url: String?
 
-    public init(itemID: String, altItemID: String? = nil, sku: String, title: String, quantity: Int,
-                cancelRequested: Int = 0, price: Amounts, url: String? = nil) {
+    public init(
+        itemID: String, altItemID: String? = nil, sku: String, title: String, quantity: Int,
+        cancelRequested: Int = 0, price: Amounts, url: String? = nil
+    ) {
         self.itemID = itemID
         self.altItemID = altItemID
         self.sku = sku
@@ -131,8 +133,10 @@ public struct ReturnRequest: Codable, Sendable, Hashable {
     /// What was refunded, once the return is completed (Jet's `items`).
     public var refunded: Amounts?
 
-    public init(id: String, reference: String? = nil, status: ReturnStatus, requestedAt: Date?, refundWithoutReturn: Bool = false,
-                returnCharge: Cents = .zero, carrier: String? = nil, tracking: String? = nil, lines: [Line], refunded: Amounts? = nil) {
+    public init(
+        id: String, reference: String? = nil, status: ReturnStatus, requestedAt: Date?, refundWithoutReturn: Bool = false,
+        returnCharge: Cents = .zero, carrier: String? = nil, tracking: String? = nil, lines: [Line], refunded: Amounts? = nil
+    ) {
         self.id = id
         self.reference = reference
         self.status = status
@@ -191,14 +195,16 @@ public struct Order: Codable, Sendable, Hashable {
     public var shipments: [Shipment]
     public var returns: [ReturnRequest]
 
-    public init(merchantOrderID: String, referenceOrderID: String, customerReferenceOrderID: String? = nil,
-                altOrderID: String? = nil, fulfillmentNode: String? = nil, hashEmail: String? = nil, status: OrderStatus,
-                exceptionState: ExceptionState? = nil, acknowledgementStatus: AcknowledgementStatus? = nil, directedCancel: Bool = false,
-                placedAt: Date? = nil, readyAt: Date? = nil, acknowledgedAt: Date? = nil,
-                unreadableDates: [String: String]? = nil, buyer: Contact, recipient: Contact, address: Address,
-                requestedCarrier: String? = nil, requestedMethod: String? = nil, serviceLevel: String? = nil,
-                shipBy: Date? = nil, deliverBy: Date? = nil, lines: [OrderLine], fees: Cents? = nil,
-                shipments: [Shipment] = [], returns: [ReturnRequest] = []) {
+    public init(
+        merchantOrderID: String, referenceOrderID: String, customerReferenceOrderID: String? = nil,
+        altOrderID: String? = nil, fulfillmentNode: String? = nil, hashEmail: String? = nil, status: OrderStatus,
+        exceptionState: ExceptionState? = nil, acknowledgementStatus: AcknowledgementStatus? = nil, directedCancel: Bool = false,
+        placedAt: Date? = nil, readyAt: Date? = nil, acknowledgedAt: Date? = nil,
+        unreadableDates: [String: String]? = nil, buyer: Contact, recipient: Contact, address: Address,
+        requestedCarrier: String? = nil, requestedMethod: String? = nil, serviceLevel: String? = nil,
+        shipBy: Date? = nil, deliverBy: Date? = nil, lines: [OrderLine], fees: Cents? = nil,
+        shipments: [Shipment] = [], returns: [ReturnRequest] = []
+    ) {
         self.merchantOrderID = merchantOrderID
         self.referenceOrderID = referenceOrderID
         self.customerReferenceOrderID = customerReferenceOrderID

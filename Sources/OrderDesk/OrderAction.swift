@@ -58,8 +58,10 @@ public struct OrderAction: Codable, Sendable, Hashable, Identifiable {
     /// Why, as the operator said it (a cancel reason, Jet's refund reason): kept for the timeline and `find`.
     public var reason: String?
 
-    public init(id: String, merchantOrderID: String, kind: Kind, request: MarketplaceRequest, createdAt: Date, by: String,
-                state: State = .queued, account: MarketplaceBinding? = nil, reason: String? = nil) {
+    public init(
+        id: String, merchantOrderID: String, kind: Kind, request: MarketplaceRequest, createdAt: Date, by: String,
+        state: State = .queued, account: MarketplaceBinding? = nil, reason: String? = nil
+    ) {
         self.reason = reason
         self.id = id
         self.merchantOrderID = merchantOrderID

@@ -35,8 +35,9 @@ public struct OrderProgress: Sendable, Hashable {
                 cancelled += max(0, takeCancel)
                 remaining[i].2 -= max(0, takeCancel)
             }
-            return Line(sku: line.sku, ordered: line.quantity, shipped: shipped, cancelled: cancelled,
-                        cancelRequested: line.cancelRequested)
+            return Line(
+                sku: line.sku, ordered: line.quantity, shipped: shipped, cancelled: cancelled,
+                cancelRequested: line.cancelRequested)
         }
     }
 

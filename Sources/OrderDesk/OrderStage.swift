@@ -59,10 +59,12 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
                 return answer.kind == .deny ? .refundDenied : .refunded
             }
             if ret.isOpen {
-                let accepted = ret.status == .acknowledged || actions.contains { action in
-                    if case .acceptReturn(let a) = action.request { return a.returnID == ret.id }
-                    return false
-                }
+                let accepted =
+                    ret.status == .acknowledged
+                    || actions.contains { action in
+                        if case .acceptReturn(let a) = action.request { return a.returnID == ret.id }
+                        return false
+                    }
                 return accepted ? .returnAccepted : .returnRequested
             }
             // Completed with an answer (by jom elsewhere, or another tool): refunded or denied. Closed without
@@ -131,7 +133,8 @@ public enum OrderStage: String, Codable, Sendable, Hashable, CaseIterable {
         // Complete at Jet without ever being acknowledged or shipped: Jet ended it (the acknowledgement window
         // passed, or Jet cancelled it another way).
         if order.status == .complete, order.acknowledgementStatus == nil, order.shipments.isEmpty,
-           !record.effectiveActions.contains(where: { if case .acknowledge = $0.request { true } else { false } }) {
+            !record.effectiveActions.contains(where: { if case .acknowledge = $0.request { true } else { false } })
+        {
             return .marketplace
         }
         let progress = OrderProgress(record)

@@ -46,10 +46,12 @@ public struct OrderSummary: Sendable, Hashable {
         init(_ record: OrderRecord, stage: OrderStage) {
             let actions = record.effectiveActions
             let order = record.order
-            approved = order.acknowledgedAt ?? actions.first { a in
-                if case .acknowledge(let ack) = a.request { return ack.isAccepted }
-                return false
-            }?.createdAt
+            approved =
+                order.acknowledgedAt
+                ?? actions.first { a in
+                    if case .acknowledge(let ack) = a.request { return ack.isAccepted }
+                    return false
+                }?.createdAt
             if stage == .shipped || stage == .refunded || stage == .refundDenied || stage == .returnRequested || stage == .returnAccepted {
                 let jet = order.shipments.filter { $0.items.contains { $0.shipped > 0 } }.compactMap(\.shippedAt)
                 let ours = actions.compactMap { a -> Date? in
@@ -59,22 +61,26 @@ public struct OrderSummary: Sendable, Hashable {
                 shipped = (jet + ours).max()
             }
             if stage == .cancelled {
-                cancelled = actions.last { $0.kind == .cancel }?.createdAt
+                cancelled =
+                    actions.last { $0.kind == .cancel }?.createdAt
                     ?? record.history.last { $0.by == "jet" }?.at ?? order.acknowledgedAt ?? order.receivedAt
             }
-            refunded = actions.first { a in
-                switch a.request {
-                case .completeReturn: return a.kind == .refund
-                case .merchantRefund: return true
-                default: return false
-                }
-            }?.createdAt
+            refunded =
+                actions.first { a in
+                    switch a.request {
+                    case .completeReturn: return a.kind == .refund
+                    case .merchantRefund: return true
+                    default: return false
+                    }
+                }?.createdAt
         }
     }
 
-    public init(merchantOrderID: String, referenceOrderID: String, stage: OrderStage, receivedAt: Date?, shipBy: Date?,
-                returnRequestedAt: Date?, buyer: String, destination: String, units: Int, total: Cents, title: String,
-                cancellation: OrderStage.Cancellation?, openAtJet: Bool = false) {
+    public init(
+        merchantOrderID: String, referenceOrderID: String, stage: OrderStage, receivedAt: Date?, shipBy: Date?,
+        returnRequestedAt: Date?, buyer: String, destination: String, units: Int, total: Cents, title: String,
+        cancellation: OrderStage.Cancellation?, openAtJet: Bool = false
+    ) {
         self.merchantOrderID = merchantOrderID
         self.referenceOrderID = referenceOrderID
         self.stage = stage
@@ -107,7 +113,8 @@ public struct OrderSummary: Sendable, Hashable {
             units: order.units,
             total: order.totals.total,
             title: title,
-            cancellation: stage == .cancelled ? OrderStage.cancellation(record)
+            cancellation: stage == .cancelled
+                ? OrderStage.cancellation(record)
                 : OrderStage.merchantCancelledUnits(record) > 0 ? .merchantUnits : nil,
             openAtJet: order.isOpenAtJet
         )

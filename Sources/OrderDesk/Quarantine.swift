@@ -61,8 +61,10 @@ public enum Sanity {
             if l.cancelRequested < 0 || l.cancelRequested > max(0, l.quantity) {
                 out.append("\(name) asks to cancel \(l.cancelRequested) units")
             }
-            for (field, amount) in [("price", l.price.principal), ("tax", l.price.tax), ("shipping", l.price.shipping),
-                                    ("shipping tax", l.price.shippingTax)] where amount.value < 0 || amount > maxAmount {
+            for (field, amount) in [
+                ("price", l.price.principal), ("tax", l.price.tax), ("shipping", l.price.shipping),
+                ("shipping tax", l.price.shippingTax),
+            ] where amount.value < 0 || amount > maxAmount {
                 out.append("\(name) has a \(field) of \(amount)")
             }
         }
@@ -74,14 +76,18 @@ public enum Sanity {
 
     /// Every text field of an order, by name.
     static func texts(_ o: Order) -> [(String, String)] {
-        var t: [(String, String)] = [("the order id", o.merchantOrderID), ("the order number", o.referenceOrderID),
-                                     ("the buyer's name", o.buyer.name), ("the recipient's name", o.recipient.name),
-                                     ("the address", o.address.line1), ("the city", o.address.city), ("the state", o.address.state),
-                                     ("the ZIP code", o.address.zip)]
-        t += [("the buyer's phone", o.buyer.phone), ("the recipient's phone", o.recipient.phone), ("the address's second line", o.address.line2),
-              ("the customer's order number", o.customerReferenceOrderID), ("the alternative order id", o.altOrderID),
-              ("the buyer's e-mail", o.hashEmail), ("the fulfillment node", o.fulfillmentNode), ("the carrier", o.requestedCarrier),
-              ("the method", o.requestedMethod), ("the service level", o.serviceLevel)].compactMap { n, v in v.map { (n, $0) } }
+        var t: [(String, String)] = [
+            ("the order id", o.merchantOrderID), ("the order number", o.referenceOrderID),
+            ("the buyer's name", o.buyer.name), ("the recipient's name", o.recipient.name),
+            ("the address", o.address.line1), ("the city", o.address.city), ("the state", o.address.state),
+            ("the ZIP code", o.address.zip),
+        ]
+        t += [
+            ("the buyer's phone", o.buyer.phone), ("the recipient's phone", o.recipient.phone), ("the address's second line", o.address.line2),
+            ("the customer's order number", o.customerReferenceOrderID), ("the alternative order id", o.altOrderID),
+            ("the buyer's e-mail", o.hashEmail), ("the fulfillment node", o.fulfillmentNode), ("the carrier", o.requestedCarrier),
+            ("the method", o.requestedMethod), ("the service level", o.serviceLevel),
+        ].compactMap { n, v in v.map { (n, $0) } }
         for (i, l) in o.lines.enumerated() {
             t += [("line \(i + 1)'s SKU", l.sku), ("line \(i + 1)'s title", l.title), ("line \(i + 1)'s item id", l.itemID)]
             if let url = l.url { t.append(("line \(i + 1)'s URL", url)) }
@@ -90,7 +96,9 @@ public enum Sanity {
             t += [("the return id", r.id)] + r.lines.flatMap { [("a returned SKU", $0.sku), ("a return reason", $0.reason), ("a returned title", $0.title)] }
         }
         for s in o.shipments {
-            t += [("a tracking number", s.tracking), ("a shipment's carrier", s.carrier), ("a shipment's method", s.method)].compactMap { n, v in v.map { (n, $0) } }
+            t += [("a tracking number", s.tracking), ("a shipment's carrier", s.carrier), ("a shipment's method", s.method)].compactMap { n, v in
+                v.map { (n, $0) }
+            }
         }
         return t
     }

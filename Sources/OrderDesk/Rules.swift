@@ -55,51 +55,57 @@ public enum Rules {
     public static func refusal(_ verb: Verb, _ record: OrderRecord) -> DeskError {
         let ref = record.order.referenceOrderID
         let stage = record.stage
-        let what: String = switch stage {
-        case .held: "is still being checked by Jet (status created) and cannot be acted on yet"
-        case .new: "is new (not approved yet)"
-        case .approved: "is approved and waiting to ship"
-        case .shipped: "is shipped"
-        case .cancelled: "is cancelled"
-        case .cancelRequested: "has a cancel request from Jet"
-        case .returnRequested: "has a return request waiting for an answer"
-        case .returnAccepted: "has an accepted return waiting for a refund or a denial"
-        case .refunded: "is refunded"
-        case .refundDenied: "had its refund denied"
-        }
-        let why: String = switch (verb, stage) {
-        case (.cancel, .approved), (.cancel, .shipped):
-            "; once approved an order can no longer be cancelled as a whole by you (only Jet can ask for that)"
-        case (.cancelUnits, .new): "; before approval the whole order is cancelled (without --units)"
-        case (.ship, .new): "; only an approved order can be shipped"
-        case (.accept, .new): "; `accept` answers a return request, and a new order is approved with `approve`"
-        case (.accept, _): "; only a return request can be accepted"
-        case (.refund, .approved), (.refund, .shipped), (.refund, .refunded), (.refund, .refundDenied):
-            "; it has no open return request, and a refund without one needs Jet's reason"
-        case (.refund, _), (.deny, _): "; only a return request can be refunded or denied"
-        case (.merchantRefund, _): "; a refund without a return is for an order that was approved or shipped"
-        default: ""
-        }
-        let instead: String = switch stage {
-        case .held: "wait for the next download (`download`)"
-        case .new: "approve it with `approve \(ref)` or cancel it with `cancel \(ref) <reason>`"
-        case .approved:
-            verb == .cancel ? "cancel the units that cannot ship with `cancel \(ref) <reason> --units SKU:QTY`"
-                : verb == .refund ? "refund without a return with `refund \(ref) --amount X --reason R`"
-                : "ship it with `ship \(ref) <tracking>`"
-        case .cancelRequested: "cancel it as Jet asks with `cancel \(ref)`"
-        case .returnRequested: "answer the return with `accept \(ref)`, `refund \(ref)` or `deny \(ref) <reason>`"
-        case .returnAccepted: "answer the return with `refund \(ref)` or `deny \(ref) <reason>`"
-        case .shipped, .refunded, .refundDenied:
-            verb == .refund ? "refund without a return with `refund \(ref) --amount X --reason R`" : "you can still add a note with `note \(ref) <text>`"
-        case .cancelled: "you can still add a note with `note \(ref) <text>`"
-        }
-        let already: Bool = switch (verb, stage) {
-        case (.approve, .approved), (.ship, .shipped), (.cancel, .cancelled), (.accept, .returnAccepted), (.refund, .refunded),
-             (.deny, .refundDenied):
-            true
-        default: false
-        }
+        let what: String =
+            switch stage {
+            case .held: "is still being checked by Jet (status created) and cannot be acted on yet"
+            case .new: "is new (not approved yet)"
+            case .approved: "is approved and waiting to ship"
+            case .shipped: "is shipped"
+            case .cancelled: "is cancelled"
+            case .cancelRequested: "has a cancel request from Jet"
+            case .returnRequested: "has a return request waiting for an answer"
+            case .returnAccepted: "has an accepted return waiting for a refund or a denial"
+            case .refunded: "is refunded"
+            case .refundDenied: "had its refund denied"
+            }
+        let why: String =
+            switch (verb, stage) {
+            case (.cancel, .approved), (.cancel, .shipped):
+                "; once approved an order can no longer be cancelled as a whole by you (only Jet can ask for that)"
+            case (.cancelUnits, .new): "; before approval the whole order is cancelled (without --units)"
+            case (.ship, .new): "; only an approved order can be shipped"
+            case (.accept, .new): "; `accept` answers a return request, and a new order is approved with `approve`"
+            case (.accept, _): "; only a return request can be accepted"
+            case (.refund, .approved), (.refund, .shipped), (.refund, .refunded), (.refund, .refundDenied):
+                "; it has no open return request, and a refund without one needs Jet's reason"
+            case (.refund, _), (.deny, _): "; only a return request can be refunded or denied"
+            case (.merchantRefund, _): "; a refund without a return is for an order that was approved or shipped"
+            default: ""
+            }
+        let instead: String =
+            switch stage {
+            case .held: "wait for the next download (`download`)"
+            case .new: "approve it with `approve \(ref)` or cancel it with `cancel \(ref) <reason>`"
+            case .approved:
+                verb == .cancel
+                    ? "cancel the units that cannot ship with `cancel \(ref) <reason> --units SKU:QTY`"
+                    : verb == .refund
+                        ? "refund without a return with `refund \(ref) --amount X --reason R`"
+                        : "ship it with `ship \(ref) <tracking>`"
+            case .cancelRequested: "cancel it as Jet asks with `cancel \(ref)`"
+            case .returnRequested: "answer the return with `accept \(ref)`, `refund \(ref)` or `deny \(ref) <reason>`"
+            case .returnAccepted: "answer the return with `refund \(ref)` or `deny \(ref) <reason>`"
+            case .shipped, .refunded, .refundDenied:
+                verb == .refund ? "refund without a return with `refund \(ref) --amount X --reason R`" : "you can still add a note with `note \(ref) <text>`"
+            case .cancelled: "you can still add a note with `note \(ref) <text>`"
+            }
+        let already: Bool =
+            switch (verb, stage) {
+            case (.approve, .approved), (.ship, .shipped), (.cancel, .cancelled), (.accept, .returnAccepted), (.refund, .refunded),
+                (.deny, .refundDenied):
+                true
+            default: false
+            }
         if already {
             return DeskError("order \(ref) is already \(pastTense(verb))", remedy: instead)
         }
@@ -129,8 +135,9 @@ public enum Rules {
     public static func approve(_ record: OrderRecord, _ ctx: Context) throws(DeskError) -> OrderAction {
         try require(.approve, record)
         let o = record.order
-        let ack = Acknowledgement(status: .accepted, altOrderID: o.altOrderID,
-                                  items: o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: .fulfillable) })
+        let ack = Acknowledgement(
+            status: .accepted, altOrderID: o.altOrderID,
+            items: o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: .fulfillable) })
         return ctx.action(o, .approve, .acknowledge(ack))
     }
 
@@ -155,27 +162,32 @@ public enum Rules {
         }
         let reason = reason ?? (record.stage == .cancelRequested ? .other : nil)
         guard let reason else {
-            throw DeskError("cancelling order \(o.referenceOrderID) needs a reason",
-                            remedy: "cancel \(o.referenceOrderID) <reason>, where reason is one of: "
-                                + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+            throw DeskError(
+                "cancelling order \(o.referenceOrderID) needs a reason",
+                remedy: "cancel \(o.referenceOrderID) <reason>, where reason is one of: "
+                    + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        let items: [Acknowledgement.Item] = reason.itemStatus.map { status in
-            o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: status) }
-        } ?? []
+        let items: [Acknowledgement.Item] =
+            reason.itemStatus.map { status in
+                o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: status) }
+            } ?? []
         let ack = Acknowledgement(status: reason.acknowledgementStatus, altOrderID: o.altOrderID, items: items)
         return ctx.action(o, .cancel, .acknowledge(ack), reason: reason.rawValue)
     }
 
     /// Cancels units of an approved order that cannot ship (Jet's shipped message with cancelled quantities).
     /// Unlike a directed cancel, it counts in the merchant's cancellation rate.
-    public static func cancelUnits(_ record: OrderRecord, _ units: [UnitCount], reason: CancelReason?,
-                                   _ ctx: Context) throws(DeskError) -> OrderAction {
+    public static func cancelUnits(
+        _ record: OrderRecord, _ units: [UnitCount], reason: CancelReason?,
+        _ ctx: Context
+    ) throws(DeskError) -> OrderAction {
         try require(.cancelUnits, record)
         let o = record.order
         guard let reason else {
-            throw DeskError("cancelling units of order \(o.referenceOrderID) needs a reason (it is kept with the order)",
-                            remedy: "cancel \(o.referenceOrderID) <reason> --units \(UnitCount.text(units)), where reason is one of: "
-                                + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+            throw DeskError(
+                "cancelling units of order \(o.referenceOrderID) needs a reason (it is kept with the order)",
+                remedy: "cancel \(o.referenceOrderID) <reason> --units \(UnitCount.text(units)), where reason is one of: "
+                    + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let items = try allocate(units, of: record, verb: "cancel").map {
             ShipmentReport.Item(sku: $0.line.sku, altItemID: $0.line.altItemID, quantity: 0, cancelQuantity: $0.units)
@@ -192,28 +204,33 @@ public enum Rules {
 
     /// Reports open units of an approved order as shipped with one tracking number: every open unit, or just
     /// `units` (one parcel of several).
-    public static func ship(_ record: OrderRecord, tracking: String, carrier: String, method: String?, units: [UnitCount]? = nil,
-                            _ ctx: Context) throws(DeskError) -> OrderAction {
+    public static func ship(
+        _ record: OrderRecord, tracking: String, carrier: String, method: String?, units: [UnitCount]? = nil,
+        _ ctx: Context
+    ) throws(DeskError) -> OrderAction {
         try require(.ship, record)
         let o = record.order
         guard let jetCarrier = Carriers.canonical(carrier) else {
-            throw DeskError("\"\(carrier)\" is not one of Jet's carriers",
-                            remedy: "use one of: " + Carriers.all.prefix(12).joined(separator: ", ") + ", … (TAB completes them)")
+            throw DeskError(
+                "\"\(carrier)\" is not one of Jet's carriers",
+                remedy: "use one of: " + Carriers.all.prefix(12).joined(separator: ", ") + ", … (TAB completes them)")
         }
         let number = try TrackingNumber.validate(tracking, carrier: jetCarrier)
         var jetMethod: String?
         if let method {
             guard let m = Carriers.canonicalMethod(method) else {
                 let options = Carriers.methods[jetCarrier] ?? Carriers.otherMethods
-                throw DeskError("\"\(method)\" is not one of Jet's shipment methods",
-                                remedy: "for \(jetCarrier) use one of: " + options.joined(separator: ", ") + " (TAB completes them; dashes for spaces)")
+                throw DeskError(
+                    "\"\(method)\" is not one of Jet's shipment methods",
+                    remedy: "for \(jetCarrier) use one of: " + options.joined(separator: ", ") + " (TAB completes them; dashes for spaces)")
             }
             jetMethod = m
         }
         let shipFrom = ctx.settings.shipFromZip
         guard !shipFrom.isEmpty else {
-            throw DeskError("Jet needs the ZIP code parcels ship from, and ship-from-zip is not set",
-                            remedy: "set ship-from-zip 07030 (your warehouse's ZIP), then ship again")
+            throw DeskError(
+                "Jet needs the ZIP code parcels ship from, and ship-from-zip is not set",
+                remedy: "set ship-from-zip 07030 (your warehouse's ZIP), then ship again")
         }
         let items: [ShipmentReport.Item]
         if let units {
@@ -242,7 +259,9 @@ public enum Rules {
 
     /// The lines `units` fall on, SKU by SKU (a SKU on several lines fills them in order), each no more than is
     /// open. Refuses a SKU the order does not have, and more units than are open.
-    static func allocate(_ units: [UnitCount], of record: OrderRecord, verb: String) throws(DeskError)
+    static func allocate(
+        _ units: [UnitCount], of record: OrderRecord, verb: String
+    ) throws(DeskError)
         -> [(line: OrderLine, units: Int)]
     {
         let o = record.order
@@ -251,13 +270,15 @@ public enum Rules {
         var out: [(line: OrderLine, units: Int)] = []
         for u in units {
             guard let sku = o.lines.first(where: { $0.sku == u.sku })?.sku ?? o.lines.first(where: { $0.sku.lowercased() == u.sku.lowercased() })?.sku else {
-                throw DeskError("order \(o.referenceOrderID) has no SKU \(u.sku)",
-                                remedy: "its SKUs are " + Set(o.lines.map(\.sku)).sorted().joined(separator: ", ") + " (`open \(o.referenceOrderID)` shows them)")
+                throw DeskError(
+                    "order \(o.referenceOrderID) has no SKU \(u.sku)",
+                    remedy: "its SKUs are " + Set(o.lines.map(\.sku)).sorted().joined(separator: ", ") + " (`open \(o.referenceOrderID)` shows them)")
             }
             let available = open.filter { $0.0.sku == sku }.reduce(0) { $0 + $1.1 }
             guard u.quantity <= available else {
-                throw DeskError("order \(o.referenceOrderID) has \(available) open unit\(available == 1 ? "" : "s") of \(sku); \(u.quantity) cannot be \(verb == "ship" ? "shipped" : "cancelled")",
-                                remedy: available > 0 ? "\(verb) at most \(sku):\(available)" : "`open \(o.referenceOrderID)` shows what is left")
+                throw DeskError(
+                    "order \(o.referenceOrderID) has \(available) open unit\(available == 1 ? "" : "s") of \(sku); \(u.quantity) cannot be \(verb == "ship" ? "shipped" : "cancelled")",
+                    remedy: available > 0 ? "\(verb) at most \(sku):\(available)" : "`open \(o.referenceOrderID)` shows what is left")
             }
             var left = u.quantity
             for i in open.indices where left > 0 && open[i].0.sku == sku && open[i].1 > 0 {
@@ -305,13 +326,15 @@ public enum Rules {
             quantities = Array(repeating: 0, count: ret.lines.count)
             for u in units {
                 guard let i = ret.lines.firstIndex(where: { $0.sku == u.sku || $0.sku.lowercased() == u.sku.lowercased() }) else {
-                    throw DeskError("the return on order \(o.referenceOrderID) has no SKU \(u.sku)",
-                                    remedy: "it returns " + ret.lines.map { "\($0.sku):\($0.quantity)" }.joined(separator: ", "))
+                    throw DeskError(
+                        "the return on order \(o.referenceOrderID) has no SKU \(u.sku)",
+                        remedy: "it returns " + ret.lines.map { "\($0.sku):\($0.quantity)" }.joined(separator: ", "))
                 }
                 let line = ret.lines[i]
                 guard u.quantity + quantities[i] <= line.quantity else {
-                    throw DeskError("the return on order \(o.referenceOrderID) has \(line.quantity) unit\(line.quantity == 1 ? "" : "s") of \(line.sku); \(u.quantity) cannot be refunded",
-                                    remedy: "refund at most \(line.sku):\(line.quantity)")
+                    throw DeskError(
+                        "the return on order \(o.referenceOrderID) has \(line.quantity) unit\(line.quantity == 1 ? "" : "s") of \(line.sku); \(u.quantity) cannot be refunded",
+                        remedy: "refund at most \(line.sku):\(line.quantity)")
                 }
                 quantities[i] += u.quantity
                 due[i] = Cents(line.requested.total.value * quantities[i] / max(1, line.quantity))
@@ -320,8 +343,9 @@ public enum Rules {
         let available = due.reduce(Cents.zero, +)
         let target = amount ?? available
         if target > available {
-            throw DeskError("the customer asked for \(available) \(units == nil ? "on" : "for those units of") order \(o.referenceOrderID); \(target) is more than that",
-                            remedy: "refund \(o.referenceOrderID) --amount \(available.plain) (or less, with --feedback)")
+            throw DeskError(
+                "the customer asked for \(available) \(units == nil ? "on" : "for those units of") order \(o.referenceOrderID); \(target) is more than that",
+                remedy: "refund \(o.referenceOrderID) --amount \(available.plain) (or less, with --feedback)")
         }
         if target <= .zero {
             throw DeskError("a refund of \(target) is no refund", remedy: "deny \(o.referenceOrderID) <reason> turns the return down")
@@ -333,18 +357,22 @@ public enum Rules {
     /// just the `units` of some lines (see ``refundPlan(_:units:amount:)``), split over the lines in proportion to
     /// what each may get. Less than requested needs a feedback reason (Jet required one whenever an item got less
     /// than was asked for). `disputeCharge` disputes the return charge.
-    public static func refund(_ record: OrderRecord, units: [UnitCount]? = nil, amount: Cents?, feedback: RefundFeedback?,
-                              disputeCharge: ReturnChargeFeedback? = nil, notes: String? = nil,
-                              _ ctx: Context) throws(DeskError) -> OrderAction {
+    public static func refund(
+        _ record: OrderRecord, units: [UnitCount]? = nil, amount: Cents?, feedback: RefundFeedback?,
+        disputeCharge: ReturnChargeFeedback? = nil, notes: String? = nil,
+        _ ctx: Context
+    ) throws(DeskError) -> OrderAction {
         let plan = try refundPlan(record, units: units, amount: amount)
         let o = record.order
         guard let ret = o.latestReturn else { throw refusal(.refund, record) }
         let (due, quantities, available, target, requested) = (plan.due, plan.quantities, plan.available, plan.target, plan.requested)
         if plan.isPartial && feedback == nil {
             let what = units == nil ? "refunding \(target) of the \(requested) requested" : "refunding only some of what was returned"
-            throw DeskError("\(what) on order \(o.referenceOrderID) needs a reason for Jet",
-                            remedy: "refund \(o.referenceOrderID)\(units.map { " --units \(UnitCount.text($0))" } ?? "") --amount \(target.plain) --feedback <reason>, where reason is one of: "
-                                + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
+            throw DeskError(
+                "\(what) on order \(o.referenceOrderID) needs a reason for Jet",
+                remedy:
+                    "refund \(o.referenceOrderID)\(units.map { " --units \(UnitCount.text($0))" } ?? "") --amount \(target.plain) --feedback <reason>, where reason is one of: "
+                    + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
         }
         try refuseOverRefund(record, target)
         // Split over the lines in proportion to what each may get; the last line with something takes the rounding.
@@ -361,32 +389,40 @@ public enum Rules {
                 share = .zero
             }
             left = left - share
-            items.append(.init(itemID: line.itemID, altItemID: line.altItemID, quantityReturned: line.quantity,
-                               refundQuantity: quantities[i], feedback: share < line.requested.total ? feedback?.jetValue : nil, notes: notes,
-                               amount: line.requested.scaled(toTotal: share)))
+            items.append(
+                .init(
+                    itemID: line.itemID, altItemID: line.altItemID, quantityReturned: line.quantity,
+                    refundQuantity: quantities[i], feedback: share < line.requested.total ? feedback?.jetValue : nil, notes: notes,
+                    amount: line.requested.scaled(toTotal: share)))
         }
-        let completion = ReturnCompletion(returnID: ret.id, merchantOrderID: o.merchantOrderID, altOrderID: o.altOrderID,
-                                          items: items, agreeToReturnCharge: disputeCharge == nil, returnChargeFeedback: disputeCharge)
+        let completion = ReturnCompletion(
+            returnID: ret.id, merchantOrderID: o.merchantOrderID, altOrderID: o.altOrderID,
+            items: items, agreeToReturnCharge: disputeCharge == nil, returnChargeFeedback: disputeCharge)
         return ctx.action(o, .refund, .completeReturn(completion), reason: feedback?.rawValue)
     }
 
     /// Completes the open return turning the credit down, with Jet's reason.
-    public static func deny(_ record: OrderRecord, reason: RefundFeedback?, disputeCharge: ReturnChargeFeedback? = nil,
-                            notes: String? = nil, _ ctx: Context) throws(DeskError) -> OrderAction {
+    public static func deny(
+        _ record: OrderRecord, reason: RefundFeedback?, disputeCharge: ReturnChargeFeedback? = nil,
+        notes: String? = nil, _ ctx: Context
+    ) throws(DeskError) -> OrderAction {
         try require(.deny, record)
         let o = record.order
         guard let ret = o.latestReturn else { throw refusal(.deny, record) }
         guard let reason else {
-            throw DeskError("denying the refund on order \(o.referenceOrderID) needs a reason for Jet",
-                            remedy: "deny \(o.referenceOrderID) <reason>, where reason is one of: "
-                                + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
+            throw DeskError(
+                "denying the refund on order \(o.referenceOrderID) needs a reason for Jet",
+                remedy: "deny \(o.referenceOrderID) <reason>, where reason is one of: "
+                    + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let items = ret.lines.map {
-            ReturnCompletion.Item(itemID: $0.itemID, altItemID: $0.altItemID, quantityReturned: $0.quantity, refundQuantity: 0,
-                                  feedback: reason.jetValue, notes: notes, amount: .zero)
+            ReturnCompletion.Item(
+                itemID: $0.itemID, altItemID: $0.altItemID, quantityReturned: $0.quantity, refundQuantity: 0,
+                feedback: reason.jetValue, notes: notes, amount: .zero)
         }
-        let completion = ReturnCompletion(returnID: ret.id, merchantOrderID: o.merchantOrderID, altOrderID: o.altOrderID,
-                                          items: items, agreeToReturnCharge: disputeCharge == nil, returnChargeFeedback: disputeCharge)
+        let completion = ReturnCompletion(
+            returnID: ret.id, merchantOrderID: o.merchantOrderID, altOrderID: o.altOrderID,
+            items: items, agreeToReturnCharge: disputeCharge == nil, returnChargeFeedback: disputeCharge)
         return ctx.action(o, .deny, .completeReturn(completion), reason: reason.rawValue)
     }
 
@@ -394,14 +430,17 @@ public enum Rules {
 
     /// A refund the merchant starts on an approved or shipped order with no return (a price adjustment, a
     /// parcel lost in transit): `amount`, spread over the lines in proportion to their prices.
-    public static func merchantRefund(_ record: OrderRecord, amount: Cents, reason: RefundReason?, notes: String? = nil,
-                                      _ ctx: Context) throws(DeskError) -> OrderAction {
+    public static func merchantRefund(
+        _ record: OrderRecord, amount: Cents, reason: RefundReason?, notes: String? = nil,
+        _ ctx: Context
+    ) throws(DeskError) -> OrderAction {
         try require(.merchantRefund, record)
         let o = record.order
         guard let reason else {
-            throw DeskError("a refund without a return on order \(o.referenceOrderID) needs Jet's reason",
-                            remedy: "refund \(o.referenceOrderID) --amount \(amount.plain) --reason <reason>, where reason is one of: "
-                                + RefundReason.allCases.map(\.rawValue).joined(separator: ", "))
+            throw DeskError(
+                "a refund without a return on order \(o.referenceOrderID) needs Jet's reason",
+                remedy: "refund \(o.referenceOrderID) --amount \(amount.plain) --reason <reason>, where reason is one of: "
+                    + RefundReason.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard amount > .zero else {
             throw DeskError("a refund of \(amount) is no refund", remedy: "refund \(o.referenceOrderID) --amount 5.00 --reason \(reason.rawValue)")
@@ -431,8 +470,10 @@ public enum Rules {
         let left = max(.zero, paid - refunded)
         guard amount <= left else {
             let ref = record.order.referenceOrderID
-            throw DeskError("refunding \(amount) on order \(ref) would make \(refunded + amount) refunded of the \(paid) the customer paid",
-                            remedy: left > .zero ? "at most \(left) is left to refund (`open \(ref)` lists the refunds)" : "everything the customer paid is refunded already")
+            throw DeskError(
+                "refunding \(amount) on order \(ref) would make \(refunded + amount) refunded of the \(paid) the customer paid",
+                remedy: left > .zero
+                    ? "at most \(left) is left to refund (`open \(ref)` lists the refunds)" : "everything the customer paid is refunded already")
         }
     }
 
@@ -469,8 +510,9 @@ public enum Rules {
     static func refuseRepeat(_ record: OrderRecord, _ ctx: Context, _ what: String, _ same: (OrderAction) -> Bool) throws(DeskError) {
         guard let earlier = record.effectiveActions.last(where: { ctx.now.timeIntervalSince($0.createdAt) < repeatWindow && same($0) }) else { return }
         let ref = record.order.referenceOrderID
-        throw DeskError("\(what) on order \(ref) is already recorded (\(DurationText.short(max(0, ctx.now.timeIntervalSince(earlier.createdAt)))) ago by \(earlier.by), \(earlier.isQueued ? "queued to be sent" : "sent")); it was not recorded twice",
-                        remedy: "`open \(ref)` shows it; `status` shows what is still waiting to be sent")
+        throw DeskError(
+            "\(what) on order \(ref) is already recorded (\(DurationText.short(max(0, ctx.now.timeIntervalSince(earlier.createdAt)))) ago by \(earlier.by), \(earlier.isQueued ? "queued to be sent" : "sent")); it was not recorded twice",
+            remedy: "`open \(ref)` shows it; `status` shows what is still waiting to be sent")
     }
 
     // MARK: notes

@@ -103,20 +103,23 @@ public enum SearchText {
         var amount = t
         if amount.hasPrefix("$") { amount.removeFirst() }
         if amount.contains(where: \.isNumber), amount.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "," || $0 == ".") }),
-           amount.first?.isNumber == true, !amount.contains(",,") {
+            amount.first?.isNumber == true, !amount.contains(",,")
+        {
             let plain = amount.replacingOccurrences(of: ",", with: "")
             if plain.filter({ $0 == "." }).count <= 1 { add(plain) }
         }
         // A phone: digits with the usual punctuation, seven digits or more.
         let d = digits(t)
         if d.count >= 7, t.unicodeScalars.allSatisfy({ ($0.value >= 48 && $0.value <= 57) || " ()-.+/".unicodeScalars.contains($0) }),
-           !t.contains("/") || t.split(separator: "/").count != 3 {
+            !t.contains("/") || t.split(separator: "/").count != 3
+        {
             add(d)
         }
         // A date: `12/06/2026`, `06.12.2026`, `6-12-2026`.
         let parts = t.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" }).map(String.init)
         if parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }), parts[2].count == 4,
-           let a = Int(parts[0]), let b = Int(parts[1]), let y = Int(parts[2]) {
+            let a = Int(parts[0]), let b = Int(parts[1]), let y = Int(parts[2])
+        {
             func day(_ m: Int, _ dd: Int) {
                 guard (1...12).contains(m), (1...31).contains(dd) else { return }
                 add("\(y)-\(m < 10 ? "0" : "")\(m)-\(dd < 10 ? "0" : "")\(dd)")

@@ -8,7 +8,7 @@ extension AcknowledgementStatus {
         switch self {
         case .accepted: false
         case .rejectedOther, .rejectedFraud, .rejectedItemLevelError, .rejectedShipFromLocationNotAvailable,
-             .rejectedShippingMethodNotSupported, .rejectedUnfulfillableAddress:
+            .rejectedShippingMethodNotSupported, .rejectedUnfulfillableAddress:
             true
         case .unknown(let word): word.lowercased().hasPrefix("rejected")
         }

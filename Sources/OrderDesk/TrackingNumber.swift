@@ -16,8 +16,9 @@ public enum TrackingNumber {
             throw DeskError("the tracking number is empty", remedy: "ship <order> <tracking number> --carrier \(carrier)")
         }
         if let bad = number.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            throw DeskError("the tracking number contains a control character (U+\(String(bad.value, radix: 16, uppercase: true)))",
-                            remedy: "type the number again")
+            throw DeskError(
+                "the tracking number contains a control character (U+\(String(bad.value, radix: 16, uppercase: true)))",
+                remedy: "type the number again")
         }
         let family = Carriers.squash(carrier)
         let problem: String?
@@ -32,12 +33,14 @@ public enum TrackingNumber {
         } else {
             // No known format to check: the number must at least be one word of ordinary characters.
             let typed = number.trimmingCharacters(in: .whitespaces)
-            problem = typed.allSatisfy({ $0.isASCII && !$0.isWhitespace && ($0.isLetter || $0.isNumber || "-_/.".contains($0)) })
+            problem =
+                typed.allSatisfy({ $0.isASCII && !$0.isWhitespace && ($0.isLetter || $0.isNumber || "-_/.".contains($0)) })
                 ? nil : "it contains spaces or characters a tracking number does not have (only letters, digits and - _ / . are allowed)"
         }
         if let problem {
             let fits = carriers(accepting: n).filter { $0 != carrier }
-            let remedy = fits.isEmpty
+            let remedy =
+                fits.isEmpty
                 ? "check the number on the label, or choose the right carrier with --carrier"
                 : "it is a well-formed \(fits.joined(separator: " or ")) number: add --carrier \(fits[0].replacingOccurrences(of: " ", with: "-")) if that is the carrier"
             throw DeskError("\(n) is not a valid \(carrier) tracking number: \(problem)", remedy: remedy)
@@ -107,7 +110,8 @@ public enum TrackingNumber {
     static func checkS10(_ n: String) -> String? {
         let c = Array(n)
         guard c.count == 13, c[0].isLetter, c[1].isLetter, c[11].isLetter, c[12].isLetter,
-              c[2...10].allSatisfy(\.isASCIINumber) else { return nil }
+            c[2...10].allSatisfy(\.isASCIINumber)
+        else { return nil }
         let weights = [8, 6, 4, 2, 3, 5, 9, 7]
         var total = 0
         for i in 0..<8 { total += (c[2 + i].wholeNumberValue ?? 0) * weights[i] }
@@ -129,7 +133,8 @@ public enum TrackingNumber {
             let check = total % 11 % 10
             return d[11].wholeNumberValue == check ? nil : "the check digit (last digit) should be \(check)"
         case 15:
-            return mod10(d, firstWeight: 1, otherWeight: 3) ? nil
+            return mod10(d, firstWeight: 1, otherWeight: 3)
+                ? nil
                 : "the check digit (last digit) should be \(mod10Digit(Array(d.dropLast()), firstWeight: 1, otherWeight: 3))"
         case 20:
             return checkSmartPost(n)

@@ -60,21 +60,24 @@ final class BaseIndexFile {
         }
         // A header that does not parse is answered by the caller: the index is rebuilt.
         guard let object = try? JSONSerialization.jsonObject(with: Data(first[..<nl])) as? [String: Any],
-              let f = object["jom-index"] as? Int, let count = object["orders"] as? Int else {
+            let f = object["jom-index"] as? Int, let count = object["orders"] as? Int
+        else {
             close(fd)
             throw StoreError("the order index \(path) has no valid header line")
         }
         guard f <= format else {
             close(fd)
-            throw StoreError("the order index \(path) was written by a newer jom (format \(f))",
-                             remedy: "use the newer jom, or delete \(path) to have it rebuilt")
+            throw StoreError(
+                "the order index \(path) was written by a newer jom (format \(f))",
+                remedy: "use the newer jom, or delete \(path) to have it rebuilt")
         }
         guard f == format else {
             close(fd)
             throw StoreError("the order index \(path) is of an older format (\(f))")
         }
-        header = Header(format: f, generation: object["generation"] as? Int ?? 0, count: count,
-                        ends: object["ends"] as? [String: Int] ?? [:], live: object["live"] as? Int)
+        header = Header(
+            format: f, generation: object["generation"] as? Int ?? 0, count: count,
+            ends: object["ends"] as? [String: Int] ?? [:], live: object["live"] as? Int)
         bodyStart = nl + 1
     }
 
@@ -101,8 +104,10 @@ final class BaseIndexFile {
     /// Calls `body` with every line from `from` up to `to` (whole lines only: `from` must start one), with the
     /// bytes, the line's start and end within them (newline excluded) and its offset in the file. Stops when
     /// `body` returns false.
-    func forEachLine(from: Int? = nil, to: Int? = nil,
-                     _ body: (_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ offset: Int) -> Bool) {
+    func forEachLine(
+        from: Int? = nil, to: Int? = nil,
+        _ body: (_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ offset: Int) -> Bool
+    ) {
         forEachChunk(from: from, to: to) { raw, position in
             var start = 0
             while start < raw.count, let nl = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) {
@@ -116,8 +121,10 @@ final class BaseIndexFile {
 
     /// Calls `body` with runs of whole lines (newlines included) from `from` up to `to`, and the file offset of
     /// each run's first byte. Stops when `body` returns false.
-    func forEachChunk(from: Int? = nil, to: Int? = nil, chunkSize: Int = BaseIndexFile.chunkSize,
-                      _ body: (_ lines: UnsafeRawBufferPointer, _ offset: Int) -> Bool) {
+    func forEachChunk(
+        from: Int? = nil, to: Int? = nil, chunkSize: Int = BaseIndexFile.chunkSize,
+        _ body: (_ lines: UnsafeRawBufferPointer, _ offset: Int) -> Bool
+    ) {
         var position = from ?? bodyStart
         let limit = min(to ?? size, size)
         var want = chunkSize
@@ -147,8 +154,10 @@ final class BaseIndexFile {
     }
 
     /// Like ``forEachLine(from:to:_:)`` but from the end backwards (newest first): lines before `before`.
-    func forEachLineBackward(before: Int? = nil, chunkSize: Int = BaseIndexFile.chunkSize,
-                             _ body: (_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ offset: Int) -> Bool) {
+    func forEachLineBackward(
+        before: Int? = nil, chunkSize: Int = BaseIndexFile.chunkSize,
+        _ body: (_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ offset: Int) -> Bool
+    ) {
         var end = min(before ?? size, size)
         var buffer: [UInt8] = []
         var want = chunkSize

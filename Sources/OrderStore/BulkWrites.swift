@@ -9,8 +9,9 @@ public struct PreparedRecord: Sendable {
     let search: String
 
     public static func prepare(_ record: OrderRecord, with encoder: JSONEncoder) throws(StoreError) -> PreparedRecord {
-        PreparedRecord(id: record.id, line: try RecordLine.encode(record, with: encoder), summary: OrderSummary(record),
-                       search: IndexLine.searchText(record))
+        PreparedRecord(
+            id: record.id, line: try RecordLine.encode(record, with: encoder), summary: OrderSummary(record),
+            search: IndexLine.searchText(record))
     }
 
     /// An encoder for ``prepare(_:with:)``: one per thread.
@@ -85,8 +86,9 @@ extension OrderStore {
         if paths.isEmpty, !segments.names().isEmpty {
             // Order files of format 2 and none of format 1: this is no store to upgrade, whatever store.json says
             // (a marker written by hand). Upgrading would start from nothing and drop every order.
-            throw StoreError("\(markerPath) says format 1, but the store holds order files of format 2 (\(segments.root)/*.jsonl)",
-                             remedy: #"write {"jom-store": 2} into \#(markerPath) (keeping its "marketplace" if it has one), then run jom again"#)
+            throw StoreError(
+                "\(markerPath) says format 1, but the store holds order files of format 2 (\(segments.root)/*.jsonl)",
+                remedy: #"write {"jom-store": 2} into \#(markerPath) (keeping its "marketplace" if it has one), then run jom again"#)
         }
         // What an earlier attempt wrote is of no use: start again from the order files.
         for name in segments.names() { unlink(segments.path(name)) }
@@ -105,7 +107,9 @@ extension OrderStore {
                     let r = try legacy.decode(file.1, path: file.0, decoder: coders.0)
                     return .success(try PreparedRecord.prepare(r, with: coders.1))
                 } catch { return .failure(error) }
-            } makeContext: { (RecordLine.decoder(), RecordLine.encoder()) }
+            } makeContext: {
+                (RecordLine.decoder(), RecordLine.encoder())
+            }
             for result in prepared {
                 // A damaged order file stops the upgrade, naming it: nothing is dropped. The store stays as it was.
                 let p = try result.get()

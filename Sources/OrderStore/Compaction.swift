@@ -34,8 +34,9 @@ extension OrderStore {
             let before = segments.totalSize
             let last = old.last.flatMap(OrderSegments.number) ?? 0
             let firstNew = OrderSegments.name(number: last + 1)
-            try FileIO.atomicWrite(try Self.encode(CompactionMarker(old: old, firstNew: firstNew), file: compactionMarkerPath),
-                                   to: compactionMarkerPath)
+            try FileIO.atomicWrite(
+                try Self.encode(CompactionMarker(old: old, firstNew: firstNew), file: compactionMarkerPath),
+                to: compactionMarkerPath)
             let writer = try OrderSegments.Writer(segments, startingAt: firstNew)
             let builder = try IndexBuilder(spillPath: path + "/index-build.tmp")
             var failure: StoreError?
@@ -45,10 +46,12 @@ extension OrderStore {
                     // A line that cannot be read is left out, as a rebuild would: its record stays in the old
                     // segments until a person repairs the index (never deleted: see below).
                     guard let from = IndexLineReader.location(raw, start: start, end: end),
-                          let key = IndexLineReader.key(raw, start: start, end: end),
-                          let id = IndexLineReader.merchantID(raw, start: start, end: end) else {
-                        throw StoreError("a line of the order index \(index.basePath) cannot be read",
-                                         remedy: "move it aside (mv \(index.basePath) \(index.basePath).damaged): jom rebuilds it from the records, then `compact` again")
+                        let key = IndexLineReader.key(raw, start: start, end: end),
+                        let id = IndexLineReader.merchantID(raw, start: start, end: end)
+                    else {
+                        throw StoreError(
+                            "a line of the order index \(index.basePath) cannot be read",
+                            remedy: "move it aside (mv \(index.basePath) \(index.basePath).damaged): jom rebuilds it from the records, then `compact` again")
                     }
                     let record = try segments.read(from)
                     let to = try writer.add(Array(record))
@@ -97,10 +100,13 @@ extension OrderStore {
     func finishInterruptedCompaction() throws(StoreError) {
         guard FileIO.stamp(compactionMarkerPath) != .missing else { return }
         guard let data = try FileIO.read(compactionMarkerPath),
-              let marker = try? JSONDecoder().decode(CompactionMarker.self, from: data),  // Damaged: reported below.
-              let first = OrderSegments.number(marker.firstNew) else {
-            throw StoreError("the compaction marker \(compactionMarkerPath) is damaged",
-                             remedy: "if index.jsonl names only segments that exist, remove it (rm \(compactionMarkerPath)); jom never removes a segment it cannot account for")
+            let marker = try? JSONDecoder().decode(CompactionMarker.self, from: data),  // Damaged: reported below.
+            let first = OrderSegments.number(marker.firstNew)
+        else {
+            throw StoreError(
+                "the compaction marker \(compactionMarkerPath) is damaged",
+                remedy:
+                    "if index.jsonl names only segments that exist, remove it (rm \(compactionMarkerPath)); jom never removes a segment it cannot account for")
         }
         let newNames = segments.names().filter { (OrderSegments.number($0) ?? 0) >= first }
         if newNames.contains(where: { index.ends[$0] != nil }) {
@@ -120,4 +126,3 @@ extension OrderStore {
         for name in segments.names() where (OrderSegments.number(name) ?? 0) >= first { try segments.remove(name) }
     }
 }
-

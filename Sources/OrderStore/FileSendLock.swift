@@ -92,7 +92,8 @@ final class FileSendLock: SendLock {
     private func currentHolder() -> String? {
         // A holder that wrote nothing (or an older jom) leaves the file empty: then there is no name to give.
         guard let data = FileManager.default.contents(atPath: path),
-              let h = try? JSONDecoder().decode(Holder.self, from: data) else { return nil }
+            let h = try? JSONDecoder().decode(Holder.self, from: data)
+        else { return nil }
         return "\(h.by) (pid \(h.pid)) since \(h.since)"
     }
 }

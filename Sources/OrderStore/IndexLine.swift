@@ -39,8 +39,9 @@ struct StoreOrderKey: Comparable, Hashable, Sendable {
     }
 
     init(_ s: OrderSummary) {
-        self.init(received: s.receivedAt.map { Int($0.timeIntervalSince1970.rounded(.down)) }, reference: Array(s.referenceOrderID.utf8),
-                  merchantID: Array(s.merchantOrderID.utf8))
+        self.init(
+            received: s.receivedAt.map { Int($0.timeIntervalSince1970.rounded(.down)) }, reference: Array(s.referenceOrderID.utf8),
+            merchantID: Array(s.merchantOrderID.utf8))
     }
 
     /// FNV-1a of the bytes.
@@ -313,7 +314,8 @@ struct IndexLineReader {
                 k += 4
                 var scalarValue = v
                 if (0xD800..<0xDC00).contains(v), k + 6 <= raw.count, raw[k] == UInt8(ascii: "\\"), raw[k + 1] == UInt8(ascii: "u"),
-                   let low = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: raw[k + 2..<k + 6]), as: UTF8.self), radix: 16) {
+                    let low = UInt32(String(decoding: UnsafeRawBufferPointer(rebasing: raw[k + 2..<k + 6]), as: UTF8.self), radix: 16)
+                {
                     scalarValue = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
                     k += 6
                 }
@@ -328,31 +330,34 @@ struct IndexLineReader {
     /// the costly part, and only a search of the log needs it): the entry's `search` is then empty.
     static func entry(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, search withSearch: Bool = true) -> IndexEntry? {
         guard var r = IndexLineReader(bytes, start: start, end: end),
-              let stageText = r.string(), let stage = OrderStage(rawValue: stageText),
-              let received = r.optionalInt(), let cancellation = r.optionalString(),
-              let mid = r.string(), let rid = r.string(), let shipBy = r.optionalInt(), let returnAt = r.optionalInt(),
-              let buyer = r.string(), let destination = r.string(),
-              case .int(let units)? = r.next(), case .int(let total)? = r.next(),
-              let title = r.string(), case .int(let open)? = r.next(),
-              let approved = r.optionalInt(), let shipped = r.optionalInt(), let cancelled = r.optionalInt(), let refundedAt = r.optionalInt(),
-              case .int(let refunded)? = r.next(), let segment = r.string(), case .int(let offset)? = r.next(),
-              case .int(let length)? = r.next(), let search = withSearch ? r.stringArray() : []
+            let stageText = r.string(), let stage = OrderStage(rawValue: stageText),
+            let received = r.optionalInt(), let cancellation = r.optionalString(),
+            let mid = r.string(), let rid = r.string(), let shipBy = r.optionalInt(), let returnAt = r.optionalInt(),
+            let buyer = r.string(), let destination = r.string(),
+            case .int(let units)? = r.next(), case .int(let total)? = r.next(),
+            let title = r.string(), case .int(let open)? = r.next(),
+            let approved = r.optionalInt(), let shipped = r.optionalInt(), let cancelled = r.optionalInt(), let refundedAt = r.optionalInt(),
+            case .int(let refunded)? = r.next(), let segment = r.string(), case .int(let offset)? = r.next(),
+            case .int(let length)? = r.next(), let search = withSearch ? r.stringArray() : []
         else { return nil }
         func date(_ v: Int?) -> Date? { v.map { Date(timeIntervalSince1970: Double($0)) } }
-        var s = OrderSummary(merchantOrderID: mid, referenceOrderID: rid, stage: stage, receivedAt: date(received), shipBy: date(shipBy),
-                             returnRequestedAt: date(returnAt), buyer: buyer, destination: destination, units: units,
-                             total: Cents(total), title: title,
-                             cancellation: cancellation.flatMap(OrderStage.Cancellation.init(rawValue:)), openAtJet: open != 0)
+        var s = OrderSummary(
+            merchantOrderID: mid, referenceOrderID: rid, stage: stage, receivedAt: date(received), shipBy: date(shipBy),
+            returnRequestedAt: date(returnAt), buyer: buyer, destination: destination, units: units,
+            total: Cents(total), title: title,
+            cancellation: cancellation.flatMap(OrderStage.Cancellation.init(rawValue:)), openAtJet: open != 0)
         s.events = .init(approved: date(approved), shipped: date(shipped), cancelled: date(cancelled), refunded: date(refundedAt))
         s.refunded = Cents(refunded)
-        return IndexEntry(summary: s, search: search.joined(separator: String(SearchText.separator)),
-                          location: RecordLocation(segment: segment, offset: offset, length: length))
+        return IndexEntry(
+            summary: s, search: search.joined(separator: String(SearchText.separator)),
+            location: RecordLocation(segment: segment, offset: offset, length: length))
     }
 
     /// The line's place in the store order (fields 1, 3 and 4), read without decoding the rest.
     static func key(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> StoreOrderKey? {
         guard var r = IndexLineReader(bytes, start: start, end: end), r.skip(), let received = r.optionalInt(), r.skip(),
-              let mid = r.rawString(), let rid = r.rawString() else { return nil }
+            let mid = r.rawString(), let rid = r.rawString()
+        else { return nil }
         let ref = UnsafeRawBufferPointer(rebasing: bytes[rid]), id = UnsafeRawBufferPointer(rebasing: bytes[mid])
         if ref.contains(0x5C) || id.contains(0x5C) {
             // An escape in an id (hostile data): the key of the decoded ids, as entries compute it.

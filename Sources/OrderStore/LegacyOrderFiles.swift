@@ -43,7 +43,7 @@ struct LegacyOrderFiles {
             return stored.record
         } catch let e as StoreError {
             throw e
-        } catch where (try? JSONDecoder().decode(RecordLine.FormatProbe.self, from: data))?.format ?? 0 > Self.format {  // No format: damaged, below.
+        } catch  where (try? JSONDecoder().decode(RecordLine.FormatProbe.self, from: data))?.format ?? 0 > Self.format {  // No format: damaged, below.
             throw newer
         } catch {
             throw .damaged(p, data.isEmpty ? "the file is empty" : JSONProblem.describe(error, data: data))

@@ -88,8 +88,9 @@ final class OrderIndex {
         invalidateCaches()
         // The hot file is a copy of some base lines; when it is missing or of another base, the base is read.
         if let data = try? FileIO.read(hotPath), let nl = data.firstIndex(of: 0x0A),  // Unreadable: computed from the base below.
-           let head = try? JSONSerialization.jsonObject(with: data[..<nl]) as? [String: Any],  // As above.
-           head["generation"] as? Int == b.header.generation {
+            let head = try? JSONSerialization.jsonObject(with: data[..<nl]) as? [String: Any],  // As above.
+            head["generation"] as? Int == b.header.generation
+        {
             data.withUnsafeBytes { raw in
                 var start = nl + 1
                 while start < raw.count, let p = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) {
@@ -300,7 +301,9 @@ final class OrderIndex {
                     if case .int(let at)? = r.next(), at >= cutoff { recent = true; break }
                 }
             }
-            guard recent, let e = IndexLineReader.entry(raw, start: start, end: end, search: false), overrides[e.summary.merchantOrderID] == nil else { return true }
+            guard recent, let e = IndexLineReader.entry(raw, start: start, end: end, search: false), overrides[e.summary.merchantOrderID] == nil else {
+                return true
+            }
             out.append(e.summary)
             return true
         }
@@ -347,11 +350,12 @@ final class OrderIndex {
                             var hit = h
                             if hit < region.lowerBound {
                                 guard region.count >= pat.count,
-                                      let again = FileIO.memmem(p + region.lowerBound, region.count, pat.baseAddress!, pat.count) else { continue }
+                                    let again = FileIO.memmem(p + region.lowerBound, region.count, pat.baseAddress!, pat.count)
+                                else { continue }
                                 hit = p.distance(to: UnsafeRawPointer(again))
                             }
                             guard hit + pat.count <= region.upperBound,
-                                  let e = IndexLineReader.entry(raw, start: start, end: end, search: mustCheck), overrides[e.summary.merchantOrderID] == nil
+                                let e = IndexLineReader.entry(raw, start: start, end: end, search: mustCheck), overrides[e.summary.merchantOrderID] == nil
                             else { continue }
                             if mustCheck, !Self.matches(e.search, needle) { continue }
                             out.append(e.summary)
@@ -532,8 +536,10 @@ final class OrderIndex {
     /// store order; then the hot lines, then an empty log. Reads and writes in chunks: memory stays flat.
     /// `keepBase: false` writes only the builder's entries (a rebuild, an upgrade).
     /// `replacingEnds` makes `newEnds` the only segments the base knows (a compaction, which removes the others).
-    func writeBase(merging builder: IndexBuilder? = nil, dropping: Set<String> = [], ends newEnds: [String: Int] = [:],
-                   keepBase: Bool = true, replacingEnds: Bool = false) throws(StoreError) {
+    func writeBase(
+        merging builder: IndexBuilder? = nil, dropping: Set<String> = [], ends newEnds: [String: Int] = [:],
+        keepBase: Bool = true, replacingEnds: Bool = false
+    ) throws(StoreError) {
         let old = keepBase ? base : nil
         let newGeneration = generation + 1
         let pid = getpid()
@@ -591,7 +597,8 @@ final class OrderIndex {
         old?.forEachLine { raw, start, end, _ in
             do throws(StoreError) {
                 if skipping, let id = IndexLineReader.merchantID(raw, start: start, end: end),
-                   overrides[id] != nil || dropping.contains(id) {
+                    overrides[id] != nil || dropping.contains(id)
+                {
                     return true
                 }
                 // A line that cannot be read is left out: the index is a copy, and a rebuild finds the record.
@@ -609,8 +616,9 @@ final class OrderIndex {
 
         var allEnds = replacingEnds ? [:] : ends
         for (k, v) in newEnds { allEnds[k] = max(allEnds[k] ?? 0, v) }
-        try baseOut.write(BaseIndexFile.headerLine(format: Self.format, generation: newGeneration, count: count, ends: allEnds, live: live),
-                          at: 0)
+        try baseOut.write(
+            BaseIndexFile.headerLine(format: Self.format, generation: newGeneration, count: count, ends: allEnds, live: live),
+            at: 0)
         try hotOut.finish()
         try baseOut.finish()
         // The hot file first: if a crash comes between the renames, its generation says it is not the base's.
@@ -633,9 +641,11 @@ final class BaseLookups: Sendable {
         var filter = GramFilter()
         base.forEachLine { raw, start, end, offset in
             if var r = IndexLineReader(raw, start: start, end: end), r.skip(), r.skip(), r.skip(),
-               let mid = r.rawString(), let rid = r.rawString() {
-                directory.add(merchantID: UnsafeRawBufferPointer(rebasing: raw[mid]), referenceID: UnsafeRawBufferPointer(rebasing: raw[rid]),
-                              line: offset)
+                let mid = r.rawString(), let rid = r.rawString()
+            {
+                directory.add(
+                    merchantID: UnsafeRawBufferPointer(rebasing: raw[mid]), referenceID: UnsafeRawBufferPointer(rebasing: raw[rid]),
+                    line: offset)
             }
             // Only the search text can match; a line that cannot be read is hashed whole.
             filter.add(raw, region: IndexLineReader.searchRegion(raw, start: start, end: end) ?? start..<end, lineOffset: offset)
@@ -796,7 +806,8 @@ final class NewestFirstCursor: SummaryCursor {
             position = offset
             if let prefixes, !OrderIndex.stage(raw, start, end, in: prefixes) { return true }
             if let e = IndexLineReader.entry(raw, start: start, end: end, search: false), !overridden.contains(e.summary.merchantOrderID),
-               !excluding.contains(e.summary.merchantOrderID) {
+                !excluding.contains(e.summary.merchantOrderID)
+            {
                 ahead.append((e.key, e.summary))
             }
             if ahead.count >= lines {

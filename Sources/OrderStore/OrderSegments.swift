@@ -74,8 +74,9 @@ final class OrderSegments {
         var data = Data(count: location.length)
         let n = data.withUnsafeMutableBytes { FileIO.readFully(fd, into: $0, at: location.offset) }
         guard n == location.length else {
-            throw .damagedRecord("byte \(location.offset) of \(path(location.segment))", file: path(location.segment),
-                                 "the file ends before the record does (it was cut short)")
+            throw .damagedRecord(
+                "byte \(location.offset) of \(path(location.segment))", file: path(location.segment),
+                "the file ends before the record does (it was cut short)")
         }
         return data
     }
@@ -83,8 +84,9 @@ final class OrderSegments {
     /// Reads a record and decodes it; errors name the file and the byte where the line starts.
     func record(at location: RecordLocation, decoder: JSONDecoder = RecordLine.decoder()) throws(StoreError) -> OrderRecord {
         let data = try read(location)
-        return try RecordLine.decode(data, place: "byte \(location.offset) of \(path(location.segment))", file: path(location.segment),
-                                     decoder: decoder)
+        return try RecordLine.decode(
+            data, place: "byte \(location.offset) of \(path(location.segment))", file: path(location.segment),
+            decoder: decoder)
     }
 
     /// Calls `body` with each whole line from `from` on (bytes without the newline, and the line's offset);

@@ -66,8 +66,9 @@ public final class OrderStore: OrderRepository {
         try segments.checkRoot()
         if readOnly {
             guard format == Self.format else {
-                throw StoreError("the store \(p) was written by an older jom (format \(format)) and must be upgraded first",
-                                 remedy: "run jom once without --dry-run to upgrade it")
+                throw StoreError(
+                    "the store \(p) was written by an older jom (format \(format)) and must be upgraded first",
+                    remedy: "run jom once without --dry-run to upgrade it")
             }
             try openIndex(underLock: false)
             try outbox.refresh()
@@ -117,8 +118,9 @@ public final class OrderStore: OrderRepository {
         if FileIO.stamp(marker) != .missing {
             let m = try readMarker()
             guard m.format <= Self.format else {
-                throw StoreError("the store \(path) was written by a newer jom (format \(m.format); this jom reads \(Self.format))",
-                                 remedy: "use the newer jom for this store")
+                throw StoreError(
+                    "the store \(path) was written by a newer jom (format \(m.format); this jom reads \(Self.format))",
+                    remedy: "use the newer jom for this store")
             }
             if !readOnly { try FileIO.makeDirectory(segments.root) }
             return m.format
@@ -128,8 +130,9 @@ public final class OrderStore: OrderRepository {
         // `orders` directory behind.
         let emptyOrders = ((try? FileManager.default.contentsOfDirectory(atPath: segments.root)) ?? []).isEmpty  // Missing: nothing in it.
         guard entries.allSatisfy({ $0.hasPrefix(".") || $0 == "lock" || $0.hasPrefix("store.json.tmp-") || ($0 == "orders" && emptyOrders) }) else {
-            throw StoreError("\(path) is not a jom store (it has no store.json) and is not empty",
-                             remedy: "choose an empty or new directory with --store")
+            throw StoreError(
+                "\(path) is not a jom store (it has no store.json) and is not empty",
+                remedy: "choose an empty or new directory with --store")
         }
         guard !readOnly else { return Self.format }
         try writeMarker(StoreMarker(format: Self.format, created: ISO8601DateFormatter().string(from: Date()), marketplace: nil))
@@ -167,8 +170,9 @@ public final class OrderStore: OrderRepository {
             throw e
         }
         guard r.id == id else {
-            throw StoreError("the order index of \(path) points order \(id) at the record of order \(r.id)",
-                             remedy: "move \(index.basePath) aside (mv \(index.basePath) \(index.basePath).damaged): jom rebuilds the index from the records")
+            throw StoreError(
+                "the order index of \(path) points order \(id) at the record of order \(r.id)",
+                remedy: "move \(index.basePath) aside (mv \(index.basePath) \(index.basePath).damaged): jom rebuilds the index from the records")
         }
         return r
     }
@@ -254,7 +258,9 @@ public final class OrderStore: OrderRepository {
         }
         let results = parallelMap(records) { (r: OrderRecord, encoder: JSONEncoder) -> Result<[UInt8], StoreError> in
             do throws(StoreError) { return .success(try RecordLine.encode(r, with: encoder)) } catch { return .failure(error) }
-        } makeContext: { RecordLine.encoder() }
+        } makeContext: {
+            RecordLine.encoder()
+        }
         var out: [[UInt8]] = []
         out.reserveCapacity(records.count)
         for r in results { out.append(try r.get()) }
@@ -268,7 +274,11 @@ public final class OrderStore: OrderRepository {
         }
         guard records.count > 64 else { return zip(records, locations).map(entry) }
         let pairs = Array(zip(records, locations))
-        return parallelMap(pairs) { (p: (OrderRecord, RecordLocation), _: Void) in entry(p.0, p.1) } makeContext: { () }
+        return parallelMap(pairs) { (p: (OrderRecord, RecordLocation), _: Void) in
+            entry(p.0, p.1)
+        } makeContext: {
+            ()
+        }
     }
 
     /// Re-reads one order, lets `change` modify it, and writes it back, all under the lock.
@@ -342,14 +352,20 @@ public final class OrderStore: OrderRepository {
             for id in order {
                 let (line, location) = latest[id]!
                 do throws(StoreError) {
-                    records.append((try RecordLine.decode(line, place: "byte \(location.offset) of \(segments.path(name))",
-                                                          file: segments.path(name), decoder: decoder), location))
+                    records.append(
+                        (
+                            try RecordLine.decode(
+                                line, place: "byte \(location.offset) of \(segments.path(name))",
+                                file: segments.path(name), decoder: decoder), location
+                        ))
                 } catch {
                     progress("warning: \(error.summary); it is left as it is")
                 }
             }
             if !records.isEmpty {
-                progress("the order index was behind \(segments.path(name)) (jom stopped while writing?): \(records.count) order\(records.count == 1 ? "" : "s") indexed again from their records")
+                progress(
+                    "the order index was behind \(segments.path(name)) (jom stopped while writing?): \(records.count) order\(records.count == 1 ? "" : "s") indexed again from their records"
+                )
             }
             let new = records.map(\.0.id).filter { index.entry(of: $0) == nil }
             let entries = Self.entries(records.map(\.0), at: records.map(\.1))
@@ -392,10 +408,14 @@ public final class OrderStore: OrderRepository {
             for l in chunk { lines.append((try segments.read(l), l)) }
             let decoded = parallelMap(lines) { (item: (Data, RecordLocation), decoder: JSONDecoder) -> Result<OrderRecord, StoreError> in
                 do throws(StoreError) {
-                    return .success(try RecordLine.decode(item.0, place: "byte \(item.1.offset) of \(item.1.segment).jsonl",
-                                                          file: item.1.segment, decoder: decoder))
+                    return .success(
+                        try RecordLine.decode(
+                            item.0, place: "byte \(item.1.offset) of \(item.1.segment).jsonl",
+                            file: item.1.segment, decoder: decoder))
                 } catch { return .failure(error) }
-            } makeContext: { RecordLine.decoder() }
+            } makeContext: {
+                RecordLine.decoder()
+            }
             var records: [OrderRecord] = [], at: [RecordLocation] = []
             for (i, result) in decoded.enumerated() {
                 switch result {
@@ -420,9 +440,11 @@ public final class OrderStore: OrderRepository {
             guard var r = try? record(e.action.merchantOrderID) else { continue }
             if !r.actions.contains(where: { $0.id == e.action.id }) {
                 r.actions.append(e.action)
-                r.history.append(HistoryEvent(at: e.action.createdAt, by: e.action.by,
-                                              event: "\(e.action.kind.rawValue) recorded (restored from the outbox after an interruption)",
-                                              actionID: e.action.id))
+                r.history.append(
+                    HistoryEvent(
+                        at: e.action.createdAt, by: e.action.by,
+                        event: "\(e.action.kind.rawValue) recorded (restored from the outbox after an interruption)",
+                        actionID: e.action.id))
                 changed.append(r)
             }
         }
@@ -437,8 +459,10 @@ public final class OrderStore: OrderRepository {
                 var a = outcome.action
                 a.state = outcome.state
                 rec.actions.append(a)
-                rec.history.append(HistoryEvent(at: a.createdAt, by: a.by,
-                                                event: "\(a.kind.rawValue) recorded (restored from the outbox after an interruption)", actionID: a.id))
+                rec.history.append(
+                    HistoryEvent(
+                        at: a.createdAt, by: a.by,
+                        event: "\(a.kind.rawValue) recorded (restored from the outbox after an interruption)", actionID: a.id))
             } else {
                 guard rec.actions.contains(where: { $0.id == outcome.action.id && $0.isQueued }) else { continue }
                 rec.setState(outcome.state, ofAction: outcome.action.id)
@@ -454,12 +478,14 @@ public final class OrderStore: OrderRepository {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {  // Unlistable: nothing to remove.
             // `x.tmp-PID` of a process that is gone (a live one may be writing it), and a spill of a builder.
             if let dash = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[dash.upperBound...]),
-               kill(pid, 0) != 0 && errno == ESRCH {
+                kill(pid, 0) != 0 && errno == ESRCH
+            {
                 unlink(path + "/" + name)
             } else if name == "index-build.tmp" {
                 unlink(path + "/" + name)
             } else if name.hasPrefix("sandbox-"), name.hasSuffix(".sock"), let pid = Int32(name.dropFirst(8).dropLast(5)),
-                      kill(pid, 0) != 0 && errno == ESRCH {
+                kill(pid, 0) != 0 && errno == ESRCH
+            {
                 // The embedded sandbox's socket of a process that is gone.
                 unlink(path + "/" + name)
             }
@@ -477,8 +503,11 @@ public final class OrderStore: OrderRepository {
             settingsCache = (.missing, Settings())
             return Settings()
         }
-        let settings = try Self.decode(Settings.self, data, file: settingsPath,
-                                       remedy: "fix the value it names (`set` lists what each setting takes), or move the file aside (mv \(settingsPath) \(settingsPath).damaged) to go back to the defaults")
+        let settings = try Self.decode(
+            Settings.self, data, file: settingsPath,
+            remedy:
+                "fix the value it names (`set` lists what each setting takes), or move the file aside (mv \(settingsPath) \(settingsPath).damaged) to go back to the defaults"
+        )
         settingsCache = (stamp, settings)
         return settings
     }
@@ -491,8 +520,9 @@ public final class OrderStore: OrderRepository {
 
     public func loadDownloadStatus() throws(StoreError) -> DownloadStatus {
         guard let data = try FileIO.read(downloadsPath) else { return DownloadStatus() }
-        return try Self.decode(DownloadStatus.self, data, file: downloadsPath,
-                               remedy: "move it aside (mv \(downloadsPath) \(downloadsPath).damaged); it only records when downloads ran, and the next download writes it anew")
+        return try Self.decode(
+            DownloadStatus.self, data, file: downloadsPath,
+            remedy: "move it aside (mv \(downloadsPath) \(downloadsPath).damaged); it only records when downloads ran, and the next download writes it anew")
     }
 
     public func saveDownloadStatus(_ status: DownloadStatus) throws(StoreError) {

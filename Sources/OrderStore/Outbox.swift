@@ -24,7 +24,6 @@ final class OutboxJournal {
         return e
     }()
 
-
     private struct Line: Codable {
         var op: String
         var action: OrderAction?
@@ -58,8 +57,9 @@ final class OutboxJournal {
             do {
                 line = try decoder.decode(Line.self, from: data[start..<nl])
             } catch {
-                throw StoreError("the outbox \(path) is damaged near byte \(start)",
-                                 remedy: "keep a copy (cp \(path) \(path).damaged), then fix or remove the damaged line; every other line is an action for Jet")
+                throw StoreError(
+                    "the outbox \(path) is damaged near byte \(start)",
+                    remedy: "keep a copy (cp \(path) \(path).damaged), then fix or remove the damaged line; every other line is an action for Jet")
             }
             apply(line)
         }

@@ -68,7 +68,7 @@ enum RecordLine {
             return stored.record
         } catch let e as StoreError {
             throw e
-        } catch where (try? JSONDecoder().decode(FormatProbe.self, from: bytes))?.format ?? 0 > Self.format {  // No format: damaged, below.
+        } catch  where (try? JSONDecoder().decode(FormatProbe.self, from: bytes))?.format ?? 0 > Self.format {  // No format: damaged, below.
             throw newer
         } catch {
             let detail = bytes.allSatisfy({ $0 == 0x20 }) ? "the line is blank" : JSONProblem.describe(error, data: bytes)

@@ -1,3 +1,4 @@
+import CEditLine
 import DeskEngine
 import Foundation
 import OrderDesk
@@ -21,7 +22,8 @@ extension ShellRunner {
         var historyPath = options.historyPath
         if let p = historyPath, let what = OutputFile.refusal(p) {
             historyPath = nil
-            out.error("warning: the history file \(Printable.visible(p)) is \(what); this session keeps no history (rm \(Printable.visible(p)) to keep it again)")
+            out.error(
+                "warning: the history file \(Printable.visible(p)) is \(what); this session keeps no history (rm \(Printable.visible(p)) to keep it again)")
         }
         let editor = LineEditor(program: "jom", historyPath: historyPath)
         self.editor = editor
@@ -189,8 +191,9 @@ extension ShellRunner {
         var list: [String] = []
         let sent = outcomes.filter { $0.result == .delivered }
         if !sent.isEmpty {
-            list.append("[\(stamp)] sent \(sent.count) queued action\(sent.count == 1 ? "" : "s") to Jet: "
-                + sent.prefix(5).map { "\($0.action.kind.rawValue) \($0.reference)" }.joined(separator: ", "))
+            list.append(
+                "[\(stamp)] sent \(sent.count) queued action\(sent.count == 1 ? "" : "s") to Jet: "
+                    + sent.prefix(5).map { "\($0.action.kind.rawValue) \($0.reference)" }.joined(separator: ", "))
         }
         for o in outcomes {
             if case .refused(let reason) = o.result {
@@ -200,7 +203,5 @@ extension ShellRunner {
         return list
     }
 }
-
-import CEditLine
 
 func jom_codeset_is_utf8_check() -> Bool { jom_codeset_is_utf8() != 0 }

@@ -125,8 +125,9 @@ public final class ShellRunner: @unchecked Sendable {
     /// Runs a script; returns how many lines failed. Used by `run` too (nested).
     func runScript(path: String, ctx: ShellContext) async throws -> Int {
         guard ctx.scripts.count < options.maxScriptDepth else {
-            throw ShellError.other("scripts nested more than \(options.maxScriptDepth) deep at \(path)",
-                                   remedy: "check the scripts' `run` lines")
+            throw ShellError.other(
+                "scripts nested more than \(options.maxScriptDepth) deep at \(path)",
+                remedy: "check the scripts' `run` lines")
         }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -137,13 +138,17 @@ public final class ShellRunner: @unchecked Sendable {
         let identity = Self.identity(of: path)
         if let i = ctx.scripts.firstIndex(where: { Self.identity(of: $0) == identity }) {
             let chain = (ctx.scripts[i...] + [path]).joined(separator: " → ")
-            throw ShellError.other("the script \(path) runs itself (\(chain)); none of it ran again",
-                                   remedy: "remove the `run` line that leads back to it in \(ctx.scripts.last ?? path)")
+            throw ShellError.other(
+                "the script \(path) runs itself (\(chain)); none of it ran again",
+                remedy: "remove the `run` line that leads back to it in \(ctx.scripts.last ?? path)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            let remedy = exists ? "check its permissions (ls -l \(path))"
-                : path.hasPrefix("/") ? "check the name (ls \((path as NSString).deletingLastPathComponent))"
-                : "check the name; a relative name is looked up from \(FileManager.default.currentDirectoryPath)"
+            let remedy =
+                exists
+                ? "check its permissions (ls -l \(path))"
+                : path.hasPrefix("/")
+                    ? "check the name (ls \((path as NSString).deletingLastPathComponent))"
+                    : "check the name; a relative name is looked up from \(FileManager.default.currentDirectoryPath)"
             throw ShellError.other(exists ? "cannot read the script \(path)" : "there is no script \(path)", remedy: remedy)
         }
         ctx.scripts.append(path)
@@ -154,13 +159,15 @@ public final class ShellRunner: @unchecked Sendable {
             let location = "\(path):\(i + 1)"
             let r: LineResult
             if !sawCommand, let line = String(validating: bytes, as: UTF8.self), let word = Tokenizer.split(line).first?.text,
-               !line.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                !line.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            {
                 sawCommand = true
                 // A file whose first line is no command, nor a typo of one, is not a script (`run /etc/shadow`):
                 // nothing of it is run, and nothing of it is echoed.
                 if CommandRegistry.command(named: word) == nil, CommandRegistry.suggestion(for: word) == nil {
-                    throw ShellError.other("\(path) is not a jom script: its first line is not a jom command; none of it was run",
-                                           remedy: "check the file's name (`help` lists the commands a script may use)")
+                    throw ShellError.other(
+                        "\(path) is not a jom script: its first line is not a jom command; none of it was run",
+                        remedy: "check the file's name (`help` lists the commands a script may use)")
                 }
             }
             if let line = String(validating: bytes, as: UTF8.self) {
@@ -168,8 +175,10 @@ public final class ShellRunner: @unchecked Sendable {
             } else {
                 r = .failed
                 failures += 1
-                report(ShellError.other("the line is not UTF-8 text (\(Self.firstBadByte(Array(bytes)))); it was not run",
-                                        remedy: "save the script as UTF-8"), location: location)
+                report(
+                    ShellError.other(
+                        "the line is not UTF-8 text (\(Self.firstBadByte(Array(bytes)))); it was not run",
+                        remedy: "save the script as UTF-8"), location: location)
             }
             if r == .quit { break }
             if r == .failed {
@@ -340,7 +349,8 @@ public let jomVersion = "0.1.0"
 public func peakMemoryBytes() -> Int {
     // No /proc (not Linux): the figure is unknown, 0.
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return 0 }
     let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
     return kb * 1024
 }

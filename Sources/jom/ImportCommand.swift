@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import OrderDesk
-import Shell
 import OrderStore
+import Shell
 
 #if canImport(Glibc)
 import Glibc
@@ -40,8 +40,11 @@ struct ImportCommand: ParsableCommand {
             let orderStore = try OrderStore(path: storePath) { printError("jom: \($0)") }
             let started = Date()
             let terminal = isatty(2) == 1
-            let report = try Importer(store: orderStore).run(reader: reader, name: (path as NSString).lastPathComponent, now: Paths.fixedNow ?? Date()) { done, all in
-                if terminal { FileHandle.standardError.write(Data("\r\u{1B}[Kimporting… \(all > 0 ? done * 100 / all : 100)% (\(done >> 20) of \(all >> 20) MB)".utf8)) }
+            let report = try Importer(store: orderStore).run(reader: reader, name: (path as NSString).lastPathComponent, now: Paths.fixedNow ?? Date()) {
+                done, all in
+                if terminal {
+                    FileHandle.standardError.write(Data("\r\u{1B}[Kimporting… \(all > 0 ? done * 100 / all : 100)% (\(done >> 20) of \(all >> 20) MB)".utf8))
+                }
             }
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             for s in report.skipped { printError("\(path):\(s.line): error: \(s.message); skipped") }
@@ -49,9 +52,10 @@ struct ImportCommand: ParsableCommand {
                 printError("\(path): \(report.skippedCount - report.skipped.count) more elements skipped (only the first \(report.skipped.count) are listed)")
             }
             let seconds = Date().timeIntervalSince(started)
-            print("imported \(report.added + report.updated + report.unchanged) orders from \(path) into \(storePath) in \(String(format: "%.1f", seconds))s: "
-                + "\(report.added) new, \(report.updated) updated, \(report.unchanged) unchanged"
-                + (report.skippedCount == 0 ? "" : "; \(report.skippedCount) skipped (see above)"))
+            print(
+                "imported \(report.added + report.updated + report.unchanged) orders from \(path) into \(storePath) in \(String(format: "%.1f", seconds))s: "
+                    + "\(report.added) new, \(report.updated) updated, \(report.unchanged) unchanged"
+                    + (report.skippedCount == 0 ? "" : "; \(report.skippedCount) skipped (see above)"))
             if report.skippedCount > 0 { throw ExitCode(1) }
         } catch let e as StoreError {
             printError("jom import: error: \(e.summary)")

@@ -37,7 +37,9 @@ struct Importer {
                     } catch {
                         return .failure(ImportLineError(message: Importer.describe(error)))
                     }
-                } makeContext: { JSONDecoder() }
+                } makeContext: {
+                    JSONDecoder()
+                }
                 // Which orders the store has already (read one at a time: the store is not shared between threads).
                 var work: [(order: Order, existing: OrderRecord?)] = []
                 var seen = Set<String>()
@@ -47,7 +49,8 @@ struct Importer {
                         // Absurd values are not stored changed: the line is reported, naming the order, and skipped.
                         report.skippedCount += 1
                         if report.skipped.count < Self.skippedKept {
-                            report.skipped.append((chunk[i].line, "order \(order.referenceOrderID.prefix(40)): " + Sanity.problems(order).joined(separator: "; ")))
+                            report.skipped.append(
+                                (chunk[i].line, "order \(order.referenceOrderID.prefix(40)): " + Sanity.problems(order).joined(separator: "; ")))
                         }
                     case .success(let order):
                         guard seen.insert(order.merchantOrderID).inserted, try !bulk.wrote(order.merchantOrderID) else {
@@ -66,7 +69,9 @@ struct Importer {
                         record.history = [HistoryEvent(at: now, by: by, event: "imported from \(name) (Jet status \(item.order.status))")]
                     }
                     do throws(StoreError) { return .success(try PreparedRecord.prepare(record, with: encoder)) } catch { return .failure(error) }
-                } makeContext: { PreparedRecord.encoder() }
+                } makeContext: {
+                    PreparedRecord.encoder()
+                }
                 for (i, result) in merged.enumerated() {
                     guard let result else {
                         report.unchanged += 1

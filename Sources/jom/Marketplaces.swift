@@ -14,8 +14,10 @@ actor MarketplaceFactory {
     let frozenClock: Date?
     private var server: SandboxServer?
 
-    init(choice: Result<MarketplaceBinding, Connection.Refusal>, configuration: JetConfiguration?, sandboxStatePath: String,
-         trace: HTTPTrace?, frozenClock: Date?) {
+    init(
+        choice: Result<MarketplaceBinding, Connection.Refusal>, configuration: JetConfiguration?, sandboxStatePath: String,
+        trace: HTTPTrace?, frozenClock: Date?
+    ) {
         self.choice = choice
         self.configuration = configuration
         self.sandboxStatePath = sandboxStatePath
@@ -72,8 +74,9 @@ actor MarketplaceFactory {
         self.server = server
         var c = JetConfiguration(baseURL: server.baseURL, user: s.user, secret: s.secret, merchantID: "sandbox")
         c.requestTimeout = 10
-        return JetMarketplace(client: JetClient(configuration: c, trace: trace),
-                              displayName: "Jet sandbox at \(server.baseURL) (embedded; not Jet)", binding: .sandbox)
+        return JetMarketplace(
+            client: JetClient(configuration: c, trace: trace),
+            displayName: "Jet sandbox at \(server.baseURL) (embedded; not Jet)", binding: .sandbox)
     }
 
     /// `STORE/sandbox-PID.sock`, or the same in a private temporary directory when the store's path is too long

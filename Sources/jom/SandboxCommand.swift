@@ -51,8 +51,10 @@ struct SandboxCommand: AsyncParsableCommand {
     var exitWithParent = false
 
     func validate() throws {
-        for (name, v) in [("--fail-rate", failRate), ("--throttle-rate", throttleRate), ("--malformed-rate", malformedRate), ("--lost-reply-rate", lostReplyRate),
-                          ("--return-rate", returnRate), ("--directed-cancel-rate", directedCancelRate)] where !(0...1).contains(v) {
+        for (name, v) in [
+            ("--fail-rate", failRate), ("--throttle-rate", throttleRate), ("--malformed-rate", malformedRate), ("--lost-reply-rate", lostReplyRate),
+            ("--return-rate", returnRate), ("--directed-cancel-rate", directedCancelRate),
+        ] where !(0...1).contains(v) {
             throw ValidationError("\(name) must be between 0 and 1, not \(v)")
         }
         guard DurationText.parse(tokenLifetime) != nil else { throw ValidationError("--token-lifetime must be a duration such as 1h or 90s") }
@@ -132,7 +134,9 @@ struct SandboxCommand: AsyncParsableCommand {
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
         if host != "127.0.0.1" && host != "localhost" && host != "::1" {
-            printError("warning: listening on \(host): other machines can reach this sandbox, its test routes under /sandbox/ included (reset, inject, cancel: no login needed)")
+            printError(
+                "warning: listening on \(host): other machines can reach this sandbox, its test routes under /sandbox/ included (reset, inject, cancel: no login needed)"
+            )
         }
         for await _ in stop { break }
         if let problem = await server.stop() {

@@ -25,8 +25,11 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The store directory (default: $JOM_STORE, else $XDG_DATA_HOME/jom).", valueName: "DIR"))
     var store: String?
 
-    @Option(name: .long, help: ArgumentHelp("Time between downloads, e.g. 15m, 2m, 30s (default: the store's download-interval).",
-                                            valueName: "DURATION"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Time between downloads, e.g. 15m, 2m, 30s (default: the store's download-interval).",
+            valueName: "DURATION"))
     var every: String?
 
     @Flag(name: .long, help: "Use the embedded Jet sandbox (practice orders).")

@@ -41,10 +41,12 @@ struct Workbench {
         }
         let choice: Result<MarketplaceBinding, Connection.Refusal>
         do {
-            let offer = Connection.Offer(credentials: credentials.map { .jet(api: $0.baseURL, user: $0.user, merchantID: $0.merchantID) },
-                                         sandboxAsked: sandbox)
-            choice = Connection.decide(store: storePath, bound: try orderStore.loadBinding(), offer: offer,
-                                       storeIsEmpty: orderStore.orderCount == 0 && orderStore.pendingActions.isEmpty)
+            let offer = Connection.Offer(
+                credentials: credentials.map { .jet(api: $0.baseURL, user: $0.user, merchantID: $0.merchantID) },
+                sandboxAsked: sandbox)
+            choice = Connection.decide(
+                store: storePath, bound: try orderStore.loadBinding(), offer: offer,
+                storeIsEmpty: orderStore.orderCount == 0 && orderStore.pendingActions.isEmpty)
         } catch {
             throw fail(error)
         }
@@ -59,15 +61,17 @@ struct Workbench {
             }
         }
         let historyPath = orderStore.historyPath, orderCount = orderStore.orderCount
-        let factory = MarketplaceFactory(choice: choice, configuration: credentials, sandboxStatePath: orderStore.sandboxStatePath,
-                                         trace: debugHTTP ? .standardError : nil, frozenClock: Paths.fixedNow)
+        let factory = MarketplaceFactory(
+            choice: choice, configuration: credentials, sandboxStatePath: orderStore.sandboxStatePath,
+            trace: debugHTTP ? .standardError : nil, frozenClock: Paths.fixedNow)
         let desk: Desk
         do {
             let repository: any OrderRepository = dryRun ? OverlayRepository(over: orderStore) : orderStore
-            desk = try Desk(repository: repository, operatorName: Paths.operatorName, clock: Paths.fixedNow.map(WallClock.fixed) ?? .system,
-                            dryRun: dryRun, account: factory.account, dateOrder: .from(environment: Paths.environment),
-                            marketplace: { try await factory.make() },
-                            describe: { JetMarketplace.describe($0, for: $1) })
+            desk = try Desk(
+                repository: repository, operatorName: Paths.operatorName, clock: Paths.fixedNow.map(WallClock.fixed) ?? .system,
+                dryRun: dryRun, account: factory.account, dateOrder: .from(environment: Paths.environment),
+                marketplace: { try await factory.make() },
+                describe: { JetMarketplace.describe($0, for: $1) })
         } catch {
             throw fail(error)
         }

@@ -2,8 +2,8 @@ import DeskEngine
 import Foundation
 import JetWire
 import OrderDesk
-import Testing
 import TestSupport
+import Testing
 
 /// A desk on an in-memory repository and a fake marketplace: exactly-once delivery, in-process.
 struct DeskHarness {
@@ -11,15 +11,18 @@ struct DeskHarness {
     let market: FakeMarketplace
     let desk: Desk
 
-    init(orders: [Order] = (1...3).map { Sample.order($0) }, repository: MemoryRepository? = nil, market: FakeMarketplace? = nil,
-         lockTimeout: Duration = .seconds(5)) throws {
+    init(
+        orders: [Order] = (1...3).map { Sample.order($0) }, repository: MemoryRepository? = nil, market: FakeMarketplace? = nil,
+        lockTimeout: Duration = .seconds(5)
+    ) throws {
         let repo = repository ?? MemoryRepository()
         try repo.saveSettings(Sample.settings)
         let m = market ?? FakeMarketplace(orders: orders)
         self.repository = repo
         self.market = m
-        self.desk = try Desk(repository: repo, operatorName: "ada", clock: .fixed(Sample.t0), sendLockTimeout: lockTimeout,
-                             marketplace: { m }, describe: { m.describe($0, for: $1) })
+        self.desk = try Desk(
+            repository: repo, operatorName: "ada", clock: .fixed(Sample.t0), sendLockTimeout: lockTimeout,
+            marketplace: { m }, describe: { m.describe($0, for: $1) })
     }
 
     /// The same repository and marketplace, as a new process would see them after a crash.
@@ -229,8 +232,9 @@ struct DeskHarness {
         try base.saveSettings(Sample.settings)
         let overlay = OverlayRepository(over: base)
         let market = FakeMarketplace(orders: [Sample.order(1)])
-        let desk = try Desk(repository: overlay, operatorName: "ada", clock: .fixed(Sample.t0), dryRun: true,
-                            marketplace: { market }, describe: { market.describe($0, for: $1) })
+        let desk = try Desk(
+            repository: overlay, operatorName: "ada", clock: .fixed(Sample.t0), dryRun: true,
+            marketplace: { market }, describe: { market.describe($0, for: $1) })
         let id = Sample.order(1).merchantOrderID
         let a = try await desk.commit([id]) { r, c throws(DeskError) in try Rules.approve(r, c) }
         let outcomes = await desk.deliver(Set(a.map(\.id)))

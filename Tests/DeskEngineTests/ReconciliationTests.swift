@@ -2,8 +2,8 @@ import DeskEngine
 import Foundation
 import JetWire
 import OrderDesk
-import Testing
 import TestSupport
+import Testing
 
 /// Orders that leave Jet's lists are read again until Jet says they are final.
 @Suite struct ReconciliationTests {
@@ -102,8 +102,9 @@ import TestSupport
         var a = try await h.approve(1)
         // As if recorded while the store belonged to someone else (an older store, a hand-edited file).
         a.account = .jet(api: "https://merchant-api.jet.com/api", user: "someone-else", merchantID: nil)
-        let queued = OrderAction(id: "a-0000000000ff", merchantOrderID: a.merchantOrderID, kind: .approve, request: a.request,
-                                 createdAt: a.createdAt, by: "ada", account: a.account)
+        let queued = OrderAction(
+            id: "a-0000000000ff", merchantOrderID: a.merchantOrderID, kind: .approve, request: a.request,
+            createdAt: a.createdAt, by: "ada", account: a.account)
         let other = try DeskHarness(market: h.market)
         try other.repository.save([OrderRecord(order: Sample.order(1))], new: [a.merchantOrderID])
         try other.repository.queue([queued])

@@ -1,9 +1,9 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// jom killed with SIGKILL at random moments, many times: the store always opens, and once the outbox has
 /// drained the sandbox's ledger holds every action exactly once — none lost, none repeated. The second run
@@ -14,12 +14,15 @@ import TestSupport
         let kills = longTests ? 200 : (lostReplies > 0 ? 15 : 25)
         let seed = UInt64(ProcessInfo.processInfo.environment["JOM_CRASH_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
         var rng = SeededRandom(seed: seed)
-        let sandbox = try await SandboxFixture.start { $0.orders = 24; $0.returns = 6; $0.seed = 5 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 24; $0.returns = 6; $0.seed = 5
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let store = dir.file("store")
             let env = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
-            let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "set ship-from-zip 07030"], environment: sandbox.jomEnvironment, home: dir.path)
+            let setup = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "set ship-from-zip 07030"], environment: sandbox.jomEnvironment, home: dir.path)
             #expect(setup.status == 0, "\(setup.all)")
 
             // The day's work: approve, ship, cancel, refund, deny and notes, across every order.
@@ -46,7 +49,7 @@ import TestSupport
             let script = try dir.write("day.jom", lines.joined(separator: "\n") + "\n")
             if lostReplies > 0 { _ = try await sandbox.admin("POST", "faults", ["lost_reply_rate": lostReplies]) }
 
-            var confirmed: [String] = []   // "approve 80…" lines the operator saw as sent or queued
+            var confirmed: [String] = []  // "approve 80…" lines the operator saw as sent or queued
             var killedCount = 0
             for _ in 0..<kills {
                 let delay = Double.random(in: 0.005...0.2, using: &rng)
@@ -54,7 +57,8 @@ import TestSupport
                 if outcome.killed { killedCount += 1 }
                 confirmed += outcome.stdout.split(separator: "\n").filter { $0.contains(": sent to Jet") || $0.contains(": queued") }.map(String.init)
                 // After every kill the store opens.
-                let check = try await JomProcess.run(["--store", store, "-c", "show all --format csv", "-c", "status"], environment: sandbox.jomEnvironment, home: dir.path)
+                let check = try await JomProcess.run(
+                    ["--store", store, "-c", "show all --format csv", "-c", "status"], environment: sandbox.jomEnvironment, home: dir.path)
                 #expect(check.status == 0, "seed \(seed): the store did not open after a kill: \(check.all)")
                 if check.status != 0 { break }
             }
@@ -90,10 +94,13 @@ import TestSupport
                 #expect(ledger.contains { $0.path.contains(id) || $0.body.contains(id) }, "seed \(seed): confirmed but not at Jet: \(line)")
             }
             // Notes are local: every note line ended up in the store exactly once per run that wrote it, never lost.
-            let notes = try await JomProcess.run(["--store", store, "-c", "find checked stock --format csv"], environment: sandbox.jomEnvironment, home: dir.path)
+            let notes = try await JomProcess.run(
+                ["--store", store, "-c", "find checked stock --format csv"], environment: sandbox.jomEnvironment, home: dir.path)
             #expect(notes.stdout.split(separator: "\n").count == ready.count + 1, "seed \(seed)")
             #expect(killedCount > kills / 3, "many runs were actually killed (\(killedCount) of \(kills))")
-            print("crash test: \(kills) runs, \(killedCount) killed with SIGKILL, \(Int(lostReplies * 100))% replies lost, \(ledger.count) actions at Jet, 0 lost, 0 repeated (seed \(seed))")
+            print(
+                "crash test: \(kills) runs, \(killedCount) killed with SIGKILL, \(Int(lostReplies * 100))% replies lost, \(ledger.count) actions at Jet, 0 lost, 0 repeated (seed \(seed))"
+            )
         }
     }
 
@@ -110,14 +117,17 @@ import TestSupport
         var lines: [String] = []
         for n in 0..<3000 {
             let id = String(format: "%032x", n + 1)
-            lines.append(#"{"merchant_order_id":"\#(id)","reference_order_id":"\#(String(format: "81%010d", n))","status":"complete","buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"SKU-\#(n % 9)","request_order_quantity":1,"item_price":{"base_price":9.5}}]}"#)
+            lines.append(
+                #"{"merchant_order_id":"\#(id)","reference_order_id":"\#(String(format: "81%010d", n))","status":"complete","buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"SKU-\#(n % 9)","request_order_quantity":1,"item_price":{"base_price":9.5}}]}"#
+            )
         }
         let file = try dir.write("history.jsonl", lines.joined(separator: "\n") + "\n")
         let store = dir.file("store")
         var rng = SeededRandom(seed: 99)
         for _ in 0..<(longTests ? 20 : 4) {
-            _ = try await Killer.run(["import", "--store", store, file], environment: JomProcess.environment([:], home: dir.path),
-                                     killAfter: Double.random(in: 0.01...0.4, using: &rng))
+            _ = try await Killer.run(
+                ["import", "--store", store, file], environment: JomProcess.environment([:], home: dir.path),
+                killAfter: Double.random(in: 0.01...0.4, using: &rng))
             let open = try await JomProcess.run(["--store", store, "-c", "status"], home: dir.path)
             #expect(open.status == 0, "\(open.all)")
         }

@@ -1,19 +1,22 @@
 import Foundation
-import JetWire
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// Many orders are fetched several at a time: never more than `jet-connections` at once, and fewer when Jet
 /// answers "too many requests".
 @Suite struct DownloadConcurrencyTests {
     @Test func neverMoreRequestsAtOnceThanTheSettingAllows() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 200; $0.returns = 0 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 200; $0.returns = 0
+        }
         try await tearingDown({ await sandbox.stop() }) {
             _ = try await sandbox.admin("POST", "faults", ["latency_ms": 20.0])
             let dir = TemporaryDirectory()
-            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "set jet-connections 5", "-c", "download"],
-                                             environment: sandbox.jomEnvironment, home: dir.path, timeout: 120)
+            let r = try await JomProcess.run(
+                ["--store", dir.file("s"), "-c", "set jet-connections 5", "-c", "download"],
+                environment: sandbox.jomEnvironment, home: dir.path, timeout: 120)
             #expect(r.status == 0, "\(r.all)")
             #expect(r.stdout.contains("downloaded: 200 new orders"), "\(r.stdout)")
             let peak = await sandbox.server.marketplace.maxInFlight
@@ -22,12 +25,15 @@ import TestSupport
     }
 
     @Test func whenJetSaysTooManyTheDownloadSlowsDownAndStillGetsEverything() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 300; $0.returns = 0 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 300; $0.returns = 0
+        }
         try await tearingDown({ await sandbox.stop() }) {
             _ = try await sandbox.admin("POST", "faults", ["latency_ms": 20.0, "max_concurrent": 4])
             let dir = TemporaryDirectory()
-            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path,
-                                             timeout: 120)
+            let r = try await JomProcess.run(
+                ["--store", dir.file("s"), "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path,
+                timeout: 120)
             #expect(r.status == 0, "\(r.all)")
             #expect(r.stdout.contains("downloaded: 300 new orders"), "\(r.stdout)")
             // A client that kept its 32 requests going would be refused nearly 7 times in 8; one that halves on

@@ -1,9 +1,9 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// The sandbox failing, throttling, answering late and sending broken bodies, 30% each: the end-of-day work
 /// still completes, every action reaches Jet exactly once, and no jom run hangs past its timeout.
@@ -32,7 +32,9 @@ import TestSupport
                 let o = try #require(await sandbox.server.marketplace.order(id))
                 if o.status == .ready { ready.append(o.referenceOrderID!) } else { returned.append(o.referenceOrderID!) }
             }
-            let script = try dir.write("eod.jom", """
+            let script = try dir.write(
+                "eod.jom",
+                """
                 set ship-from-zip 07030
                 cancel \(ready[9]) shipping-method-not-supported
                 approve all
@@ -69,14 +71,17 @@ import TestSupport
             totals.faults += await sandbox.server.marketplace.faultsInjected
             await sandbox.stop()
         }
-        print("fault test: \(rounds) end-of-day run(s), \(totals.faults) faults injected (30% fail / 30% throttle / 30% malformed), \(totals.actions) actions delivered exactly once, 0 lost")
+        print(
+            "fault test: \(rounds) end-of-day run(s), \(totals.faults) faults injected (30% fail / 30% throttle / 30% malformed), \(totals.actions) actions delivered exactly once, 0 lost"
+        )
     }
 
     @Test func brokenAnswersLeaveTheStoreUnchanged() async throws {
         let sandbox = try await SandboxFixture.start { $0.malformedRate = 1 }
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
-            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "show all"], environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                ["--store", dir.file("s"), "-c", "download", "-c", "show all"], environment: sandbox.jomEnvironment, home: dir.path)
             #expect(r.status == 1)
             #expect(r.stderr.contains("could not be read"), "\(r.stderr)")
             let after = try await JomProcess.run(["--store", dir.file("s"), "-c", "show all --format csv"], home: dir.path)

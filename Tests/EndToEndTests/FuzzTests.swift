@@ -1,26 +1,29 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// Bounded fuzzing: random and mutated command lines into the shell, mutated Jet answers into the decoders,
 /// damaged store files into jom. Nothing may crash; every error must read as an error.
 @Suite struct FuzzTests {
-    static let vocabulary = ["show", "find", "open", "approve", "ship", "cancel", "note", "refund", "deny", "print", "status",
-                             "set", "help", "history", "download", "run", "shw", "APPROVE", "sh", "", "#", "all", "new", "late",
-                             "returns", "--format", "csv", "json", "--carrier", "ups", "fedex", "--amount", "5", "-1", "1e9",
-                             "--feedback", "other", "--to", "--", "\"", "'", "\\", "it's", "\"quoted text\"", "é", "☕", "\t",
-                             "1Z999AA10123456784", "9400111201080805483016", "no-inventory", "outside-window", "ack-window",
-                             "download-interval", "confirm", "off", "2h", "--method", "--speed", "80", "8", "ab", "\u{1}", "%", "$HOME"]
+    static let vocabulary = [
+        "show", "find", "open", "approve", "ship", "cancel", "note", "refund", "deny", "print", "status",
+        "set", "help", "history", "download", "run", "shw", "APPROVE", "sh", "", "#", "all", "new", "late",
+        "returns", "--format", "csv", "json", "--carrier", "ups", "fedex", "--amount", "5", "-1", "1e9",
+        "--feedback", "other", "--to", "--", "\"", "'", "\\", "it's", "\"quoted text\"", "é", "☕", "\t",
+        "1Z999AA10123456784", "9400111201080805483016", "no-inventory", "outside-window", "ack-window",
+        "download-interval", "confirm", "off", "2h", "--method", "--speed", "80", "8", "ab", "\u{1}", "%", "$HOME",
+    ]
 
     static func line(_ rng: inout SeededRandom, ids: [String]) -> String {
         var words: [String] = []
         for _ in 0..<Int.random(in: 1...6, using: &rng) {
             switch Int.random(in: 0..<10, using: &rng) {
             case 0: words.append(ids.randomElement(using: &rng).map { String($0.prefix(Int.random(in: 1...$0.count, using: &rng))) } ?? "x")
-            case 1: words.append(String((0..<Int.random(in: 1...12, using: &rng)).map { _ in Character(Unicode.Scalar(UInt8.random(in: 33...126, using: &rng))) }))
+            case 1:
+                words.append(String((0..<Int.random(in: 1...12, using: &rng)).map { _ in Character(Unicode.Scalar(UInt8.random(in: 33...126, using: &rng))) }))
             default: words.append(vocabulary.randomElement(using: &rng)!)
             }
         }
@@ -64,10 +67,12 @@ import TestSupport
     }
 
     @Test func mutatedJetAnswersNeverCrashTheDecoders() throws {
-        let sources = [#"{"merchant_order_id":"2ab4","reference_order_id":"8012","status":"ready","order_placed_date":"2017-03-14T15:02:11.0000000Z","buyer":{"name":"Ada","phone_number":"555"},"shipping_to":{"recipient":{"name":"Ada"},"address":{"address1":"1 St","city":"Hoboken","state":"NJ","zip_code":"07030"}},"order_detail":{"request_ship_by":"2017-03-15T23:00:00.0000000Z"},"order_items":[{"order_item_id":"i1","merchant_sku":"M","request_order_quantity":2,"item_price":{"base_price":39.98,"item_tax":2.8}}],"shipments":[{"alt_shipment_id":"S","shipment_items":[{"merchant_sku":"M","response_shipment_sku_quantity":1}]}]}"#,
-                       #"{"merchant_return_authorization_id":"r","merchant_order_id":"o","return_status":"created","return_date":"2017-03-25T13:00:00Z","return_merchant_SKUs":[{"order_item_id":"i","return_quantity":1,"requested_refund_amount":{"principal":19.99}}]}"#,
-                       #"{"order_urls":["/orders/withoutShipmentDetail/a","/orders/withoutShipmentDetail/b"]}"#,
-                       #"{"id_token":"t","token_type":"Bearer","expires_on":"2017-06-02T05:44:12Z"}"#]
+        let sources = [
+            #"{"merchant_order_id":"2ab4","reference_order_id":"8012","status":"ready","order_placed_date":"2017-03-14T15:02:11.0000000Z","buyer":{"name":"Ada","phone_number":"555"},"shipping_to":{"recipient":{"name":"Ada"},"address":{"address1":"1 St","city":"Hoboken","state":"NJ","zip_code":"07030"}},"order_detail":{"request_ship_by":"2017-03-15T23:00:00.0000000Z"},"order_items":[{"order_item_id":"i1","merchant_sku":"M","request_order_quantity":2,"item_price":{"base_price":39.98,"item_tax":2.8}}],"shipments":[{"alt_shipment_id":"S","shipment_items":[{"merchant_sku":"M","response_shipment_sku_quantity":1}]}]}"#,
+            #"{"merchant_return_authorization_id":"r","merchant_order_id":"o","return_status":"created","return_date":"2017-03-25T13:00:00Z","return_merchant_SKUs":[{"order_item_id":"i","return_quantity":1,"requested_refund_amount":{"principal":19.99}}]}"#,
+            #"{"order_urls":["/orders/withoutShipmentDetail/a","/orders/withoutShipmentDetail/b"]}"#,
+            #"{"id_token":"t","token_type":"Bearer","expires_on":"2017-06-02T05:44:12Z"}"#,
+        ]
         let seed = UInt64(ProcessInfo.processInfo.environment["JOM_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
         print("fuzz test: mutating Jet answers with seed \(seed) (JOM_FUZZ_SEED=\(seed) repeats it)")
         var rng = SeededRandom(seed: seed)
@@ -82,9 +87,11 @@ import TestSupport
                 case 2: if !bytes.isEmpty { bytes.remove(at: Int.random(in: 0..<bytes.count, using: &rng)) }
                 case 3:
                     let s = String(decoding: bytes, as: UTF8.self)
-                    let swaps = [("\"ready\"", "7"), ("39.98", "\"x\""), ("[", "{"), ("\"i1\"", "null"), ("2017-03-14T15:02:11.0000000Z", "yesterday"),
-                                 (":2", ":-2"), ("39.98", "1e300"), ("19.99", "-1e308"), ("\"2017-03-14T15:02:11.0000000Z\"", "9e300"),
-                                 (":2,", ":99999999999999999999,"), ("39.98", "\"NaN\"")]
+                    let swaps = [
+                        ("\"ready\"", "7"), ("39.98", "\"x\""), ("[", "{"), ("\"i1\"", "null"), ("2017-03-14T15:02:11.0000000Z", "yesterday"),
+                        (":2", ":-2"), ("39.98", "1e300"), ("19.99", "-1e308"), ("\"2017-03-14T15:02:11.0000000Z\"", "9e300"),
+                        (":2,", ":99999999999999999999,"), ("39.98", "\"NaN\""),
+                    ]
                     let (a, b) = swaps.randomElement(using: &rng)!
                     bytes = Array(s.replacingOccurrences(of: a, with: b).utf8)
                 default: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0...bytes.count, using: &rng))
@@ -100,14 +107,17 @@ import TestSupport
         print("fuzz test: \(rounds) mutated Jet answers decoded or refused, 0 crashes")
     }
 
-    @Test(arguments: ["truncated order", "garbage order", "wrong types", "empty order", "garbage index", "truncated index log",
-                      "garbage outbox", "garbage settings", "garbage store marker", "newer order format"])
+    @Test(arguments: [
+        "truncated order", "garbage order", "wrong types", "empty order", "garbage index", "truncated index log",
+        "garbage outbox", "garbage settings", "garbage store marker", "newer order format",
+    ])
     func damagedStoreFilesGetAClearErrorAndAreNeverThrownAway(damage: String) async throws {
         let sandbox = try await SandboxFixture.start()
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let store = dir.file("s")
-            let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "note 80 hello"], environment: sandbox.jomEnvironment, home: dir.path)
+            let setup = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "note 80 hello"], environment: sandbox.jomEnvironment, home: dir.path)
             #expect(setup.status != 2)
             // The victim: the record of the order whose line was written last (so it is its current record). It is
             // damaged in place, keeping its length: the other records of the file stay where the index says.
@@ -150,8 +160,9 @@ import TestSupport
             default: Issue.record("unknown damage \(damage)")
             }
             let damaged = try Data(contentsOf: URL(fileURLWithPath: target))
-            let r = try await JomProcess.run(["--store", store, "-c", "show all", "-c", "open \(victimID)", "-c", "find hello"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                ["--store", store, "-c", "show all", "-c", "open \(victimID)", "-c", "find hello"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(r.status == 0 || r.status == 1, "\(damage): status \(r.status)\n\(r.stderr)")
             #expect(!r.stderr.contains("internal error"), "\(damage): \(r.stderr)")
             let fileNamed = r.all.contains((target as NSString).lastPathComponent) || r.all.contains(target)

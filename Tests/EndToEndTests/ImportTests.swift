@@ -1,7 +1,7 @@
 import Foundation
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 /// `jom import`: a JSON array or JSON Lines of Jet orders; idempotent; a bad element reported by line.
 @Suite struct ImportTests {
@@ -45,9 +45,9 @@ import TestSupport
         // bad lines in later chunks are reported at their own line, and every other order arrives once.
         let dir = TemporaryDirectory()
         var lines = (1...25_000).map { Self.order($0) }
-        lines[10_000] = "{\"not\": \"an order\"}"       // line 10,001
-        lines[20_004] = "{truncated"                        // line 20,005
-        lines[24_999] = Self.order(3)                        // line 25,000 repeats an order of the first chunk
+        lines[10_000] = "{\"not\": \"an order\"}"  // line 10,001
+        lines[20_004] = "{truncated"  // line 20,005
+        lines[24_999] = Self.order(3)  // line 25,000 repeats an order of the first chunk
         let file = try dir.write("big.jsonl", lines.joined(separator: "\n") + "\n")
         let r = try await JomProcess.run(["import", "--store", dir.file("s"), file], home: dir.path, timeout: 300)
         #expect(r.status == 1)

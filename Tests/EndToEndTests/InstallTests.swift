@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +22,8 @@ import Glibc
     func toolchainLibraries() async throws -> String? {
         let ldd = try await sh("ldd '\(JomProcess.binary)'")
         guard let line = ldd.stdout.split(separator: "\n").first(where: { $0.contains("libswiftCore.so") }),
-              let path = line.split(separator: " ").first(where: { $0.hasPrefix("/") && $0.contains("libswiftCore") }) else { return nil }
+            let path = line.split(separator: " ").first(where: { $0.hasPrefix("/") && $0.contains("libswiftCore") })
+        else { return nil }
         return (String(path) as NSString).deletingLastPathComponent
     }
 
@@ -43,7 +44,8 @@ import Glibc
                 #expect(hidden.stdout.split(separator: "\n").map(String.init) == ["0", "0.1.0"], "\(hidden.all)")
             } else {
                 // No mount namespaces here (not root): the loader's own view says the same.
-                print("install test: cannot hide \(libs) here (\(hidden.stderr.trimmingCharacters(in: .whitespacesAndNewlines))); ldd shows no toolchain library")
+                print(
+                    "install test: cannot hide \(libs) here (\(hidden.stderr.trimmingCharacters(in: .whitespacesAndNewlines))); ldd shows no toolchain library")
                 let plain = try await sh("LD_LIBRARY_PATH= '\(jom)' --version")
                 #expect(plain.stdout == "0.1.0\n")
             }
@@ -83,8 +85,12 @@ import Glibc
         let dir = TemporaryDirectory()
         let script = try dir.write("eod.jom", "#!/usr/bin/env jom\n# end of day\nset ship-from-zip 07030\nset ship-from-zip\n")
         chmod(script, 0o755)
-        let run = try await ChildProcess.run(script, [], environment: ["PATH": "\(prefix)/bin:/usr/bin:/bin", "HOME": dir.path, "TZ": "UTC",
-                                                                        "JOM_STORE": dir.file("store"), "JOM_NOW": SandboxFixture.startText])
+        let run = try await ChildProcess.run(
+            script, [],
+            environment: [
+                "PATH": "\(prefix)/bin:/usr/bin:/bin", "HOME": dir.path, "TZ": "UTC",
+                "JOM_STORE": dir.file("store"), "JOM_NOW": SandboxFixture.startText,
+            ])
         #expect(run.status == 0, "\(run.all)")
         #expect(run.stdout.contains("ship-from-zip 07030"), "\(run.all)")
 

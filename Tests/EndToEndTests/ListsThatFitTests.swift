@@ -2,8 +2,8 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 /// Lists that fit the screen: at 80 columns no row of `show` wraps; at 40, `open` breaks no number or word.
 @Suite struct ListsThatFitTests {
@@ -19,9 +19,12 @@ import TestSupport
     @Test func showFitsEightyColumnsAndOpenBreaksNoNumberAtForty() async throws {
         let dir = TemporaryDirectory()
         let store = dir.file("demo")
-        let setup = try await JomProcess.run(["--store", store, "-c", "download",
-                                              "-c", "note 8005 the customer called about the refund of $1,234.56 and the gift wrap of the blue mugs"],
-                                             home: dir.path)
+        let setup = try await JomProcess.run(
+            [
+                "--store", store, "-c", "download",
+                "-c", "note 8005 the customer called about the refund of $1,234.56 and the gift wrap of the blue mugs",
+            ],
+            home: dir.path)
         #expect(setup.status == 0, "\(setup.all)")
         var env = JomProcess.environment([:], home: dir.path)
         env["TERM"] = "xterm"

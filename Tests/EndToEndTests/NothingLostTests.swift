@@ -2,8 +2,8 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 /// Months of use: downloads write only what changed, the store's size follows its orders, and a compaction
 /// killed at any moment loses nothing.
@@ -13,7 +13,9 @@ import TestSupport
     }
 
     @Test func aDownloadWritesOnlyTheOrdersThatChanged() async throws {
-        try await withSandbox { $0.orders = 6; $0.returns = 1 } _: { sandbox in
+        try await withSandbox {
+            $0.orders = 6; $0.returns = 1
+        } _: { sandbox in
             let dir = TemporaryDirectory()
             let store = dir.file("store")
             let first = try await JomProcess.run(["--store", store, "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path)
@@ -21,8 +23,9 @@ import TestSupport
             let lines = try recordLines(store)
             #expect(lines == 7)
             // Nothing changed at Jet: three more downloads (each re-reading the open orders) write nothing.
-            let again = try await JomProcess.run(["--store", store, "-c", "download", "-c", "download", "-c", "download"],
-                                                 environment: sandbox.jomEnvironment, home: dir.path)
+            let again = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "download", "-c", "download"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(again.status == 0, "\(again.all)")
             #expect(try recordLines(store) == lines, "unchanged orders are not written again")
             // Jet changes one order: exactly one more record line.
@@ -39,7 +42,9 @@ import TestSupport
         var lines: [String] = []
         for n in 0..<2000 {
             let id = String(format: "%032x", n + 1)
-            lines.append(#"{"merchant_order_id":"\#(id)","reference_order_id":"\#(String(format: "81%010d", n))","status":"complete","buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"SKU-\#(n % 9)","request_order_quantity":1,"item_price":{"base_price":9.5}}]}"#)
+            lines.append(
+                #"{"merchant_order_id":"\#(id)","reference_order_id":"\#(String(format: "81%010d", n))","status":"complete","buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"SKU-\#(n % 9)","request_order_quantity":1,"item_price":{"base_price":9.5}}]}"#
+            )
         }
         let file = try dir.write("history.jsonl", lines.joined(separator: "\n") + "\n")
         let store = dir.file("store")
@@ -52,8 +57,9 @@ import TestSupport
         var rng = SeededRandom(seed: 17)
         var killed = 0
         for _ in 0..<(longTests ? 20 : 5) {
-            let run = try await Killer.run(["--store", store, "-c", "compact"], environment: JomProcess.environment([:], home: dir.path),
-                                           killAfter: Double.random(in: 0.02...0.3, using: &rng))
+            let run = try await Killer.run(
+                ["--store", store, "-c", "compact"], environment: JomProcess.environment([:], home: dir.path),
+                killAfter: Double.random(in: 0.02...0.3, using: &rng))
             if run.killed { killed += 1 }
             let found = try await JomProcess.run(["--store", store, "-c", "find kept through compaction"], home: dir.path)
             #expect(found.status == 0, "\(found.all)")
@@ -155,11 +161,14 @@ import TestSupport
         guard let disk = try await SmallDisk(megabytes: 3) else { return }
         let seed = UInt64(ProcessInfo.processInfo.environment["JOM_CRASH_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
         var rng = SeededRandom(seed: seed)
-        try await withSandbox { $0.orders = 14; $0.returns = 4; $0.seed = 9 } _: { sandbox in
+        try await withSandbox {
+            $0.orders = 14; $0.returns = 4; $0.seed = 9
+        } _: { sandbox in
             let store = disk.path + "/store"
             let home = TemporaryDirectory()
-            let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "set ship-from-zip 07030"],
-                                                 environment: sandbox.jomEnvironment, home: home.path)
+            let setup = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "set ship-from-zip 07030"],
+                environment: sandbox.jomEnvironment, home: home.path)
             #expect(setup.status == 0, "\(setup.all)")
             var ready: [(ref: String, id: String)] = [], returned: [(ref: String, id: String)] = []
             for id in await sandbox.server.marketplace.allOrderIDs() {
@@ -191,8 +200,9 @@ import TestSupport
                     reportedFailed[w.line, default: 0] += 1
                     // Reading goes on, whatever the disk.
                     try disk.fill(leaving: 0)
-                    let read = try await JomProcess.run(["--store", store, "-c", "show", "-c", "open \(w.id)"], environment: sandbox.jomEnvironment,
-                                                        home: home.path)
+                    let read = try await JomProcess.run(
+                        ["--store", store, "-c", "show", "-c", "open \(w.id)"], environment: sandbox.jomEnvironment,
+                        home: home.path)
                     disk.empty()
                     #expect(read.status == 0, "seed \(seed): reading on a full disk: \(read.all)")
                 }
@@ -218,7 +228,9 @@ import TestSupport
                 if confirmed.contains("note \(o.ref) packed by hand (\(i))") { #expect(n == 1, "seed \(seed): \(o.ref)") }
                 #expect(n <= 1, "seed \(seed): note doubled on \(o.ref): \(open.stdout)")
             }
-            print("full-disk test (seed \(seed)): \(work.count) actions, \(reportedFailed.values.reduce(0, +)) failed attempts, \(confirmed.count) confirmed, \(ledger.count) calls at Jet")
+            print(
+                "full-disk test (seed \(seed)): \(work.count) actions, \(reportedFailed.values.reduce(0, +)) failed attempts, \(confirmed.count) confirmed, \(ledger.count) calls at Jet"
+            )
         }
     }
 }

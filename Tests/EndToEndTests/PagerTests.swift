@@ -2,8 +2,8 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 /// The real `less` (and `more`) on a real pseudo-terminal at 80x24: `help`, `show all` of 200 orders and a long
 /// `open` page, q, Ctrl-C and Ctrl-D leave the pager, and the prompt comes back each time; with `PAGER` unset,
@@ -33,21 +33,29 @@ import TestSupport
         t.type(command + "\r")
         guard await t.wait(for: { String($0.dropFirst(mark)).contains(pagerMark) }, timeout: 20) else { return false }
         t.type(key)
-        return await t.wait(for: { let s = String($0.dropFirst(mark)); return s.hasSuffix("]> ") && s.contains("]> ") }, timeout: 20)
+        return await t.wait(
+            for: {
+                let s = String($0.dropFirst(mark)); return s.hasSuffix("]> ") && s.contains("]> ")
+            }, timeout: 20)
     }
 
-    @Test(arguments: [("unset", nil as String?, Start.directly), ("less", "less", .directly), ("less -FRX", "less -FRX", .underAShell),
-                      ("more", "more", .directly), ("unset, under a shell", nil, .underAShell)])
+    @Test(arguments: [
+        ("unset", nil as String?, Start.directly), ("less", "less", .directly), ("less -FRX", "less -FRX", .underAShell),
+        ("more", "more", .directly), ("unset, under a shell", nil, .underAShell),
+    ])
     func thePagerTakesTheKeyboardAndGivesItBack(name: String, pager: String?, start: Start) async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/less") else {
             Issue.record("less is not installed (scripts/test installs it)")
             return
         }
-        try await withSandbox { $0.orders = 200; $0.returns = 0 } _: { sandbox in
+        try await withSandbox {
+            $0.orders = 200; $0.returns = 0
+        } _: { sandbox in
             let dir = TemporaryDirectory()
             let store = dir.file("store")
-            let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "note 8 x"], environment: sandbox.jomEnvironment,
-                                                 home: dir.path, timeout: 120)
+            let setup = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "note 8 x"], environment: sandbox.jomEnvironment,
+                home: dir.path, timeout: 120)
             #expect(setup.status == 0 || setup.status == 1, "\(setup.all)")
             let id = await sandbox.server.marketplace.allOrderIDs()[0]
             let long = (1...40).map { "note \(id) line \($0) of a long timeline" }.joined(separator: "\n")
@@ -59,8 +67,9 @@ import TestSupport
             let mark = isMore ? "--More--" : ":"
             #expect(await page(t, "help", quitWith: "q", pagerMark: isMore ? mark : "list the orders"), "\(name): help, q: \(t.output.suffix(600))")
             // `more` takes Ctrl-C as a key and goes on; q leaves it.
-            #expect(await page(t, "show all", quitWith: isMore ? "q" : "\u{3}", pagerMark: isMore ? mark : "ORDER"),
-                    "\(name): show all: \(t.output.suffix(600))")
+            #expect(
+                await page(t, "show all", quitWith: isMore ? "q" : "\u{3}", pagerMark: isMore ? mark : "ORDER"),
+                "\(name): show all: \(t.output.suffix(600))")
             if !isMore {
                 #expect(await page(t, "open \(id)", quitWith: "\u{4}", pagerMark: "Timeline"), "\(name): open, Ctrl-D: \(t.output.suffix(600))")
             }

@@ -2,8 +2,8 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -25,8 +25,9 @@ import Glibc
         for command in ["show new", "status", "set"] {
             let r = try await JomProcess.run(["--store", store, "-c", command], home: dir.path)
             #expect(r.status == 1, "\(command): \(r.all)")
-            #expect(r.stderr.contains("the file \(store)/settings.json cannot be read: ackWindow: ack-window is more than 366d; it must be from 1m to 30d"),
-                    "\(command): \(r.stderr)")
+            #expect(
+                r.stderr.contains("the file \(store)/settings.json cannot be read: ackWindow: ack-window is more than 366d; it must be from 1m to 30d"),
+                "\(command): \(r.stderr)")
             #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("backtrace"))
         }
     }
@@ -35,7 +36,9 @@ import Glibc
 
     /// A sandbox with one order whose buyer's name carries escape sequences.
     func hostileSandbox() async throws -> (SandboxFixture, String) {
-        let sandbox = try await SandboxFixture.start { $0.orders = 1; $0.returns = 0 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 1; $0.returns = 0
+        }
         let id = await sandbox.server.marketplace.allOrderIDs()[0]
         var o = try #require(await sandbox.server.marketplace.order(id))
         o.buyer = JetPerson(name: Self.hostile, phoneNumber: "555\u{1B}[31m")
@@ -49,9 +52,12 @@ import Glibc
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let txt = dir.file("invoice.txt"), csv = dir.file("orders.csv")
-            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "show new", "-c", "open \(ref)", "-c", "find eve",
-                                              "-c", "print \(ref) --to \(txt)"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                [
+                    "--store", dir.file("s"), "-c", "download", "-c", "show new", "-c", "open \(ref)", "-c", "find eve",
+                    "-c", "print \(ref) --to \(txt)",
+                ],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(r.status == 0, "\(r.all)")
             for (what, text) in [("output", r.all), ("invoice", try String(contentsOfFile: txt, encoding: .utf8))] {
                 #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(what) holds a raw control character")
@@ -96,8 +102,9 @@ import Glibc
             let store = dir.file("s")
             let ids = await sandbox.server.marketplace.allOrderIDs()
             let ref = try #require(await sandbox.server.marketplace.order(ids[0])?.referenceOrderID)
-            let setup = try await JomProcess.run(["--store", store, "-c", "download", "-c", "approve \(ref)", "-c", "note \(ref) keep me"],
-                                                 environment: sandbox.jomEnvironment, home: dir.path)
+            let setup = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "approve \(ref)", "-c", "note \(ref) keep me"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(setup.status == 0, "\(setup.all)")
             #expect(truncate(store + "/index-log.jsonl", 100) == 0)
             let r = try await JomProcess.run(["--store", store, "-c", "status", "-c", "open \(ref)"], home: dir.path)
@@ -115,10 +122,12 @@ import Glibc
             let store = dir.file("s")
             let ids = await sandbox.server.marketplace.allOrderIDs()
             let (a, b) = (try #require(await sandbox.server.marketplace.order(ids[0])), try #require(await sandbox.server.marketplace.order(ids[1])))
-            _ = try await JomProcess.run(["--store", store, "-c", "download", "-c", "set ship-from-zip 07030", "-c", "approve \(a.referenceOrderID!)"],
-                                         environment: sandbox.jomEnvironment, home: dir.path)
-            let method = try await JomProcess.run(["--store", store, "-c", "ship \(a.referenceOrderID!) 1Z999AA10123456784 --carrier UPS --method x"],
-                                                  environment: sandbox.jomEnvironment, home: dir.path)
+            _ = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "set ship-from-zip 07030", "-c", "approve \(a.referenceOrderID!)"],
+                environment: sandbox.jomEnvironment, home: dir.path)
+            let method = try await JomProcess.run(
+                ["--store", store, "-c", "ship \(a.referenceOrderID!) 1Z999AA10123456784 --carrier UPS --method x"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(method.status == 1)
             #expect(method.stderr.contains("\"x\" is not one of Jet's shipment methods"), "\(method.stderr)")
             // Jet cancelled b after our last download: the approval is refused by Jet, and the script stops there.
@@ -142,8 +151,9 @@ import Glibc
         try Data("note \(ref) ok\nnote \(ref) caf".utf8 + [0xE9] + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
         let bad = try await JomProcess.run(["--store", store, path], home: dir.path)
         #expect(bad.status == 1)
-        #expect(bad.stderr.contains("\(path):2: error: the line is not UTF-8 text (byte 0xE9 at column \(6 + ref.count + 4)); it was not run"),
-                "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains("\(path):2: error: the line is not UTF-8 text (byte 0xE9 at column \(6 + ref.count + 4)); it was not run"),
+            "\(bad.stderr)")
         let loop = try dir.write("loop.jom", "note \(ref) looping\nrun loop.jom\n")
         let l = try await JomProcess.run(["--store", store, loop], home: dir.path)
         #expect(l.status == 1)
@@ -176,9 +186,12 @@ import Glibc
         #expect(!cmdline.contains("s3cr3t"), "ps shows the file, not the secret")
         let banner = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
         let url = try #require(banner.split(separator: "\n").first { $0.hasPrefix("Jet sandbox listening on ") }?.split(separator: " ").last)
-        let login = try await JomProcess.run(["--store", dir.file("t"), "-c", "download"],
-                                             environment: ["JET_API_URL": String(url), "JET_USER": "sandbox", "JET_SECRET": "s3cr3t-from-a-file",
-                                                           "JET_MERCHANT_ID": "m"], home: dir.path)
+        let login = try await JomProcess.run(
+            ["--store", dir.file("t"), "-c", "download"],
+            environment: [
+                "JET_API_URL": String(url), "JET_USER": "sandbox", "JET_SECRET": "s3cr3t-from-a-file",
+                "JET_MERCHANT_ID": "m",
+            ], home: dir.path)
         #expect(login.status == 0, "the secret from the file lets jom in: \(login.all)")
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 /// One damaged record, or an order the marketplace sends absurd or unreadable, is set aside: listed by `status`
 /// and `show damaged`, left out of everything else, and never stops a download or another order.
@@ -16,15 +16,21 @@ import TestSupport
             "buyer": ["name": "Buyer \(n)", "phone_number": "555-123-4567"],
             "shipping_to": ["recipient": ["name": "Buyer \(n)"], "address": ["address1": "1 Main St", "city": "Hoboken", "state": "NJ", "zip_code": "07030"]],
             "order_detail": ["request_shipping_carrier": "UPS", "request_shipping_method": "UPS Ground", "request_ship_by": "2026-11-30T08:00:00.0000000Z"],
-            "order_items": [["order_item_id": "i\(n)", "merchant_sku": "SKU-\(n)", "product_title": "Thing \(n)", "request_order_quantity": 2,
-                             "item_price": ["base_price": 19.5, "item_tax": 1.2, "item_shipping_cost": 0, "item_shipping_tax": 0]]],
+            "order_items": [
+                [
+                    "order_item_id": "i\(n)", "merchant_sku": "SKU-\(n)", "product_title": "Thing \(n)", "request_order_quantity": 2,
+                    "item_price": ["base_price": 19.5, "item_tax": 1.2, "item_shipping_cost": 0, "item_shipping_tax": 0],
+                ]
+            ],
         ]
         change(&o)
         return o
     }
 
     @Test func absurdOrdersFromJetAreSetAsideAndTheRestIsDownloaded() async throws {
-        try await withSandbox { $0.orders = 3; $0.returns = 0 } _: { sandbox in
+        try await withSandbox {
+            $0.orders = 3; $0.returns = 0
+        } _: { sandbox in
             let dir = TemporaryDirectory()
             let store = dir.file("store")
             func item(_ o: inout [String: Any], _ key: String, _ value: Any) {
@@ -46,8 +52,9 @@ import TestSupport
                 order(5) { $0["buyer"] = ["name": String(repeating: "x", count: 300_000)] },
             ]
             for o in absurd { _ = try await sandbox.admin("POST", "orders", o) }
-            let r = try await JomProcess.run(["--store", store, "-c", "download", "-c", "show new", "-c", "status", "-c", "show damaged"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "show new", "-c", "status", "-c", "show damaged"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(r.status == 0, "\(r.all)")
             #expect(r.stdout.contains("downloaded: 3 new orders, 5 orders set aside"), "\(r.stdout)")
             #expect(r.stdout.contains("3 orders (new)"), "only the sound orders are listed: \(r.stdout)")
@@ -60,14 +67,17 @@ import TestSupport
             #expect(try StoreFiles.records(store).count == 3, "nothing of an absurd order is stored")
             // Jet sends the order whole again: it comes back, and leaves quarantine.
             _ = try await sandbox.admin("POST", "orders", order(3))
-            let again = try await JomProcess.run(["--store", store, "-c", "download", "-c", "show damaged"], environment: sandbox.jomEnvironment, home: dir.path)
+            let again = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "show damaged"], environment: sandbox.jomEnvironment, home: dir.path)
             #expect(again.stdout.contains("downloaded: 1 new order, 4 orders set aside"), "\(again.stdout)")
             #expect(!again.stdout.contains("870000000003"), "\(again.stdout)")
         }
     }
 
     @Test func aDamagedRecordIsSetAsideAndEverythingElseGoesOn() async throws {
-        try await withSandbox { $0.orders = 4; $0.returns = 0 } _: { sandbox in
+        try await withSandbox {
+            $0.orders = 4; $0.returns = 0
+        } _: { sandbox in
             let dir = TemporaryDirectory()
             let store = dir.file("store")
             let ids = await sandbox.server.marketplace.allOrderIDs()
@@ -90,8 +100,9 @@ import TestSupport
             try handle.write(contentsOf: Data("#####".utf8))
             try handle.close()
             // jom starts, lists the other orders, downloads, and sets the damaged one aside.
-            let r = try await JomProcess.run(["--store", store, "-c", "show", "-c", "download", "-c", "download", "-c", "status", "-c", "show damaged"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                ["--store", store, "-c", "show", "-c", "download", "-c", "download", "-c", "status", "-c", "show damaged"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(!r.stderr.contains("internal error"), "\(r.all)")
             #expect(r.stdout.contains("downloaded:"), "downloads go on: \(r.all)")
             #expect(r.stdout.contains("Set aside    1 order damaged or unreadable"), "\(r.stdout)")
@@ -103,8 +114,9 @@ import TestSupport
             #expect(open.status == 1 && open.stderr.contains("is damaged"), "\(open.all)")
             // The hint followed: the line repaired by hand, the order is back everywhere.
             try original.write(to: URL(fileURLWithPath: place.file))
-            let repaired = try await JomProcess.run(["--store", store, "-c", "show damaged", "-c", "open \(victim)", "-c", "download"],
-                                                    environment: sandbox.jomEnvironment, home: dir.path)
+            let repaired = try await JomProcess.run(
+                ["--store", store, "-c", "show damaged", "-c", "open \(victim)", "-c", "download"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(repaired.status == 0, "\(repaired.all)")
             #expect(repaired.stdout.contains("No order is set aside"), "\(repaired.stdout)")
             #expect(repaired.stdout.contains("Order \(victim)"))

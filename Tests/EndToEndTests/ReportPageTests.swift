@@ -1,7 +1,7 @@
 import Foundation
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 /// The HTML report a seller would hand to a partner: rendered for real in headless Chromium, with its axes,
 /// daily tables and the flag of a cancellation rate over the limit checked in the page and in the picture.
@@ -20,8 +20,13 @@ import TestSupport
             let cancelled = n % 15 == 0
             let sku = ["MUG-RED", "TEA-50", "LAMP-BRASS", "SOCKS-M"][n % 4]
             let status = cancelled ? "complete\",\"acknowledgement_status\":\"rejected - other" : "complete\",\"acknowledgement_status\":\"accepted"
-            let shipments = cancelled ? "" : #","shipments":[{"alt_shipment_id":"S\#(n)","shipment_tracking_number":"1Z999AA10123456784","response_shipment_date":"\#(iso(placed + 7200))","carrier":"UPS","shipment_items":[{"merchant_sku":"\#(sku)","response_shipment_sku_quantity":\#(1 + n % 3),"response_shipment_cancel_qty":0}]}]"#
-            lines.append(#"{"merchant_order_id":"\#(String(format: "%032x", n + 1))","reference_order_id":"\#(String(format: "83%010d", n))","status":"\#(status)","order_placed_date":"\#(iso(placed))","order_ready_date":"\#(iso(placed + 60))","order_acknowledge_date":"\#(iso(placed + 600))","buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"\#(sku)","product_title":"Thing <\#(sku)>","request_order_quantity":\#(1 + n % 3),"item_price":{"base_price":\#(10 + n % 7).5}}]\#(shipments)}"#)
+            let shipments =
+                cancelled
+                ? ""
+                : #","shipments":[{"alt_shipment_id":"S\#(n)","shipment_tracking_number":"1Z999AA10123456784","response_shipment_date":"\#(iso(placed + 7200))","carrier":"UPS","shipment_items":[{"merchant_sku":"\#(sku)","response_shipment_sku_quantity":\#(1 + n % 3),"response_shipment_cancel_qty":0}]}]"#
+            lines.append(
+                #"{"merchant_order_id":"\#(String(format: "%032x", n + 1))","reference_order_id":"\#(String(format: "83%010d", n))","status":"\#(status)","order_placed_date":"\#(iso(placed))","order_ready_date":"\#(iso(placed + 60))","order_acknowledge_date":"\#(iso(placed + 600))","buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"\#(sku)","product_title":"Thing <\#(sku)>","request_order_quantity":\#(1 + n % 3),"item_price":{"base_price":\#(10 + n % 7).5}}]\#(shipments)}"#
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -46,18 +51,26 @@ import TestSupport
         #expect(html.contains("$1,"), "money with thousands separators")
         #expect(!html.contains("<script"))
 
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard
+            let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
             Issue.record("no headless browser installed: scripts/test installs chromium")
             return
         }
         let png = dir.file("report.png")
-        let shot = try await ChildProcess.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                                                        "--window-size=900,1800", "--screenshot=\(png)", "file://\(page)"],
-                                              environment: ["HOME": dir.path, "PATH": "/usr/bin:/bin"], timeout: 120)
+        let shot = try await ChildProcess.run(
+            chromium,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--window-size=900,1800", "--screenshot=\(png)", "file://\(page)",
+            ],
+            environment: ["HOME": dir.path, "PATH": "/usr/bin:/bin"], timeout: 120)
         #expect(FileManager.default.fileExists(atPath: png), "\(shot.all)")
         // The picture: decoded with Python's own zlib; bars in the chart's blue, the flag in red.
-        let counter = try dir.write("pixels.py", """
+        let counter = try dir.write(
+            "pixels.py",
+            """
             import struct, sys, zlib
             data = open(sys.argv[1], "rb").read()
             assert data[:8] == b"\\x89PNG\\r\\n\\x1a\\n"

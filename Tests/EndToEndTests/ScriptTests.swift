@@ -1,9 +1,9 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// jom without a person: end-of-day scripts, errors with FILE:LINE, --keep-going, --dry-run, stdin, shebang.
 @Suite struct ScriptTests {
@@ -17,11 +17,15 @@ import TestSupport
     }
 
     @Test func aRealisticEndOfDayScriptRunsAgainstTheSandbox() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 6; $0.returns = 2 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 6; $0.returns = 2
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let (ready, returned) = try await references(sandbox)
-            let script = try dir.write("eod.jom", """
+            let script = try dir.write(
+                "eod.jom",
+                """
                 #!/usr/bin/env jom
                 # End of day: fetch, approve what is new, ship what was packed, answer returns, report.
                 set ship-from-zip 07030
@@ -88,12 +92,15 @@ import TestSupport
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let (ready, returned) = try await references(sandbox)
-            let download = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "set ship-from-zip 07030"],
-                                                    environment: sandbox.jomEnvironment, home: dir.path)
+            let download = try await JomProcess.run(
+                ["--store", dir.file("s"), "-c", "download", "-c", "set ship-from-zip 07030"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(download.status == 0)
             let before = await sandbox.server.marketplace.ledger().count
             let storeBefore = try StoreFiles.snapshot(dir.file("s"))
-            let script = try dir.write("eod.jom", """
+            let script = try dir.write(
+                "eod.jom",
+                """
                 cancel \(ready[1]) other
                 approve all
                 ship \(ready[0]) 1Z999AA10123456784 --carrier UPS
@@ -118,7 +125,8 @@ import TestSupport
 
     @Test func commandsOnStandardInputAndAShebangScript() async throws {
         let dir = TemporaryDirectory()
-        let piped = try await JomProcess.run(["--store", dir.file("s")], input: "# from a pipe\nset confirm off\n\nset confirm\nnonsense\nstatus\n", home: dir.path)
+        let piped = try await JomProcess.run(
+            ["--store", dir.file("s")], input: "# from a pipe\nset confirm off\n\nset confirm\nnonsense\nstatus\n", home: dir.path)
         #expect(piped.status == 1)
         #expect(piped.stdout.contains("confirm is now off"))
         #expect(piped.stderr.contains("stdin:5: error: unknown command \"nonsense\""))

@@ -1,9 +1,9 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// Credentials and customers' data stay private.
 @Suite struct SecurityTests {
@@ -27,8 +27,9 @@ import TestSupport
             let dir = TemporaryDirectory()
             let store = dir.file("s")
             let secret = sandbox.configuration.secret
-            let r = try await JomProcess.run(["--store", store, "--debug-http", "-c", "download", "-c", "status", "-c", "approve 80"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                ["--store", store, "--debug-http", "-c", "download", "-c", "status", "-c", "approve 80"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(r.stderr.contains("→ POST \(sandbox.baseURL)/token"), "debug output is there")
             #expect(r.stderr.contains("\"pass\":\"***\""))
             for text in [r.stdout, r.stderr] {
@@ -97,7 +98,7 @@ import TestSupport
         let pidFile = directory.file("sandbox.pid")
         let script = "'\(JomProcess.binary)' sandbox --port 0 --orders 1 --exit-with-parent </dev/null >/dev/null 2>&1 & echo $! > '\(pidFile)'; sleep 1"
         var shellPid: pid_t = 0
-        var argv: [UnsafeMutablePointer<CChar>?] = [String]([ "/bin/sh", "-c", script ]).map { strdup($0) } + [nil]
+        var argv: [UnsafeMutablePointer<CChar>?] = [String](["/bin/sh", "-c", script]).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         #expect(posix_spawn(&shellPid, "/bin/sh", nil, nil, &argv, environ) == 0)
         let shell = shellPid

@@ -2,8 +2,8 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +12,9 @@ import Glibc
 /// The seller's day against the sandbox: what reached Jet, from the ledger and the sandbox's own orders.
 @Suite struct SellersDayEndToEndTests {
     @Test func aDayOfParcelsEndsWithExactlyThoseQuantitiesAtJet() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 2; $0.returns = 0 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 2; $0.returns = 0
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let m = sandbox.server.marketplace
             var o = try #require(await m.order(await m.allOrderIDs()[0]))
@@ -22,7 +24,9 @@ import Glibc
             await m.inject(order: o)
             let ref = o.referenceOrderID!
             let dir = TemporaryDirectory()
-            let script = try dir.write("day.jom", """
+            let script = try dir.write(
+                "day.jom",
+                """
                 set ship-from-zip 07030
                 download
                 approve \(ref)
@@ -46,19 +50,25 @@ import Glibc
     }
 
     @Test func acceptRefundAndARefundWithoutAReturnReachJet() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 1; $0.returns = 2 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 1; $0.returns = 2
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let m = sandbox.server.marketplace
             let ids = await m.allOrderIDs()
             let (first, second) = (try #require(await m.order(ids[1])), try #require(await m.order(ids[2])))
             let dir = TemporaryDirectory()
-            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "accept \(first.referenceOrderID!)",
-                                              "-c", "refund \(first.referenceOrderID!)", "-c", "deny \(second.referenceOrderID!) wrong-item --dispute-charge wrongItem",
-                                              "-c", "refund \(second.referenceOrderID!) --amount 3.50 --reason price-adjustment"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                [
+                    "--store", dir.file("s"), "-c", "download", "-c", "accept \(first.referenceOrderID!)",
+                    "-c", "refund \(first.referenceOrderID!)", "-c", "deny \(second.referenceOrderID!) wrong-item --dispute-charge wrongItem",
+                    "-c", "refund \(second.referenceOrderID!) --amount 3.50 --reason price-adjustment",
+                ],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(r.status == 0, "\(r.all)")
             let ledger = await sandbox.appliedLedger()
-            #expect(ledger.map { "\($0.method) \($0.path.split(separator: "/").last ?? "")" }.filter { $0 != "PUT shipped" }
+            #expect(
+                ledger.map { "\($0.method) \($0.path.split(separator: "/").last ?? "")" }.filter { $0 != "PUT shipped" }
                     == ["PUT acknowledge", "PUT complete", "PUT complete", "POST \(ledger.last!.path.split(separator: "/").last!)"], "\(ledger.map(\.path))")
             #expect(ledger[0].path.hasPrefix("/api/returns/"), "the first call acknowledges the return")
             #expect(ledger[2].body.contains(#""agree_to_return_charge":false"#) && ledger[2].body.contains("wrongItem"))
@@ -68,34 +78,52 @@ import Glibc
     }
 
     @Test func printAllOfFiftyOrdersIsOneDocumentOfFiftyPages() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 50; $0.returns = 0 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 50; $0.returns = 0
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let html = dir.file("all.html")
-            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "show new", "-c", "print all --to \(html)"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                ["--store", dir.file("s"), "-c", "download", "-c", "show new", "-c", "print all --to \(html)"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(r.status == 0, "\(r.all)")
             let text = try String(contentsOfFile: html, encoding: .utf8)
             #expect(text.components(separatedBy: "<section class=\"page\"").count - 1 == 50)
             #expect(fileMode(html) == 0o600)
             // In a real browser, when one is installed: the document prints as 50 pages, and its barcodes read back.
-            guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            guard
+                let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+                    .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+            else {
                 print("print test: no headless browser installed (apt-get install chromium): the page count was checked in the HTML only")
                 return
             }
             let pdf = dir.file("all.pdf")
-            let render = try await ChildProcess.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                                                          "--print-to-pdf=\(pdf)", "file://\(html)"], mergeStderr: true, timeout: 120)
+            let render = try await ChildProcess.run(
+                chromium,
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    "--print-to-pdf=\(pdf)", "file://\(html)",
+                ], mergeStderr: true, timeout: 120)
             #expect(render.status == 0, "\(render.stdout)")
-            let pages = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", """
-                import re,sys; d=open(sys.argv[1],'rb').read(); print(len(re.findall(rb'/Type\\s*/Page[^s]', d)))
-                """, pdf], mergeStderr: true)
+            let pages = try await ChildProcess.run(
+                "/usr/bin/env",
+                [
+                    "python3", "-c",
+                    """
+                    import re,sys; d=open(sys.argv[1],'rb').read(); print(len(re.findall(rb'/Type\\s*/Page[^s]', d)))
+                    """, pdf,
+                ], mergeStderr: true)
             #expect(pages.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "50", "pages in the PDF: \(pages.stdout)")
             if FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg") {
                 let png = dir.file("first.png")
-                let shot = try await ChildProcess.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                                                            "--window-size=900,700", "--screenshot=\(png)", "file://\(html)"], mergeStderr: true, timeout: 120)
+                let shot = try await ChildProcess.run(
+                    chromium,
+                    [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                        "--window-size=900,700", "--screenshot=\(png)", "file://\(html)",
+                    ], mergeStderr: true, timeout: 120)
                 #expect(shot.status == 0, "\(shot.stdout)")
                 let code = try await ChildProcess.run("/usr/bin/zbarimg", ["--quiet", "--raw", png])
                 let read = code.stdout.split(separator: "\n").map(String.init)

@@ -2,8 +2,8 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -18,8 +18,11 @@ import Glibc
         _ = try await JomProcess.run(["--store", store, "-c", "download"], home: dir.path)
         let before = try StoreFiles.snapshot(store)
         let out = dir.file("invoice.html")
-        let r = try await JomProcess.run(["--store", store, "--dry-run", "-c", "note 8005 would stay", "-c", "print 8005", "-c", "print 8005 --to \(out)",
-                                          "-c", "report --html \(dir.file("r.html"))", "-c", "compact"], home: dir.path)
+        let r = try await JomProcess.run(
+            [
+                "--store", store, "--dry-run", "-c", "note 8005 would stay", "-c", "print 8005", "-c", "print 8005 --to \(out)",
+                "-c", "report --html \(dir.file("r.html"))", "-c", "compact",
+            ], home: dir.path)
         #expect(r.status == 0, "\(r.all)")
         #expect(r.stdout.contains("dry run: would add the note to 800512763015"), "\(r.stdout)")
         #expect(r.stdout.contains("dry run: would print the invoice for 800512763015"), "\(r.stdout)")
@@ -31,7 +34,9 @@ import Glibc
     }
 
     @Test func watchStopsCleanlyOnSighupAndSaysSo() async throws {
-        try await withSandbox { $0.orders = 1; $0.returns = 0 } _: { sandbox in
+        try await withSandbox {
+            $0.orders = 1; $0.returns = 0
+        } _: { sandbox in
             let dir = TemporaryDirectory()
             let p = Process()
             p.executableURL = URL(fileURLWithPath: JomProcess.binary)
@@ -94,12 +99,17 @@ import Glibc
     @Test func aLinkPlantedForAnyFileOrFolderOfTheStoreIsNeverFollowed() async throws {
         let home = TemporaryDirectory()
         let template = home.file("template")
-        let setup = try await JomProcess.run(["--store", template, "-c", "download", "-c", "note 8005 first", "-c", "print 8005",
-                                              "-c", "approve 8062", "-c", "compact"], home: home.path)
+        let setup = try await JomProcess.run(
+            [
+                "--store", template, "-c", "download", "-c", "note 8005 first", "-c", "print 8005",
+                "-c", "approve 8062", "-c", "compact",
+            ], home: home.path)
         #expect(setup.status == 0, "\(setup.all)")
-        let names = ["store.json", "settings.json", "downloads.json", "index.jsonl", "index-hot.jsonl", "index-log.jsonl", "outbox.jsonl",
-                     "quarantine.json", "lock", "send.lock", "history", "sandbox.json", "sandbox.lock", "orders", "orders/000002.jsonl",
-                     "invoices", "compact.json"]
+        let names = [
+            "store.json", "settings.json", "downloads.json", "index.jsonl", "index-hot.jsonl", "index-log.jsonl", "outbox.jsonl",
+            "quarantine.json", "lock", "send.lock", "history", "sandbox.json", "sandbox.lock", "orders", "orders/000002.jsonl",
+            "invoices", "compact.json",
+        ]
         for name in names {
             let dir = TemporaryDirectory()
             let store = dir.file("s")
@@ -125,8 +135,10 @@ import Glibc
         let dir = TemporaryDirectory()
         let sandbox = Process()
         sandbox.executableURL = URL(fileURLWithPath: JomProcess.binary)
-        sandbox.arguments = ["sandbox", "--port", "0", "--orders", "20", "--returns", "0", "--arrival-rate", "0", "--user", "u", "--secret", "s",
-                             "--clock", SandboxFixture.startText, "--exit-with-parent"]
+        sandbox.arguments = [
+            "sandbox", "--port", "0", "--orders", "20", "--returns", "0", "--arrival-rate", "0", "--user", "u", "--secret", "s",
+            "--clock", SandboxFixture.startText, "--exit-with-parent",
+        ]
         sandbox.environment = JomProcess.environment([:], home: dir.path)
         let banner = Pipe()
         sandbox.standardOutput = banner
@@ -140,7 +152,9 @@ import Glibc
             text += String(decoding: chunk, as: UTF8.self)
         }
         let port = try #require(text.split(separator: "\n").first { $0.hasPrefix("port ") }.flatMap { Int($0.dropFirst(5)) }, "\(text)")
-        let flooder = try dir.write("flood.py", """
+        let flooder = try dir.write(
+            "flood.py",
+            """
             import socket, sys, time
             port, n = int(sys.argv[1]), int(sys.argv[2])
             held = []

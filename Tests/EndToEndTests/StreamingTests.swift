@@ -1,7 +1,7 @@
 import Foundation
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +22,9 @@ import Glibc
                 let f = ISO8601DateFormatter()
                 return f.string(from: Date(timeIntervalSince1970: Double(t)))
             }
-            lines.append(#"{"merchant_order_id":"\#(String(format: "%032x", n + 1))","reference_order_id":"\#(String(format: "82%010d", n))","status":"\#(status)","order_placed_date":"\#(iso(placed))","order_ready_date":"\#(iso(placed + 60))","order_detail":{"request_ship_by":"\#(iso(placed + 2 * 86400))"},"buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"SKU-\#(n % 9)","request_order_quantity":1,"item_price":{"base_price":9.5}}]}"#)
+            lines.append(
+                #"{"merchant_order_id":"\#(String(format: "%032x", n + 1))","reference_order_id":"\#(String(format: "82%010d", n))","status":"\#(status)","order_placed_date":"\#(iso(placed))","order_ready_date":"\#(iso(placed + 60))","order_detail":{"request_ship_by":"\#(iso(placed + 2 * 86400))"},"buyer":{"name":"Buyer \#(n)"},"shipping_to":{"address":{"city":"Town","state":"NJ","zip_code":"07030"}},"order_items":[{"order_item_id":"i\#(n)","merchant_sku":"SKU-\#(n % 9)","request_order_quantity":1,"item_price":{"base_price":9.5}}]}"#
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -39,8 +41,11 @@ import Glibc
         let dir = TemporaryDirectory()
         let store = try await Self.importedStore(dir, count: 3000)
         // Some orders change after the import: their index lines are in the log, not the base.
-        let notes = try await JomProcess.run(["--store", store, "-c", "note 820000000007 called", "-c", "note 820000002222 called",
-                                              "-c", "note 820000000010 called"], home: dir.path)
+        let notes = try await JomProcess.run(
+            [
+                "--store", store, "-c", "note 820000000007 called", "-c", "note 820000002222 called",
+                "-c", "note 820000000010 called",
+            ], home: dir.path)
         #expect(notes.status == 0, "\(notes.all)")
         let r = try await JomProcess.run(["--store", store, "-c", "show all --format csv"], home: dir.path)
         #expect(r.status == 0, "\(r.stderr)")

@@ -1,9 +1,9 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// The real `jom` in a pseudo-terminal: completion, history, Ctrl-C, notices above a half-typed line.
 @Suite struct TerminalTests {
@@ -143,11 +143,12 @@ import TestSupport
             _ = await s.sandbox.server.marketplace.generateOrders(count: 2, status: .ready)
             #expect(await t.wait(for: "downloaded: 2 new orders", after: mark, timeout: 20), "the notice appears: \(t.output.suffix(300))")
             // The prompt and the half-typed line are drawn again under the notice.
-            #expect(await t.wait(for: { output in
-                let after = String(output.dropFirst(mark))
-                guard let notice = after.range(of: "downloaded: 2 new orders") else { return false }
-                return after[notice.upperBound...].contains("find Lov")
-            }))
+            #expect(
+                await t.wait(for: { output in
+                    let after = String(output.dropFirst(mark))
+                    guard let notice = after.range(of: "downloaded: 2 new orders") else { return false }
+                    return after[notice.upperBound...].contains("find Lov")
+                }))
             let m2 = t.mark
             t.type("elace\r")
             #expect(await t.wait(for: "(find \"Lovelace\")", after: m2), "the line was intact: \(t.output.suffix(400))")
@@ -168,12 +169,13 @@ import TestSupport
             let mark = t.mark
             t.type("show ne")
             #expect(await t.wait(for: "downloaded: 5 new orders, 1 return request", after: mark, timeout: 30), "\(t.output.suffix(300))")
-            #expect(await t.wait(for: { output in
-                let after = String(output.dropFirst(mark))
-                guard let notice = after.range(of: "downloaded: 5 new orders") else { return false }
-                let redrawn = after[notice.upperBound...]
-                return redrawn.contains("jom [actionable") && redrawn.contains("show ne")
-            }), "\(t.output.suffix(400))")
+            #expect(
+                await t.wait(for: { output in
+                    let after = String(output.dropFirst(mark))
+                    guard let notice = after.range(of: "downloaded: 5 new orders") else { return false }
+                    let redrawn = after[notice.upperBound...]
+                    return redrawn.contains("jom [actionable") && redrawn.contains("show ne")
+                }), "\(t.output.suffix(400))")
             let after = String(t.output.dropFirst(mark))
             let redrawn = after[after.range(of: "downloaded: 5 new orders")!.upperBound...]
             #expect(!redrawn.contains("STALE"), "the redrawn prompt still says the store is stale: \(redrawn)")
@@ -195,8 +197,11 @@ import TestSupport
             let mark = t.mark
             t.type("open \(ref)\r")
             // At 50 columns the timeline line is broken between words, never inside one.
-            #expect(await t.wait(for: { let s = String($0.dropFirst(mark)); return s.contains("note: café crème") && s.contains("bien reçu") }),
-                    "\(t.output.suffix(600))")
+            #expect(
+                await t.wait(for: {
+                    let s = String($0.dropFirst(mark)); return s.contains("note: café crème") && s.contains("bien reçu")
+                }),
+                "\(t.output.suffix(600))")
             t.type("quit\r")
             #expect(await t.waitForExit() == 0)
         }
@@ -250,8 +255,9 @@ extension TerminalTests {
             #expect(await t.waitForPrompt())
             let mark = t.mark
             _ = await s.sandbox.server.marketplace.generateOrders(count: 2, status: .ready)
-            let other = try await JomProcess.run(["--store", s.dir.file("store"), "-c", "download"], environment: s.sandbox.jomEnvironment,
-                                                 home: s.dir.path)
+            let other = try await JomProcess.run(
+                ["--store", s.dir.file("store"), "-c", "download"], environment: s.sandbox.jomEnvironment,
+                home: s.dir.path)
             #expect(other.status == 0, "\(other.all)")
             #expect(await t.wait(for: "downloaded: 2 new orders", after: mark, timeout: 20), "\(t.output.suffix(300))")
             #expect(await t.quitAtNextPrompt() == 0)

@@ -1,13 +1,15 @@
 import Foundation
-import JetWire
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// A client written against Jet's API (not against jom) works with the sandbox unchanged but for its base URL.
 @Suite struct ThirdPartyClientTests {
     @Test func aPythonJetClientWorksAgainstTheSandbox() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 4; $0.returns = 1 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 4; $0.returns = 1
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("ThirdParty/jet_client.py").path
             let p = Process()

@@ -1,9 +1,9 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// Golden transcripts: each `Transcripts/NAME.jom` runs (with --echo --keep-going) against a fresh store and a
 /// sandbox on a fixed clock, and its output must equal `Transcripts/NAME.out`. Every command appears with its
@@ -51,7 +51,8 @@ import TestSupport
                 let a = output.split(separator: "\n", omittingEmptySubsequences: false)
                 let b = golden.split(separator: "\n", omittingEmptySubsequences: false)
                 let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-                Issue.record("""
+                Issue.record(
+                    """
                     transcript \(name) differs from \(name).out at line \(first + 1):
                       got:      \(first < a.count ? String(a[first]) : "(end)")
                       expected: \(first < b.count ? String(b[first]) : "(end)")

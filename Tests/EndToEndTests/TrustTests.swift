@@ -2,8 +2,8 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -20,8 +20,9 @@ import Glibc
             let setup = try await JomProcess.run(["--store", store, "-c", "download"], environment: sandbox.jomEnvironment, home: dir.path)
             #expect(setup.status == 0, "\(setup.all)")
             let marker = try String(contentsOfFile: store + "/store.json", encoding: .utf8)
-            #expect(marker.contains(#""kind" : "jet""#) && marker.contains(#""user" : "test-user""#) && !marker.contains(sandbox.configuration.secret),
-                    "the store records its account, never the secret: \(marker)")
+            #expect(
+                marker.contains(#""kind" : "jet""#) && marker.contains(#""user" : "test-user""#) && !marker.contains(sandbox.configuration.secret),
+                "the store records its account, never the secret: \(marker)")
             // A queued action of the real account, then a run with no credentials at all (a cron job, a missing variable).
             _ = try await sandbox.admin("POST", "faults", ["fail_rate": 1.0])
             let ref = try #require(await sandbox.server.marketplace.order(await sandbox.server.marketplace.allOrderIDs()[0])?.referenceOrderID)
@@ -34,8 +35,9 @@ import Glibc
             #expect(try StoreFiles.snapshot(store).filter { $0.key != "downloads.json" } == before, "orders and outbox as they were")
             #expect(!FileManager.default.fileExists(atPath: store + "/sandbox.json"), "the sandbox never started")
             // Everything local still works; the action stays queued for its account.
-            let local = try await JomProcess.run(["--store", store, "-c", "show", "-c", "open \(ref)", "-c", "note \(ref) called back", "-c", "status"],
-                                                 home: dir.path)
+            let local = try await JomProcess.run(
+                ["--store", store, "-c", "show", "-c", "open \(ref)", "-c", "note \(ref) called back", "-c", "status"],
+                home: dir.path)
             #expect(local.status == 0, "\(local.all)")
             #expect(local.stdout.contains("Outbox       1 action waiting for Jet"))
             #expect(local.stdout.contains("NOT CONNECTED"), "status says why nothing is sent: \(local.stdout)")
@@ -44,8 +46,9 @@ import Glibc
             other["JET_USER"] = "someone-else"
             let wrong = try await JomProcess.run(["--store", store, "-c", "download"], environment: other, home: dir.path)
             #expect(wrong.status == 1)
-            #expect(wrong.stderr.contains("belongs to Jet account test-user (merchant m-1)") && wrong.stderr.contains("not to Jet account someone-else"),
-                    "\(wrong.stderr)")
+            #expect(
+                wrong.stderr.contains("belongs to Jet account test-user (merchant m-1)") && wrong.stderr.contains("not to Jet account someone-else"),
+                "\(wrong.stderr)")
         }
     }
 
@@ -64,7 +67,9 @@ import Glibc
     }
 
     @Test func whatJetDoesOnItsOwnIsReadBack() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 3; $0.returns = 1 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 3; $0.returns = 1
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let m = sandbox.server.marketplace
@@ -75,9 +80,12 @@ import Glibc
             _ = try await sandbox.admin("POST", "cancel", ["merchant_order_id": cancelled.merchantOrderID])
             let ret = try #require(await m.allReturnIDs().first)
             _ = try await sandbox.admin("POST", "close-return", ["merchant_return_authorization_id": ret])
-            let r = try await JomProcess.run(["--store", dir.file("s"), "-c", "download", "-c", "open \(cancelled.referenceOrderID!)",
-                                              "-c", "show returns", "-c", "refund \(returned.referenceOrderID!)"],
-                                             environment: sandbox.jomEnvironment, home: dir.path)
+            let r = try await JomProcess.run(
+                [
+                    "--store", dir.file("s"), "-c", "download", "-c", "open \(cancelled.referenceOrderID!)",
+                    "-c", "show returns", "-c", "refund \(returned.referenceOrderID!)",
+                ],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(r.stdout.contains("downloaded: 1 order cancelled by Jet, 1 return closed at Jet"), "\(r.all)")
             #expect(r.stdout.contains("Order \(cancelled.referenceOrderID!) · cancelled"))
             #expect(r.stdout.contains("Jet cancelled the order itself (exception - jet manual canceled to complete state)"))
@@ -88,7 +96,9 @@ import Glibc
     }
 
     @Test func watchDownloadsWithNobodyThereAndStopsOnSigterm() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 2; $0.returns = 0 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 2; $0.returns = 0
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let store = dir.file("s")
@@ -133,13 +143,16 @@ import Glibc
     }
 
     @Test func lostRepliesAreAppliedExactlyOnce() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 30; $0.returns = 4; $0.seed = 11 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 30; $0.returns = 4; $0.seed = 11
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let store = dir.file("s")
             let m = sandbox.server.marketplace
-            _ = try await JomProcess.run(["--store", store, "-c", "download", "-c", "set ship-from-zip 07030"],
-                                         environment: sandbox.jomEnvironment, home: dir.path)
+            _ = try await JomProcess.run(
+                ["--store", store, "-c", "download", "-c", "set ship-from-zip 07030"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             var ready: [String] = [], returned: [String] = []
             for id in await m.allOrderIDs() {
                 let o = try #require(await m.order(id))
@@ -157,8 +170,9 @@ import Glibc
             lines += ["refund \(returned[0])", "refund \(returned[1])", "deny \(returned[2]) outside-window", "deny \(returned[3]) wrong-item"]
             let script = try dir.write("day.jom", lines.joined(separator: "\n") + "\n")
             _ = try await sandbox.admin("POST", "faults", ["lost_reply_rate": 0.3])
-            let day = try await JomProcess.run(["--store", store, "--keep-going", script], environment: sandbox.jomEnvironment, home: dir.path,
-                                               timeout: 120)
+            let day = try await JomProcess.run(
+                ["--store", store, "--keep-going", script], environment: sandbox.jomEnvironment, home: dir.path,
+                timeout: 120)
             #expect(!day.stderr.contains("internal error"), "\(day.stderr)")
             var drained = false
             for _ in 0..<20 where !drained {

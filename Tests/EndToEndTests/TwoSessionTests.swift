@@ -1,9 +1,9 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// Two operators on one store: both work, nothing is lost or sent twice, and each sees the other's changes
 /// by its next prompt.
@@ -50,8 +50,9 @@ import TestSupport
             t.type("show new\r")
             #expect(await t.wait(for: "5 orders (new)"))
             let ref = try #require(await sandbox.server.marketplace.order(await sandbox.server.marketplace.allOrderIDs()[0])?.referenceOrderID)
-            let other = try await JomProcess.run(["--store", store, "-c", "approve \(ref)", "-c", "note \(ref) approved by the other session"],
-                                                 environment: sandbox.jomEnvironment, home: dir.path)
+            let other = try await JomProcess.run(
+                ["--store", store, "-c", "approve \(ref)", "-c", "note \(ref) approved by the other session"],
+                environment: sandbox.jomEnvironment, home: dir.path)
             #expect(other.status == 0, "\(other.all)")
             let mark = t.mark
             t.type("show\r")

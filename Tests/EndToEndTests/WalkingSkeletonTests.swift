@@ -1,15 +1,17 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
-import Testing
+import JetWire
 import TestSupport
+import Testing
 
 /// The whole path: jom's Jet client over real HTTP to a sandbox on port 0, into the JSON store, and back out
 /// through `show`.
 @Suite struct WalkingSkeletonTests {
     @Test func downloadThenShowListsTheSandboxOrdersAndStoresThemAsJSON() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 4; $0.returns = 0 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 4; $0.returns = 0
+        }
         try await tearingDown({ await sandbox.stop() }) {
             let dir = TemporaryDirectory()
             let store = dir.file("store")

@@ -1,16 +1,18 @@
 import Foundation
-import JetWire
 import JetAPI
 import JetSandbox
+import JetWire
 import OrderDesk
-import Testing
 import TestSupport
+import Testing
 
 /// Our client against the sandbox on port 0: every route, and the failures.
 @Suite struct ClientAgainstSandboxTests {
     /// A sandbox and a client, stopped when `body` ends.
-    func withSandbox(_ adjust: (inout SandboxConfiguration) -> Void = { _ in }, attempts: Int = 5, timeout: Double = 30,
-                     _ body: (SandboxFixture, JetClient) async throws -> Void) async throws {
+    func withSandbox(
+        _ adjust: (inout SandboxConfiguration) -> Void = { _ in }, attempts: Int = 5, timeout: Double = 30,
+        _ body: (SandboxFixture, JetClient) async throws -> Void
+    ) async throws {
         let sandbox = try await SandboxFixture.start(adjust)
         let client = sandbox.client(attempts: attempts, timeout: timeout)
         do {
@@ -30,19 +32,25 @@ import TestSupport
     }
 
     func accept(_ client: JetClient, _ o: JetOrder) async throws {
-        try await client.acknowledge(order: o.merchantOrderID, JetAcknowledgeRequest(
-            acknowledgementStatus: .accepted, orderItems: o.orderItems.map { .init(orderItemAcknowledgementStatus: .fulfillable, orderItemID: $0.orderItemID) }))
+        try await client.acknowledge(
+            order: o.merchantOrderID,
+            JetAcknowledgeRequest(
+                acknowledgementStatus: .accepted,
+                orderItems: o.orderItems.map { .init(orderItemAcknowledgementStatus: .fulfillable, orderItemID: $0.orderItemID) }))
     }
 
     func shipment(_ o: JetOrder, id: String, cancel: Bool = false, units: Int? = nil, date: String = "2026-11-28T10:00:00.0000000-05:00") -> JetShipRequest {
-        JetShipRequest(shipments: [JetShipment(
-            altShipmentID: id, shipmentTrackingNumber: cancel ? nil : "1Z999AA10123456784",
-            responseShipmentDate: cancel ? nil : JetDate(raw: date), responseShipmentMethod: cancel ? nil : "UPS Ground",
-            expectedDeliveryDate: nil, shipFromZipCode: cancel ? nil : "07030", carrierPickUpDate: nil, carrier: cancel ? nil : "UPS",
-            shipmentItems: o.orderItems.map {
-                JetShipmentItem(merchantSKU: $0.merchantSKU ?? "", responseShipmentSKUQuantity: cancel ? 0 : (units ?? $0.requestOrderQuantity),
-                                responseShipmentCancelQty: cancel ? (units ?? $0.requestOrderQuantity) : 0)
-            })])
+        JetShipRequest(shipments: [
+            JetShipment(
+                altShipmentID: id, shipmentTrackingNumber: cancel ? nil : "1Z999AA10123456784",
+                responseShipmentDate: cancel ? nil : JetDate(raw: date), responseShipmentMethod: cancel ? nil : "UPS Ground",
+                expectedDeliveryDate: nil, shipFromZipCode: cancel ? nil : "07030", carrierPickUpDate: nil, carrier: cancel ? nil : "UPS",
+                shipmentItems: o.orderItems.map {
+                    JetShipmentItem(
+                        merchantSKU: $0.merchantSKU ?? "", responseShipmentSKUQuantity: cancel ? 0 : (units ?? $0.requestOrderQuantity),
+                        responseShipmentCancelQty: cancel ? (units ?? $0.requestOrderQuantity) : 0)
+                })
+        ])
     }
 
     // MARK: token
@@ -60,7 +68,9 @@ import TestSupport
     @Test func badCredentialsAreRefusedWithJetsMessage() async throws {
         let sandbox = try await SandboxFixture.start()
         let client = sandbox.client(secret: "wrong")
-        try await tearingDown({ await client.shutdown(); await sandbox.stop() }) {
+        try await tearingDown({
+            await client.shutdown(); await sandbox.stop()
+        }) {
             await #expect {
                 _ = try await client.orderIDs(status: .ready)
             } throws: { error in
@@ -156,9 +166,11 @@ import TestSupport
         try await withSandbox { _, client in
             let o = try await readyOrder(client)
             let itemStatus: JetItemAcknowledgementStatus = status == .rejectedItemLevelError ? .nonfulfillableNoInventory : .fulfillable
-            try await client.acknowledge(order: o.merchantOrderID, JetAcknowledgeRequest(
-                acknowledgementStatus: status,
-                orderItems: o.orderItems.map { .init(orderItemAcknowledgementStatus: itemStatus, orderItemID: $0.orderItemID) }))
+            try await client.acknowledge(
+                order: o.merchantOrderID,
+                JetAcknowledgeRequest(
+                    acknowledgementStatus: status,
+                    orderItems: o.orderItems.map { .init(orderItemAcknowledgementStatus: itemStatus, orderItemID: $0.orderItemID) }))
             let after = try await client.order(o.merchantOrderID)
             #expect(after.status == .complete)
             #expect(after.exceptionState == .orderRejected)
@@ -168,7 +180,9 @@ import TestSupport
     }
 
     @Test func shippingEverythingCompletesAndPartOfItIsInProgress() async throws {
-        try await withSandbox({ $0.seed = 11; $0.orders = 12 }) { _, client in
+        try await withSandbox({
+            $0.seed = 11; $0.orders = 12
+        }) { _, client in
             let ids = try await client.orderIDs(status: .ready)
             var multiUnit: JetOrder?
             for id in ids {
@@ -242,8 +256,11 @@ import TestSupport
             let flagged = try await client.order(o.merchantOrderID)
             #expect(flagged.jetRequestDirectedCancel == true)
             var answer = shipment(o, id: "DC-1", cancel: true)
-            answer.shipments[0].shipmentItems = [JetShipmentItem(merchantSKU: o.orderItems[0].merchantSKU ?? "", responseShipmentSKUQuantity: 0,
-                                                                 responseShipmentCancelQty: flagged.orderItems[0].requestOrderCancelQty)]
+            answer.shipments[0].shipmentItems = [
+                JetShipmentItem(
+                    merchantSKU: o.orderItems[0].merchantSKU ?? "", responseShipmentSKUQuantity: 0,
+                    responseShipmentCancelQty: flagged.orderItems[0].requestOrderCancelQty)
+            ]
             try await client.ship(order: o.merchantOrderID, answer)
             #expect(try await client.directedCancelOrderIDs().isEmpty)
         }
@@ -258,19 +275,22 @@ import TestSupport
             let r = try await client.returnDetail(ids[0])
             #expect(r.returnStatus == .created)
             let refund = r.returnMerchantSKUs.map {
-                JetReturnItem(orderItemID: $0.orderItemID, totalQuantityReturned: $0.returnQuantity, orderReturnRefundQty: $0.returnQuantity,
-                              refundAmount: $0.requestedRefundAmount)
+                JetReturnItem(
+                    orderItemID: $0.orderItemID, totalQuantityReturned: $0.returnQuantity, orderReturnRefundQty: $0.returnQuantity,
+                    refundAmount: $0.requestedRefundAmount)
             }
-            try await client.completeReturn(r.merchantReturnAuthorizationID,
-                                            JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: refund, agreeToReturnCharge: true))
+            try await client.completeReturn(
+                r.merchantReturnAuthorizationID,
+                JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: refund, agreeToReturnCharge: true))
             let done = try await client.returnDetail(r.merchantReturnAuthorizationID)
             #expect(done.returnStatus == .completedByMerchant)
             #expect(done.items?.count == refund.count)
             #expect(try await client.returnIDs(status: .completedByMerchant) == [r.merchantReturnAuthorizationID])
             #expect(try await client.returnIDs(status: .created).isEmpty)
             await #expect {
-                try await client.completeReturn(r.merchantReturnAuthorizationID,
-                                                JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: refund, agreeToReturnCharge: true))
+                try await client.completeReturn(
+                    r.merchantReturnAuthorizationID,
+                    JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: refund, agreeToReturnCharge: true))
             } throws: { ($0 as? JetAPIError)?.message.contains("already completed") ?? false }
         }
     }
@@ -283,18 +303,24 @@ import TestSupport
             let r = try await client.returnDetail(id)
             func items(feedback: String?) -> [JetReturnItem] {
                 r.returnMerchantSKUs.map {
-                    JetReturnItem(orderItemID: $0.orderItemID, totalQuantityReturned: $0.returnQuantity, orderReturnRefundQty: $0.returnQuantity,
-                                  returnRefundFeedback: feedback, refundAmount: JetRefundAmount(principal: 0.5, tax: 0, shippingCost: 0, shippingTax: 0))
+                    JetReturnItem(
+                        orderItemID: $0.orderItemID, totalQuantityReturned: $0.returnQuantity, orderReturnRefundQty: $0.returnQuantity,
+                        returnRefundFeedback: feedback, refundAmount: JetRefundAmount(principal: 0.5, tax: 0, shippingCost: 0, shippingTax: 0))
                 }
             }
             await #expect {
-                try await client.completeReturn(id, JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: items(feedback: nil), agreeToReturnCharge: true))
+                try await client.completeReturn(
+                    id, JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: items(feedback: nil), agreeToReturnCharge: true))
             } throws: { ($0 as? JetAPIError)?.message.contains("return_refund_feedback is required") ?? false }
             await #expect {
-                try await client.completeReturn(id, JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: items(feedback: "Item damaged"), agreeToReturnCharge: false))
+                try await client.completeReturn(
+                    id, JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: items(feedback: "Item damaged"), agreeToReturnCharge: false))
             } throws: { ($0 as? JetAPIError)?.message.contains("return_charge_feedback is required") ?? false }
-            try await client.completeReturn(id, JetCompleteReturnRequest(merchantOrderID: r.merchantOrderID, items: items(feedback: "ITEM DAMAGED"),
-                                                                        agreeToReturnCharge: false, returnChargeFeedback: .notMerchantError))
+            try await client.completeReturn(
+                id,
+                JetCompleteReturnRequest(
+                    merchantOrderID: r.merchantOrderID, items: items(feedback: "ITEM DAMAGED"),
+                    agreeToReturnCharge: false, returnChargeFeedback: .notMerchantError))
             #expect(try await client.returnDetail(id).returnChargeFeedback == .notMerchantError)
         }
     }
@@ -304,9 +330,12 @@ import TestSupport
     @Test func merchantRefundsAreIdempotentByAltRefundIDAndMoveThroughTheirStates() async throws {
         try await withSandbox { sandbox, client in
             let o = try await readyOrder(client)
-            let request = JetRefundRequest(items: [JetRefundItem(orderItemID: o.orderItems[0].orderItemID, totalQuantityReturned: 1, orderReturnRefundQty: 1,
-                                                                 refundReason: "better price available",
-                                                                 refundAmount: JetRefundAmount(principal: 5, tax: 0.35, shippingCost: 0, shippingTax: 0))])
+            let request = JetRefundRequest(items: [
+                JetRefundItem(
+                    orderItemID: o.orderItems[0].orderItemID, totalQuantityReturned: 1, orderReturnRefundQty: 1,
+                    refundReason: "better price available",
+                    refundAmount: JetRefundAmount(principal: 5, tax: 0.35, shippingCost: 0, shippingTax: 0))
+            ])
             let first = try await client.createRefund(order: o.merchantOrderID, altRefundID: "RF-1", request)
             #expect(first.refundStatus == .created)
             let again = try await client.createRefund(order: o.merchantOrderID, altRefundID: "RF-1", request)
@@ -328,7 +357,11 @@ import TestSupport
     // MARK: faults
 
     @Test func throttlingIsRetriedHonouringRetryAfter() async throws {
-        try await withSandbox({ $0.throttleRate = 1; $0.retryAfter = 1 }, attempts: 2) { _, client in
+        try await withSandbox(
+            {
+                $0.throttleRate = 1; $0.retryAfter = 1
+            }, attempts: 2
+        ) { _, client in
             let started = Date()
             await #expect {
                 _ = try await client.orderIDs(status: .ready)
@@ -352,7 +385,9 @@ import TestSupport
         }
         let sandbox = try await SandboxFixture.start()
         let client = sandbox.client()
-        try await tearingDown({ await client.shutdown(); await sandbox.stop() }) {
+        try await tearingDown({
+            await client.shutdown(); await sandbox.stop()
+        }) {
             let o = try await readyOrder(client)
             // From now on every call fails with a 500: the acknowledge comes back "uncertain" and is not retried here.
             var f = await sandbox.server.marketplace.faults
@@ -375,7 +410,7 @@ import TestSupport
         try await withSandbox({ _ in }, attempts: 2, timeout: 1) { sandbox, client in
             // The login is not what this test is about: on a machine busy with other tests it may miss 1 s once.
             for attempt in 1...5 {
-                do { _ = try await client.authCheck(); break } catch where attempt < 5 { continue }
+                do { _ = try await client.authCheck(); break } catch  where attempt < 5 { continue }
             }
             _ = try await sandbox.admin("POST", "faults", ["latency_ms": 10_000.0])
             let started = ContinuousClock.now
@@ -418,7 +453,11 @@ import TestSupport
                 return e.kind == .malformed && e.summary.contains("could not be read") && e.call == "POST /token"
             }
         }
-        try await withSandbox({ $0.malformedRate = 0.4; $0.seed = 3 }, attempts: 12) { _, client in
+        try await withSandbox(
+            {
+                $0.malformedRate = 0.4; $0.seed = 3
+            }, attempts: 12
+        ) { _, client in
             // Every read eventually gets a whole answer.
             let ids = try await client.orderIDs(status: .ready)
             #expect(ids.count == 5)
@@ -441,9 +480,13 @@ import TestSupport
     }
 
     @Test func manyDetailsAreFetchedSeveralAtATimeButNeverMoreThanAllowed() async throws {
-        let sandbox = try await SandboxFixture.start { $0.orders = 60; $0.latencyMillis = 30 }
+        let sandbox = try await SandboxFixture.start {
+            $0.orders = 60; $0.latencyMillis = 30
+        }
         let client = sandbox.client(concurrency: 4)
-        try await tearingDown({ await client.shutdown(); await sandbox.stop() }) {
+        try await tearingDown({
+            await client.shutdown(); await sandbox.stop()
+        }) {
             let ids = try await client.orderIDs(status: .ready)
             let results = await client.orders(ids)
             #expect(results.count == 60)

@@ -1,6 +1,6 @@
 import Foundation
-import JetWire
 import JetAPI
+import JetWire
 import OrderDesk
 import Testing
 
@@ -114,7 +114,8 @@ import Testing
     }
 
     @Test func unknownWordsAreKeptNotFailures() throws {
-        let json = #"{"merchant_order_id":"x","status":"shipped-later","exception_state":"exception - new kind","acknowledgement_status":"rejected - moon phase","order_items":[{"order_item_id":"i","order_item_acknowledgement_status":"maybe"}]}"#
+        let json =
+            #"{"merchant_order_id":"x","status":"shipped-later","exception_state":"exception - new kind","acknowledgement_status":"rejected - moon phase","order_items":[{"order_item_id":"i","order_item_acknowledgement_status":"maybe"}]}"#
         let o = try JSONDecoder().decode(JetOrder.self, from: Data(json.utf8))
         #expect(o.status == .unknown("shipped-later"))
         #expect(o.exceptionState == .unknown("exception - new kind"))
@@ -124,7 +125,8 @@ import Testing
     }
 
     @Test func optionalFieldsMayBeMissingNullOrOfTheWrongType() throws {
-        let json = #"{"merchant_order_id":12345,"status":"ready","buyer":null,"order_detail":"?","order_totals":{"item_price":{"base_price":"19.99","item_tax":null}},"order_items":[{"order_item_id":7,"request_order_quantity":"2"}]}"#
+        let json =
+            #"{"merchant_order_id":12345,"status":"ready","buyer":null,"order_detail":"?","order_totals":{"item_price":{"base_price":"19.99","item_tax":null}},"order_items":[{"order_item_id":7,"request_order_quantity":"2"}]}"#
         let o = try JSONDecoder().decode(JetOrder.self, from: Data(json.utf8))
         #expect(o.merchantOrderID == "12345")
         #expect(o.buyer == nil)
@@ -135,7 +137,8 @@ import Testing
     }
 
     @Test func absurdNumbersAreHeldNotFatal() throws {
-        let json = #"{"merchant_order_id":"x","status":"ready","order_placed_date":1e300,"order_items":[{"order_item_id":"a","request_order_quantity":9223372036854775807,"item_price":{"base_price":1e300,"item_tax":-1e308}},{"order_item_id":"b","request_order_quantity":9223372036854775807,"item_price":{"base_price":1e300}}]}"#
+        let json =
+            #"{"merchant_order_id":"x","status":"ready","order_placed_date":1e300,"order_items":[{"order_item_id":"a","request_order_quantity":9223372036854775807,"item_price":{"base_price":1e300,"item_tax":-1e308}},{"order_item_id":"b","request_order_quantity":9223372036854775807,"item_price":{"base_price":1e300}}]}"#
         let o = JetMapping.order(try JSONDecoder().decode(JetOrder.self, from: Data(json.utf8)))
         #expect(o.units == 2_000_000_000)
         #expect(o.totals.principal == Cents(200_000_000_000_000))

@@ -3,8 +3,8 @@ import JetAPI
 import JetSandbox
 import JetWire
 import OrderDesk
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +13,9 @@ import Glibc
 /// Every order seen: past Jet's 1,000 a list, and never held for ever by a server that answers byte by byte.
 @Suite struct EveryOrderSeenTests {
     @Test func readyOrdersPastJetsThousandAreListedPageByPage() async throws {
-        try await withSandbox { $0.orders = 0; $0.returns = 0 } _: { sandbox in
+        try await withSandbox {
+            $0.orders = 0; $0.returns = 0
+        } _: { sandbox in
             _ = try await sandbox.admin("POST", "orders", ["count": 1_234])
             let client = sandbox.client(concurrency: 32)
             let market = JetMarketplace(client: client, displayName: "test")
@@ -97,7 +99,9 @@ import Glibc
 
 @Suite struct IdsAsJetSendsThemTests {
     @Test func anIdWithASlashIsFetchedWholeNeverByItsLastSegment() async throws {
-        try await withSandbox { $0.orders = 1; $0.returns = 0 } _: { sandbox in
+        try await withSandbox {
+            $0.orders = 1; $0.returns = 0
+        } _: { sandbox in
             let id = await sandbox.server.marketplace.allOrderIDs()[0]
             var o = try #require(await sandbox.server.marketplace.order(id))
             o.merchantOrderID = "ab/cd%2F?x#y"

@@ -14,8 +14,9 @@ enum Build {
             address: Address(line1: "12 Example Way", city: "Hoboken", state: "NJ", zip: "07030"),
             requestedCarrier: "UPS", requestedMethod: "UPS Ground", shipBy: t0.addingTimeInterval(2 * 86400),
             lines: lines.enumerated().map { i, l in
-                OrderLine(itemID: "item-\(i)", sku: l.0, title: "Title \(l.0)", quantity: l.1,
-                          price: Amounts(principal: Cents(1999 * l.1), tax: Cents(140 * l.1)))
+                OrderLine(
+                    itemID: "item-\(i)", sku: l.0, title: "Title \(l.0)", quantity: l.1,
+                    price: Amounts(principal: Cents(1999 * l.1), tax: Cents(140 * l.1)))
             })
     }
 
@@ -23,26 +24,38 @@ enum Build {
         var o = o
         o.status = .complete
         o.acknowledgementStatus = .accepted
-        o.shipments = [Shipment(altShipmentID: "S-1", tracking: "1Z999AA10123456784", carrier: "UPS", method: "UPS Ground", shippedAt: t0,
-                                items: o.lines.map { .init(sku: $0.sku, shipped: $0.quantity, cancelled: 0) })]
+        o.shipments = [
+            Shipment(
+                altShipmentID: "S-1", tracking: "1Z999AA10123456784", carrier: "UPS", method: "UPS Ground", shippedAt: t0,
+                items: o.lines.map { .init(sku: $0.sku, shipped: $0.quantity, cancelled: 0) })
+        ]
         return o
     }
 
     static func withReturn(_ o: Order) -> Order {
         var o = shipped(o)
-        o.returns = [ReturnRequest(id: "ret-1", reference: "R-1", status: .created, requestedAt: t0.addingTimeInterval(3600),
-                                   lines: [.init(itemID: "item-0", sku: "MUG-RED", title: "Mug", reason: "Item arrived damaged - box intact",
-                                                 quantity: 1, requested: Amounts(principal: Cents(1999), tax: Cents(140))),
-                                           .init(itemID: "item-1", sku: "TEA-50", title: "Tea", reason: "Unwanted gift",
-                                                 quantity: 1, requested: Amounts(principal: Cents(1000)))])]
+        o.returns = [
+            ReturnRequest(
+                id: "ret-1", reference: "R-1", status: .created, requestedAt: t0.addingTimeInterval(3600),
+                lines: [
+                    .init(
+                        itemID: "item-0", sku: "MUG-RED", title: "Mug", reason: "Item arrived damaged - box intact",
+                        quantity: 1, requested: Amounts(principal: Cents(1999), tax: Cents(140))),
+                    .init(
+                        itemID: "item-1", sku: "TEA-50", title: "Tea", reason: "Unwanted gift",
+                        quantity: 1, requested: Amounts(principal: Cents(1000))),
+                ])
+        ]
         return o
     }
 
-    static let context = Rules.Context(now: t0.addingTimeInterval(7200), by: "ada", settings: {
-        var s = Settings()
-        s.shipFromZip = "07030"
-        return s
-    }(), actionID: "a-000000000001")
+    static let context = Rules.Context(
+        now: t0.addingTimeInterval(7200), by: "ada",
+        settings: {
+            var s = Settings()
+            s.shipFromZip = "07030"
+            return s
+        }(), actionID: "a-000000000001")
 
     /// A record in `stage`.
     static func record(_ stage: OrderStage) -> OrderRecord {

@@ -219,8 +219,10 @@ import Testing
         var r = OrderRecord(order: Build.withReturn(Build.order()))
         r.notes.append(Note(at: Build.t0, by: "ada", text: "Gift WRAP please"))
         let f = SearchText.fields(of: r)
-        for needle in ["801234567890", "2ab4c8b4", "ada shopper", "555-010-0199", "12 example way", "hoboken", "07030", "mug-red",
-                       "title tea-50", "1z999aa10123456784", "r-1", "gift wrap please"] {
+        for needle in [
+            "801234567890", "2ab4c8b4", "ada shopper", "555-010-0199", "12 example way", "hoboken", "07030", "mug-red",
+            "title tea-50", "1z999aa10123456784", "r-1", "gift wrap please",
+        ] {
             #expect(f.contains { $0.contains(needle) }, "\(needle)")
         }
     }

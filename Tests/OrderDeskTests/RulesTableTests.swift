@@ -64,7 +64,8 @@ import Testing
             _ = try Rules.cancel(Build.record(.approved), reason: .noInventory, Build.context)
         } throws: { error in
             let e = error as! DeskError
-            return e.summary == "order 801234567890 is approved and waiting to ship: it cannot be cancelled; once approved an order can no longer be cancelled as a whole by you (only Jet can ask for that)"
+            return e.summary
+                == "order 801234567890 is approved and waiting to ship: it cannot be cancelled; once approved an order can no longer be cancelled as a whole by you (only Jet can ask for that)"
                 && e.remedy == "cancel the units that cannot ship with `cancel 801234567890 <reason> --units SKU:QTY`"
         }
     }

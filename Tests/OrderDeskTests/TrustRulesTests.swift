@@ -8,7 +8,9 @@ import Testing
     static let ada = MarketplaceBinding.jet(api: "https://merchant-api.jet.com/api", user: "ada", merchantID: "m-1")
     static let bob = MarketplaceBinding.jet(api: "https://merchant-api.jet.com/api", user: "bob", merchantID: "m-2")
 
-    func decide(_ bound: MarketplaceBinding?, _ credentials: MarketplaceBinding?, sandbox: Bool = false, empty: Bool = false)
+    func decide(
+        _ bound: MarketplaceBinding?, _ credentials: MarketplaceBinding?, sandbox: Bool = false, empty: Bool = false
+    )
         -> Result<MarketplaceBinding, Connection.Refusal>
     {
         Connection.decide(store: "/s", bound: bound, offer: .init(credentials: credentials, sandboxAsked: sandbox), storeIsEmpty: empty)
@@ -33,7 +35,10 @@ import Testing
 
     @Test func aJetStoreWithoutCredentialsIsNotConnectedAnywhere() {
         guard case .failure(let r) = decide(Self.ada, nil) else { Issue.record("connected"); return }
-        #expect(r.summary == "the store /s belongs to Jet account ada (merchant m-1) at https://merchant-api.jet.com/api, and no Jet credentials are configured, so jom will not connect it anywhere")
+        #expect(
+            r.summary
+                == "the store /s belongs to Jet account ada (merchant m-1) at https://merchant-api.jet.com/api, and no Jet credentials are configured, so jom will not connect it anywhere"
+        )
         #expect(r.remedy?.contains("actions wait in the outbox") == true)
     }
 

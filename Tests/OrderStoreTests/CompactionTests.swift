@@ -2,8 +2,8 @@ import Foundation
 import JetWire
 import OrderDesk
 import OrderStore
-import Testing
 import TestSupport
+import Testing
 
 /// The store's size follows its orders: old versions of records are dropped by a compaction, which a crash at
 /// any moment can neither lose an order to nor leave half done.

@@ -2,8 +2,8 @@ import Foundation
 import JetWire
 import OrderDesk
 import OrderStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct StoreTests {
     func open(_ dir: TemporaryDirectory) throws -> OrderStore {
@@ -92,7 +92,11 @@ import TestSupport
             }
         }
         // Wait off Swift's cooperative threads (other tests' sandboxes need them).
-        await withCheckedContinuation { c in Thread.detachNewThread { group.wait(); c.resume() } }
+        await withCheckedContinuation { c in
+            Thread.detachNewThread {
+                group.wait(); c.resume()
+            }
+        }
         #expect(errors.all.isEmpty)
         let final = try #require(try open(dir).record(base.id))
         #expect(final.notes.count == 50)
@@ -196,7 +200,8 @@ import TestSupport
             _ = try store.record(r.id)
         } throws: { error in
             let e = error as! StoreError
-            return e.summary.contains(file) && e.summary.contains("damaged") && (e.remedy ?? "").contains("fix that line of \(file)") && e.damagedOrderID == r.id
+            return e.summary.contains(file) && e.summary.contains("damaged") && (e.remedy ?? "").contains("fix that line of \(file)")
+                && e.damagedOrderID == r.id
         }
         #expect(try store.record(Sample.record(4).id) != nil, "the other orders in the file are unaffected")
         _ = try damage(store, r.id) { _ in String(repeating: "x", count: try! #require(store.recordPlace(for: r.id)).length) }
@@ -237,8 +242,10 @@ import TestSupport
         let r = Sample.record(1)
         try store.transaction { () throws(StoreError) in try store.save([r], new: [r.id]) }
         #expect(fileMode(dir.file("store")) == 0o700)
-        for p in [try #require(store.recordPlace(for: r.id)).file, dir.file("store/index-log.jsonl"), dir.file("store/index.jsonl"),
-                  dir.file("store/index-hot.jsonl"), dir.file("store/store.json")] {
+        for p in [
+            try #require(store.recordPlace(for: r.id)).file, dir.file("store/index-log.jsonl"), dir.file("store/index.jsonl"),
+            dir.file("store/index-hot.jsonl"), dir.file("store/store.json"),
+        ] {
             #expect(fileMode(p).map { $0 & 0o077 } == 0, "\(p)")
         }
     }

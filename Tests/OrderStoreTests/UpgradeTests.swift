@@ -2,8 +2,8 @@ import Foundation
 import JetWire
 import OrderDesk
 import OrderStore
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -105,8 +105,9 @@ import Glibc
         var latest = seconds
         while killedMidUpgrade < wanted, attempts < wanted * 10 {
             attempts += 1
-            let outcome = try await Killer.run(["--store", path, "-c", "status"], environment: JomProcess.environment([:], home: dir.path),
-                                               killAfter: latest * Double.random(in: 0.1...1, using: &rng))
+            let outcome = try await Killer.run(
+                ["--store", path, "-c", "status"], environment: JomProcess.environment([:], home: dir.path),
+                killAfter: latest * Double.random(in: 0.1...1, using: &rng))
             // Wherever it was cut, the store is one format or the other, whole: every old order file is there
             // until the marker says the new format.
             let marker = try String(contentsOfFile: path + "/store.json", encoding: .utf8)
@@ -125,7 +126,9 @@ import Glibc
             }
         }
         #expect(killedMidUpgrade >= wanted, "killed \(killedMidUpgrade) times in the middle of an upgrade, in \(attempts) runs")
-        print("upgrade test: \(killedMidUpgrade) kills in the middle of upgrading \(count) orders, \(attempts) runs (a whole upgrade took \(String(format: "%.2f", seconds)) s)")
+        print(
+            "upgrade test: \(killedMidUpgrade) kills in the middle of upgrading \(count) orders, \(attempts) runs (a whole upgrade took \(String(format: "%.2f", seconds)) s)"
+        )
         let finished = try await JomProcess.run(["--store", path, "-c", "status"], home: dir.path)
         #expect(finished.status == 0, "\(finished.all)")
         let store = try OrderStore(path: path)
@@ -171,7 +174,8 @@ import Glibc
             #expect(drained(nil, excluding: [], page: page).map(\.merchantOrderID) == expected.map(\.merchantOrderID), "pages of \(page)")
         }
         let skip = Set(expected.prefix(50).map(\.merchantOrderID))
-        #expect(drained([.shipped, .approved], excluding: skip, page: 13).map(\.merchantOrderID)
+        #expect(
+            drained([.shipped, .approved], excluding: skip, page: 13).map(\.merchantOrderID)
                 == expected.filter { [.shipped, .approved].contains($0.stage) && !skip.contains($0.merchantOrderID) }.map(\.merchantOrderID))
         // After the log is folded into the base, the same.
         try store.transaction { () throws(StoreError) in try store.compactIndex() }

@@ -2,9 +2,10 @@ import DeskEngine
 import Foundation
 import JetWire
 import OrderDesk
-@testable import Shell
-import Testing
 import TestSupport
+import Testing
+
+@testable import Shell
 
 /// Every command's happy path and its errors, in-process: what the operator reads and what reached Jet.
 @Suite struct CommandTests {
@@ -95,8 +96,11 @@ import TestSupport
         // A number with a wrong check digit is asked for again; shipping, which cannot be taken back, is asked.
         let reader = ScriptedReader(["y", "1Z999AA10123456785", "1Z999AA10123456784", "y"])
         #expect(await h.run("approve \(h.ref(2))", "ship", reader: reader) == 0, "\(h.err)")
-        #expect(reader.questions.suffix(3) == ["Tracking number for order \(h.ref(2)) (UPS): ", "Tracking number for order \(h.ref(2)) (UPS): ",
-                                               "Ship 3 units of order \(h.ref(2)) (Buyer 2) with UPS 1Z999AA10123456784? [y/N] "], "\(reader.questions)")
+        #expect(
+            reader.questions.suffix(3) == [
+                "Tracking number for order \(h.ref(2)) (UPS): ", "Tracking number for order \(h.ref(2)) (UPS): ",
+                "Ship 3 units of order \(h.ref(2)) (Buyer 2) with UPS 1Z999AA10123456784? [y/N] ",
+            ], "\(reader.questions)")
         #expect(h.out.contains("the check digit (last character) should be 4") && h.out.contains("type it again"), "\(h.out)")
         #expect(await h.market.appliedCount(for: h.id(2)) == 2)
     }

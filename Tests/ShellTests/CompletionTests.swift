@@ -1,7 +1,8 @@
 import Foundation
-@testable import Shell
-import Testing
 import TestSupport
+import Testing
+
+@testable import Shell
 
 /// What TAB offers, word by word, from each command's declaration.
 @Suite struct CompletionTests {

@@ -2,9 +2,10 @@ import DeskEngine
 import Foundation
 import JetWire
 import OrderDesk
-@testable import Shell
-import Testing
 import TestSupport
+import Testing
+
+@testable import Shell
 
 /// Search as forgiving as the people using it, and ids that never silently pick one of several orders.
 @Suite struct FindAndResolveTests {

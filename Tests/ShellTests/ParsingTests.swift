@@ -1,6 +1,7 @@
 import Foundation
-@testable import Shell
 import Testing
+
+@testable import Shell
 
 /// How a typed line becomes words, options and flags.
 @Suite struct ParsingTests {
@@ -17,12 +18,14 @@ import Testing
 
     @Test func optionsFlagsAndTheEndOfOptions() throws {
         let spec = ShipCommand.spec
-        let inv = try Invocation.parse("ship 8012 1Z --carrier UPS --method=UPS-Ground", name: "ship",
-                                       tokens: Array(Tokenizer.split("ship 8012 1Z --carrier UPS --method=UPS-Ground").dropFirst()), spec: spec)
+        let inv = try Invocation.parse(
+            "ship 8012 1Z --carrier UPS --method=UPS-Ground", name: "ship",
+            tokens: Array(Tokenizer.split("ship 8012 1Z --carrier UPS --method=UPS-Ground").dropFirst()), spec: spec)
         #expect(inv.positionals == ["8012", "1Z"])
         #expect(inv.options == ["--carrier": "UPS", "--method": "UPS-Ground"])
-        let dashed = try Invocation.parse("note -- --not-an-option", name: "note",
-                                          tokens: Array(Tokenizer.split("note -- --not-an-option").dropFirst()), spec: NoteCommand.spec)
+        let dashed = try Invocation.parse(
+            "note -- --not-an-option", name: "note",
+            tokens: Array(Tokenizer.split("note -- --not-an-option").dropFirst()), spec: NoteCommand.spec)
         #expect(dashed.positionals == ["--not-an-option"])
     }
 

@@ -2,17 +2,20 @@ import DeskEngine
 import Foundation
 import JetWire
 import OrderDesk
-@testable import Shell
-import Testing
 import TestSupport
+import Testing
+
+@testable import Shell
 
 /// The seller's whole day, command by command, in-process: what the operator reads and what reached Jet.
 @Suite struct SellersDayShellTests {
     /// A new order of three units of one SKU and one of another, and a shipped one with a return request.
     static func orders() -> [Order] {
         var big = Sample.order(1)
-        big.lines = [OrderLine(itemID: "i1", sku: "MUG-RED", title: "Red mug", quantity: 3, price: Amounts(principal: Cents(6000), tax: Cents(420))),
-                     OrderLine(itemID: "i2", sku: "TEA-50", title: "Tea", quantity: 1, price: Amounts(principal: Cents(875)))]
+        big.lines = [
+            OrderLine(itemID: "i1", sku: "MUG-RED", title: "Red mug", quantity: 3, price: Amounts(principal: Cents(6000), tax: Cents(420))),
+            OrderLine(itemID: "i2", sku: "TEA-50", title: "Tea", quantity: 1, price: Amounts(principal: Cents(875))),
+        ]
         return [big, Sample.order(2), Sample.returned(6)]
     }
 
@@ -65,8 +68,10 @@ import TestSupport
 
     @Test func refundingOneLineAndDisputingTheCharge() async throws {
         var returned = Sample.returned(6)
-        returned.returns[0].lines.append(.init(itemID: "x", sku: "EXTRA", title: "Extra", reason: "Unwanted gift", quantity: 1,
-                                               requested: Amounts(principal: Cents(500))))
+        returned.returns[0].lines.append(
+            .init(
+                itemID: "x", sku: "EXTRA", title: "Extra", reason: "Unwanted gift", quantity: 1,
+                requested: Amounts(principal: Cents(500))))
         let h = try await ShellHarness(orders: [returned])
         #expect(await h.run("refund \(h.ref(6)) --units EXTRA:1 --feedback wrong-item --dispute-charge wrongItem") == 0, "\(h.err)")
         let r = try #require(await h.market.orders[h.id(6)]?.returns.first)
@@ -103,8 +108,10 @@ import TestSupport
     @Test func printAllMakesOneDocumentWithAPagePerOrderAndBarcodes() async throws {
         let h = try await ShellHarness(orders: Self.orders())
         let file = h.invoices.file("all.html")
-        #expect(await h.run("set seller-name Acme Mugs", "set seller-address \"12 Example Way; Hoboken, NJ 07030\"", "show new",
-                            "print all --to \(file)") == 0, "\(h.err)")
+        #expect(
+            await h.run(
+                "set seller-name Acme Mugs", "set seller-address \"12 Example Way; Hoboken, NJ 07030\"", "show new",
+                "print all --to \(file)") == 0, "\(h.err)")
         let html = try String(contentsOfFile: file, encoding: .utf8)
         #expect(html.components(separatedBy: "<section class=\"page\"").count - 1 == 2)
         #expect(html.contains("<strong>Acme Mugs</strong><br>12 Example Way<br>Hoboken, NJ 07030"), "a quoted value is set without its quotes")

@@ -2,9 +2,10 @@ import DeskEngine
 import Foundation
 import JetWire
 import OrderDesk
-@testable import Shell
 import Synchronization
 import TestSupport
+
+@testable import Shell
 
 /// Standard output and error captured in memory.
 final class CaptureSink: OutputSink {
@@ -57,8 +58,9 @@ struct ShellHarness {
         try repository.saveSettings(Sample.settings)
         let m = FakeMarketplace(orders: orders)
         market = m
-        desk = try Desk(repository: repository, operatorName: "ada", clock: .fixed(Sample.t0),
-                        marketplace: { m }, describe: { m.describe($0, for: $1) })
+        desk = try Desk(
+            repository: repository, operatorName: "ada", clock: .fixed(Sample.t0),
+            marketplace: { m }, describe: { m.describe($0, for: $1) })
         invoices = TemporaryDirectory("jom-invoices")
         if downloaded { _ = try await desk.download() }
     }

@@ -159,9 +159,11 @@ package actor FakeMarketplace: Marketplace {
             guard o.status == .acknowledged || o.status == .inprogress else {
                 throw refuse("Order is not in a valid state for this operation: order '\(id)' is \(o.status)")
             }
-            o.shipments.append(Shipment(altShipmentID: s.altShipmentID, tracking: s.tracking, carrier: s.carrier, method: s.method,
-                                        shippedAt: s.shippedAt,
-                                        items: s.items.map { .init(sku: $0.sku, shipped: $0.quantity, cancelled: $0.cancelQuantity) }))
+            o.shipments.append(
+                Shipment(
+                    altShipmentID: s.altShipmentID, tracking: s.tracking, carrier: s.carrier, method: s.method,
+                    shippedAt: s.shippedAt,
+                    items: s.items.map { .init(sku: $0.sku, shipped: $0.quantity, cancelled: $0.cancelQuantity) }))
             let open = o.lines.contains { line in
                 let (shipped, cancelled) = o.settledUnits(of: line.sku)
                 return shipped + cancelled < line.quantity

@@ -1,6 +1,6 @@
 import Foundation
-import JetWire
 import JetSandbox
+import JetWire
 
 #if canImport(Glibc)
 import Glibc
@@ -51,10 +51,13 @@ package enum JomProcess {
     }
 
     /// Runs jom with `arguments`, feeding `input` on standard input; waits at most `timeout` seconds.
-    package static func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:],
-                            home: String = NSTemporaryDirectory(), mergeStderr: Bool = false, timeout: Double = 60) async throws -> Result {
-        try await ChildProcess.run(binary, arguments, input: input, environment: environment(extra, home: home),
-                                   mergeStderr: mergeStderr, timeout: timeout)
+    package static func run(
+        _ arguments: [String], input: String? = nil, environment extra: [String: String] = [:],
+        home: String = NSTemporaryDirectory(), mergeStderr: Bool = false, timeout: Double = 60
+    ) async throws -> Result {
+        try await ChildProcess.run(
+            binary, arguments, input: input, environment: environment(extra, home: home),
+            mergeStderr: mergeStderr, timeout: timeout)
     }
 
     package typealias TimedOut = ChildProcess.TimedOut
@@ -66,9 +69,11 @@ package enum ChildProcess {
     /// Runs `executable` with `arguments`, feeding `input` on standard input; waits at most `timeout` seconds,
     /// then kills it and throws ``TimedOut``. The environment is this process's unless given.
     /// Waits without blocking Swift's cooperative threads (a sandbox in this process needs them to answer).
-    package static func run(_ executable: String, _ arguments: [String], input: String? = nil,
-                            environment: [String: String]? = nil, mergeStderr: Bool = false,
-                            timeout: Double = 60) async throws -> JomProcess.Result {
+    package static func run(
+        _ executable: String, _ arguments: [String], input: String? = nil,
+        environment: [String: String]? = nil, mergeStderr: Bool = false,
+        timeout: Double = 60
+    ) async throws -> JomProcess.Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -112,11 +117,13 @@ package enum ChildProcess {
             }
         }
         if !finished {
-            throw TimedOut(command: ([executable] + arguments).joined(separator: " "),
-                           output: String(decoding: outData.data + errData.data, as: UTF8.self))
+            throw TimedOut(
+                command: ([executable] + arguments).joined(separator: " "),
+                output: String(decoding: outData.data + errData.data, as: UTF8.self))
         }
-        return JomProcess.Result(status: p.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-                                 stderr: String(decoding: errData.data, as: UTF8.self))
+        return JomProcess.Result(
+            status: p.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
+            stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
     final class ReadBox: @unchecked Sendable {

@@ -17,8 +17,11 @@ package enum Sample {
             address: Address(line1: "\(n) Main St", city: n % 2 == 0 ? "Hoboken" : "Austin", state: n % 2 == 0 ? "NJ" : "TX", zip: "07030"),
             requestedCarrier: "UPS", requestedMethod: "UPS Ground",
             shipBy: t0.addingTimeInterval(86400),
-            lines: [OrderLine(itemID: "i\(n)", sku: "SKU-\(n % 7)", title: "Thing number \(n % 7)", quantity: 1 + n % 3,
-                              price: Amounts(principal: Cents(1000 + n)))])
+            lines: [
+                OrderLine(
+                    itemID: "i\(n)", sku: "SKU-\(n % 7)", title: "Thing number \(n % 7)", quantity: 1 + n % 3,
+                    price: Amounts(principal: Cents(1000 + n)))
+            ])
     }
 
     package static func record(_ n: Int, status: OrderStatus = .ready, buyer: String? = nil) -> OrderRecord {
@@ -29,12 +32,21 @@ package enum Sample {
     package static func returned(_ n: Int) -> Order {
         var o = order(n, status: .complete)
         o.acknowledgementStatus = .accepted
-        o.shipments = [Shipment(altShipmentID: "S-\(n)", tracking: "1Z999AA10123456784", carrier: "UPS", method: "UPS Ground",
-                                shippedAt: t0.addingTimeInterval(-86400),
-                                items: o.lines.map { .init(sku: $0.sku, shipped: $0.quantity, cancelled: 0) })]
-        o.returns = [ReturnRequest(id: "ret-\(n)", reference: "R-\(n)", status: .created, requestedAt: t0.addingTimeInterval(-3600),
-                                   lines: [.init(itemID: o.lines[0].itemID, sku: o.lines[0].sku, title: o.lines[0].title,
-                                                 reason: "Unwanted gift", quantity: 1, requested: Amounts(principal: Cents(1000)))])]
+        o.shipments = [
+            Shipment(
+                altShipmentID: "S-\(n)", tracking: "1Z999AA10123456784", carrier: "UPS", method: "UPS Ground",
+                shippedAt: t0.addingTimeInterval(-86400),
+                items: o.lines.map { .init(sku: $0.sku, shipped: $0.quantity, cancelled: 0) })
+        ]
+        o.returns = [
+            ReturnRequest(
+                id: "ret-\(n)", reference: "R-\(n)", status: .created, requestedAt: t0.addingTimeInterval(-3600),
+                lines: [
+                    .init(
+                        itemID: o.lines[0].itemID, sku: o.lines[0].sku, title: o.lines[0].title,
+                        reason: "Unwanted gift", quantity: 1, requested: Amounts(principal: Cents(1000)))
+                ])
+        ]
         return o
     }
 

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
-import JetWire
 import JetAPI
+import JetSandbox
+import JetWire
 import NIOCore
 import NIOHTTP1
-import JetSandbox
 
 /// A sandbox on a free loopback port, and a client for it.
 package struct SandboxFixture: Sendable {
@@ -35,8 +35,10 @@ package struct SandboxFixture: Sendable {
     package var baseURL: String { server.baseURL }
 
     /// A client with the sandbox's credentials and quick retries.
-    package func client(concurrency: Int = 8, attempts: Int = 5, timeout: Double = 30, trace: HTTPTrace? = nil,
-                        secret: String? = nil) -> JetClient {
+    package func client(
+        concurrency: Int = 8, attempts: Int = 5, timeout: Double = 30, trace: HTTPTrace? = nil,
+        secret: String? = nil
+    ) -> JetClient {
         var c = JetConfiguration(baseURL: baseURL, user: configuration.user, secret: secret ?? configuration.secret, merchantID: "m-1")
         c.concurrency = concurrency
         c.requestTimeout = timeout
@@ -64,8 +66,10 @@ package struct SandboxFixture: Sendable {
 
 /// Runs `body` with a sandbox on a free loopback port, and stops it before returning (or throwing): nothing of
 /// it outlives the test.
-package func withSandbox<T>(_ adjust: (inout SandboxConfiguration) -> Void = { _ in },
-                            _ body: (SandboxFixture) async throws -> T) async throws -> T {
+package func withSandbox<T>(
+    _ adjust: (inout SandboxConfiguration) -> Void = { _ in },
+    _ body: (SandboxFixture) async throws -> T
+) async throws -> T {
     let sandbox = try await SandboxFixture.start(adjust)
     do {
         let result = try await body(sandbox)

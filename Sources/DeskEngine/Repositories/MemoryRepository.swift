@@ -29,8 +29,9 @@ public final class MemoryRepository: OrderRepository, Sendable {
         mutating func injectedFailure(_ what: String) throws(StoreError) {
             guard failNextWrites > 0 else { return }
             failNextWrites -= 1
-            throw StoreError("could not write the \(what) in memory: no space left (injected by a test)",
-                             remedy: "free some disk space, then try again")
+            throw StoreError(
+                "could not write the \(what) in memory: no space left (injected by a test)",
+                remedy: "free some disk space, then try again")
         }
 
         func summaries(in stages: Set<OrderStage>?) -> [OrderSummary] {

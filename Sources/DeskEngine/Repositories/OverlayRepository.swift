@@ -61,8 +61,9 @@ public final class OverlayRepository: OrderRepository {
 
     /// The base's stream without the orders the overlay changed, with the overlay's merged in.
     public func newestFirst(in stages: Set<OrderStage>?, excluding: Set<String>) -> any SummaryCursor {
-        MergedCursor(base.newestFirst(in: stages, excluding: excluding.union(changed)),
-                     changes.summaries(in: stages).filter { !excluding.contains($0.merchantOrderID) }.sorted(by: newestFirstOrder))
+        MergedCursor(
+            base.newestFirst(in: stages, excluding: excluding.union(changed)),
+            changes.summaries(in: stages).filter { !excluding.contains($0.merchantOrderID) }.sorted(by: newestFirstOrder))
     }
 
     public func warmUp() { base.warmUp() }

@@ -14,8 +14,9 @@ public enum MarketplaceBinding: Sendable, Hashable, Codable, CustomStringConvert
         switch try c.decode(String.self, forKey: .kind) {
         case "sandbox": self = .sandbox
         case "jet":
-            self = .jet(api: try c.decode(String.self, forKey: .api), user: try c.decode(String.self, forKey: .user),
-                        merchantID: try c.decodeIfPresent(String.self, forKey: .merchantID))
+            self = .jet(
+                api: try c.decode(String.self, forKey: .api), user: try c.decode(String.self, forKey: .user),
+                merchantID: try c.decodeIfPresent(String.self, forKey: .merchantID))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown marketplace kind \"\(other)\"")
         }

@@ -186,8 +186,10 @@ public struct DownloadStatus: Codable, Sendable, Hashable {
     /// When jom last read each order Jet may still change: the longest unread are read first.
     public var checked: [String: Date]?
 
-    public init(lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil, lastSummary: String? = nil,
-                lastBy: String? = nil, checked: [String: Date]? = nil) {
+    public init(
+        lastAttempt: Date? = nil, lastSuccess: Date? = nil, lastError: String? = nil, lastSummary: String? = nil,
+        lastBy: String? = nil, checked: [String: Date]? = nil
+    ) {
         self.lastAttempt = lastAttempt
         self.lastSuccess = lastSuccess
         self.lastError = lastError

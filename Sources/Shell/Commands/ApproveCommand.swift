@@ -55,9 +55,15 @@ enum ApproveCommand: ShellCommand {
         let outcomes = await ctx.desk.deliver(Set(actions.map(\.id))) { done, all in out.progress("approving… \(done)/\(all)") }
         ctx.out.endProgress()
         let sent = outcomes.filter { $0.result == .delivered }.count
-        let refused = outcomes.filter { if case .refused = $0.result { return true }; return false }
-        let queued = outcomes.filter { if case .queued = $0.result { return true }; return false }
-        let dry = outcomes.filter { if case .wouldSend = $0.result { return true }; return false }
+        let refused = outcomes.filter {
+            if case .refused = $0.result { return true }; return false
+        }
+        let queued = outcomes.filter {
+            if case .queued = $0.result { return true }; return false
+        }
+        let dry = outcomes.filter {
+            if case .wouldSend = $0.result { return true }; return false
+        }
         try ctx.report(dry)
         var parts: [String] = []
         if sent > 0 { parts.append("\(sent) sent to Jet") }

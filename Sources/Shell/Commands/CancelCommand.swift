@@ -11,15 +11,16 @@ enum CancelCommand: ShellCommand {
         details: """
             A new (not yet approved) order is cancelled by rejecting it at Jet with the reason's status.
             REASON is one of:
-            """ + "\n" + CancelReason.allCases.map { "  \($0.rawValue.fitted(33)) \($0.explanation) → Jet: \($0.acknowledgementStatus)" }.joined(separator: "\n") + """
+            """ + "\n"
+                + CancelReason.allCases.map { "  \($0.rawValue.fitted(33)) \($0.explanation) → Jet: \($0.acknowledgementStatus)" }.joined(separator: "\n") + """
 
-            An approved order can no longer be cancelled as a whole, but units that cannot ship can:
-            --units SKU:QTY,… cancels just those (Jet's shipped message with cancelled quantities); the order
-            ships the rest. Before approval, cancel the whole order instead.
-            When Jet asks you to cancel (a directed cancel, shown as `cancel req`), `cancel` cancels exactly
-            the units Jet asked for, and needs no reason; it does not count against you.
-            Before a cancel counts against you, jom shows what it does to your 7-day cancellation rate.
-            """,
+                    An approved order can no longer be cancelled as a whole, but units that cannot ship can:
+                    --units SKU:QTY,… cancels just those (Jet's shipped message with cancelled quantities); the order
+                    ships the rest. Before approval, cancel the whole order instead.
+                    When Jet asks you to cancel (a directed cancel, shown as `cancel req`), `cancel` cancels exactly
+                    the units Jet asked for, and needs no reason; it does not count against you.
+                    Before a cancel counts against you, jom shows what it does to your 7-day cancellation rate.
+                    """,
         examples: ["cancel 8012 no-inventory", "cancel 8012", "cancel fraud", "cancel 8012 no-inventory --units MUG-RED:1"],
         options: [OptionSpec(name: "--units", value: "SKU:QTY,…", help: "after approval: cancel just these units", completion: .units)],
         arguments: [.orderID(.cancellable), .cancelReason])
@@ -28,8 +29,9 @@ enum CancelCommand: ShellCommand {
         guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "cancel takes an order id and one reason") }
         let units = try ctx.units(inv)
         // A lone menu number (`cancel 3`) is a reason, not the start of an order id.
-        let (s, record, words) = try await ctx.target(inv.positionals, for: units == nil ? .cancel : .cancelUnits,
-                                                      isValue: { CancelReason.parse($0) != nil }, valueName: "REASON")
+        let (s, record, words) = try await ctx.target(
+            inv.positionals, for: units == nil ? .cancel : .cancelUnits,
+            isValue: { CancelReason.parse($0) != nil }, valueName: "REASON")
         let directed = units == nil && record.stage == .cancelRequested && OrderStage.isAccepted(record)
         var reason: CancelReason?
         if let word = words.first {
@@ -39,10 +41,11 @@ enum CancelCommand: ShellCommand {
             reason = r
         } else if !directed {
             let unitsText = units.map { " --units \(UnitCount.text($0))" } ?? ""
-            let i = try await ctx.choose("Why cancel \(units == nil ? "order" : "these units of order") \(s.referenceOrderID)?",
-                                         CancelReason.allCases.map { ($0.rawValue, $0.explanation) },
-                                         missing: "cancel \(s.referenceOrderID) needs a reason",
-                                         remedy: "cancel \(s.referenceOrderID) <reason>\(unitsText), reason one of: " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+            let i = try await ctx.choose(
+                "Why cancel \(units == nil ? "order" : "these units of order") \(s.referenceOrderID)?",
+                CancelReason.allCases.map { ($0.rawValue, $0.explanation) },
+                missing: "cancel \(s.referenceOrderID) needs a reason",
+                remedy: "cancel \(s.referenceOrderID) <reason>\(unitsText), reason one of: " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
             reason = CancelReason.allCases[i]
         }
         let chosen = reason
@@ -54,7 +57,8 @@ enum CancelCommand: ShellCommand {
         let cancelledUnits: Int = if case .ship(let report) = preview.request { report.items.reduce(0) { $0 + $1.cancelQuantity } } else { 0 }
         let question: String
         if directed {
-            question = "Cancel \(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") of order \(s.referenceOrderID) as Jet asked? (a directed cancel does not count against your cancellation rate)"
+            question =
+                "Cancel \(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") of order \(s.referenceOrderID) as Jet asked? (a directed cancel does not count against your cancellation rate)"
         } else {
             let rates = await ctx.desk.cancellationRates()
             let limit = await ctx.desk.settings.cancelRateLimit
@@ -65,7 +69,8 @@ enum CancelCommand: ShellCommand {
             if case .acknowledge(let a) = preview.request {
                 what = "order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.rawValue ?? "other") (Jet: \(a.status))"
             } else {
-                what = "\(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") (\(UnitCount.text(units ?? []))) of order \(s.referenceOrderID) as \(chosen?.rawValue ?? "other")"
+                what =
+                    "\(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") (\(UnitCount.text(units ?? []))) of order \(s.referenceOrderID) as \(chosen?.rawValue ?? "other")"
             }
             question = "Cancel \(what)? 7-day cancellation rate \(rates.week.formatted) → \(after.formatted)\(over)."
         }

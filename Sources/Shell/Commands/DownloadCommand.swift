@@ -18,7 +18,8 @@ enum DownloadCommand: ShellCommand {
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.isEmpty else { throw ShellError.usage(spec, "download takes no arguments") }
         if await ctx.desk.isDryRun {
-            ctx.out.line("dry run: would download (GET /orders/ready, /orders/directedCancel, /returns/created, /returns/inprogress and order details); nothing fetched")
+            ctx.out.line(
+                "dry run: would download (GET /orders/ready, /orders/directedCancel, /returns/created, /returns/inprogress and order details); nothing fetched")
             return
         }
         ctx.out.progress("downloading from Jet…")
@@ -40,7 +41,9 @@ enum DownloadCommand: ShellCommand {
             ctx.out.error("hint: the rest was downloaded; the next download tries those again")
         }
         if !report.setAside.isEmpty {
-            ctx.out.error("warning: set aside: " + report.setAside.prefix(5).map(Printable.visible).joined(separator: ", ") + (report.setAside.count > 5 ? " +\(report.setAside.count - 5) more" : ""))
+            ctx.out.error(
+                "warning: set aside: " + report.setAside.prefix(5).map(Printable.visible).joined(separator: ", ")
+                    + (report.setAside.count > 5 ? " +\(report.setAside.count - 5) more" : ""))
             ctx.out.error("hint: `show damaged` says what is wrong with each; everything else was downloaded")
         }
         try ctx.report(report.delivered.filter { $0.result != .delivered })

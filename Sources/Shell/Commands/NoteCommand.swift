@@ -30,7 +30,9 @@ enum NoteCommand: ShellCommand {
         } else if added {
             ctx.out.line("note added to \(Printable.visible(s.referenceOrderID)) at \(TimeText.at(note.at)) by \(Printable.visible(note.by))")
         } else {
-            ctx.out.line("the same note is already on \(Printable.visible(s.referenceOrderID)) (added at \(TimeText.at(note.at)) by \(Printable.visible(note.by))); not added twice")
+            ctx.out.line(
+                "the same note is already on \(Printable.visible(s.referenceOrderID)) (added at \(TimeText.at(note.at)) by \(Printable.visible(note.by))); not added twice"
+            )
         }
     }
 }

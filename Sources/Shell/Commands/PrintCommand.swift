@@ -59,7 +59,8 @@ enum PrintCommand: ShellCommand {
             }
             ctx.out.endProgress()
             what = "\(kind)s for \(list.count) order\(list.count == 1 ? "" : "s") (\(view.label))"
-            fileBase = "\(slip ? "packing-slips" : "invoices")-\(TimeText.date(await ctx.desk.now))-\(view.label.filter { $0.isLetter || $0.isNumber || $0 == "-" })"
+            fileBase =
+                "\(slip ? "packing-slips" : "invoices")-\(TimeText.date(await ctx.desk.now))-\(view.label.filter { $0.isLetter || $0.isNumber || $0 == "-" })"
         } else {
             let s = try await ctx.order(inv.positionals.first)
             records = [try await ctx.desk.record(s.merchantOrderID)]
@@ -113,8 +114,9 @@ enum PrintCommand: ShellCommand {
         let dir = ctx.runner.options.invoicesDirectory
         var st = stat()
         if lstat(dir, &st) == 0, st.st_mode & S_IFMT != S_IFDIR {
-            throw ShellError.other("\(dir) is not a directory of the store's own (a link?); nothing was written there",
-                                   remedy: "remove it (rm \(dir)), or print with --to FILE")
+            throw ShellError.other(
+                "\(dir) is not a directory of the store's own (a link?); nothing was written there",
+                remedy: "remove it (rm \(dir)), or print with --to FILE")
         }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // Never over an earlier file of the same name (the morning's print): the next free name.

@@ -26,15 +26,18 @@ enum ReportCommand: ShellCommand {
         guard inv.positionals.isEmpty else { throw ShellError.usage(spec, "report takes options only") }
         var days = 30
         if let text = inv.options["--days"] {
-            guard let n = Int(text), (1...366).contains(n) else { throw ShellError.usage(spec, "--days must be a number of days from 1 to 366, not \"\(text)\"") }
+            guard let n = Int(text), (1...366).contains(n) else {
+                throw ShellError.usage(spec, "--days must be a number of days from 1 to 366, not \"\(text)\"")
+            }
             days = n
         }
         let report = await ctx.desk.report(days: days)
         if let target = inv.options["--html"] {
             let settings = await ctx.desk.settings
             let seller = settings.sellerName.isEmpty ? (ProcessInfo.processInfo.environment["JOM_SELLER"] ?? "") : settings.sellerName
-            let page = ReportPage.html(report, tops: await ctx.desk.reportTops(days: days), seller: seller,
-                                       limit: settings.cancelRateLimit, now: await ctx.desk.now)
+            let page = ReportPage.html(
+                report, tops: await ctx.desk.reportTops(days: days), seller: seller,
+                limit: settings.cancelRateLimit, now: await ctx.desk.now)
             if OutputFile.isStandardOutput(target) {
                 ctx.out.document(page)
                 return
@@ -70,8 +73,9 @@ enum ReportCommand: ShellCommand {
         }
         let lateText = r.late > 0 ? out.styled("\(r.late) late", .boldRed) : "nothing late"
         let soonText = r.dueSoon > 0 ? out.styled("\(r.dueSoon) due soon", .yellow) : "nothing due soon"
-        out.line("Now: \(lateText), \(soonText) · cancellation rate 7 days \(r.week.formatted) (\(r.week.cancelled) of \(r.week.received))"
-            + ", 30 days \(r.month.formatted) (\(r.month.cancelled) of \(r.month.received))")
+        out.line(
+            "Now: \(lateText), \(soonText) · cancellation rate 7 days \(r.week.formatted) (\(r.week.cancelled) of \(r.week.received))"
+                + ", 30 days \(r.month.formatted) (\(r.month.cancelled) of \(r.month.received))")
     }
 
     static func csv(_ r: DayReport, _ out: Output) {

@@ -22,7 +22,8 @@ enum AcceptCommand: ShellCommand {
         let (s, record, _) = try await ctx.target(inv.positionals, for: .accept, takesValue: false)
         guard let ret = record.order.latestReturn else { throw Rules.refusal(.accept, record) }
         _ = try await ctx.desk.preview(s.merchantOrderID) { r, c throws(DeskError) in try Rules.accept(r, c) }
-        guard try await ctx.confirm("Accept the return \(ret.reference ?? ret.id) on order \(s.referenceOrderID) (\(ret.requestedTotal.total) requested)?") else {
+        guard try await ctx.confirm("Accept the return \(ret.reference ?? ret.id) on order \(s.referenceOrderID) (\(ret.requestedTotal.total) requested)?")
+        else {
             ctx.out.line("Not accepted.")
             return
         }
@@ -45,18 +46,20 @@ enum RefundCommand: ShellCommand {
             Whenever a line gets less than its customer asked for, Jet needs a reason, --feedback, one of:
             """ + "\n" + RefundFeedback.allCases.map { "  \($0.rawValue.fitted(26)) \($0.explanation)" }.joined(separator: "\n") + """
 
-            --dispute-charge F disputes the return charge (Jet's agree_to_return_charge false), F one of:
-              \(ReturnChargeFeedback.known.map(\.rawValue).joined(separator: ", "))
+                --dispute-charge F disputes the return charge (Jet's agree_to_return_charge false), F one of:
+                  \(ReturnChargeFeedback.known.map(\.rawValue).joined(separator: ", "))
 
-            On an order without a return (approved or shipped), --amount X --reason R is a refund without a
-            return (Jet's merchant refund: a price adjustment, a parcel lost in transit). R is one of:
-            """ + "\n" + RefundReason.allCases.map { "  \($0.rawValue.fitted(26)) \($0.explanation)" }.joined(separator: "\n") + """
+                On an order without a return (approved or shipped), --amount X --reason R is a refund without a
+                return (Jet's merchant refund: a price adjustment, a parcel lost in transit). R is one of:
+                """ + "\n" + RefundReason.allCases.map { "  \($0.rawValue.fitted(26)) \($0.explanation)" }.joined(separator: "\n") + """
 
-            jom keeps every refund of an order and never lets them add up to more than the customer paid:
-            the error says how much is left.
-            """,
-        examples: ["refund 8012", "refund 8012 --amount 15.00 --feedback item-damaged", "refund 8012 --units MUG-RED:1 --feedback wrong-item",
-                   "refund 8012 --amount 5.00 --reason price-adjustment", "refund 8012 --dispute-charge wrongItem"],
+                    jom keeps every refund of an order and never lets them add up to more than the customer paid:
+                    the error says how much is left.
+                    """,
+        examples: [
+            "refund 8012", "refund 8012 --amount 15.00 --feedback item-damaged", "refund 8012 --units MUG-RED:1 --feedback wrong-item",
+            "refund 8012 --amount 5.00 --reason price-adjustment", "refund 8012 --dispute-charge wrongItem",
+        ],
         options: [
             OptionSpec(name: "--units", value: "SKU:QTY,…", help: "refund just these returned units", completion: .units),
             OptionSpec(name: "--amount", value: "X", help: "refund this much (dollars) instead of the full request"),
@@ -82,7 +85,8 @@ enum RefundCommand: ShellCommand {
         let units = try ctx.units(inv)
         var feedback = try inv.options["--feedback"].map { text throws -> RefundFeedback in
             guard let f = RefundFeedback.parse(text) else {
-                throw ShellError.usage(spec, "\"\(text)\" is not one of Jet's refund reasons: " + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ShellError.usage(
+                    spec, "\"\(text)\" is not one of Jet's refund reasons: " + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
             }
             return f
         }
@@ -93,9 +97,12 @@ enum RefundCommand: ShellCommand {
         let requested = plan.requested
         if plan.isPartial, feedback == nil {
             let what = amount.map { "\($0) of the \(requested) requested" } ?? "only some of what was returned"
-            let i = try await ctx.choose("Why refund \(what)?", RefundFeedback.allCases.map { ($0.rawValue, $0.explanation) },
-                                         missing: "refunding \(what) on order \(s.referenceOrderID) needs a reason for Jet",
-                                         remedy: "refund \(s.referenceOrderID)\(units.map { " --units \(UnitCount.text($0))" } ?? "")\(amount.map { " --amount \($0.plain)" } ?? "") --feedback <reason>")
+            let i = try await ctx.choose(
+                "Why refund \(what)?", RefundFeedback.allCases.map { ($0.rawValue, $0.explanation) },
+                missing: "refunding \(what) on order \(s.referenceOrderID) needs a reason for Jet",
+                remedy:
+                    "refund \(s.referenceOrderID)\(units.map { " --units \(UnitCount.text($0))" } ?? "")\(amount.map { " --amount \($0.plain)" } ?? "") --feedback <reason>"
+            )
             feedback = RefundFeedback.allCases[i]
         }
         let (chosenAmount, chosenFeedback) = (amount, feedback)
@@ -105,7 +112,10 @@ enum RefundCommand: ShellCommand {
         let preview = try await ctx.desk.preview(s.merchantOrderID, build)
         let total: Cents = if case .completeReturn(let c) = preview.request { c.refundTotal } else { .zero }
         let disputed = dispute.map { "; disputing the return charge (\($0))" } ?? ""
-        guard try await ctx.confirm("Refund \(total) to the customer of order \(s.referenceOrderID) (return \(ret.reference ?? ret.id), \(requested) requested)\(disputed)?") else {
+        guard
+            try await ctx.confirm(
+                "Refund \(total) to the customer of order \(s.referenceOrderID) (return \(ret.reference ?? ret.id), \(requested) requested)\(disputed)?")
+        else {
             ctx.out.line("Not refunded.")
             return
         }
@@ -117,7 +127,8 @@ enum RefundCommand: ShellCommand {
     /// `refund ID --amount X --reason R`: a refund without a return.
     static func merchantRefund(_ inv: Invocation, amount: Cents?, reasonText: String, _ ctx: ShellContext) async throws {
         guard let reason = RefundReason.parse(reasonText) else {
-            throw ShellError.usage(spec, "\"\(reasonText)\" is not one of Jet's refund reasons: " + RefundReason.allCases.map(\.rawValue).joined(separator: ", "))
+            throw ShellError.usage(
+                spec, "\"\(reasonText)\" is not one of Jet's refund reasons: " + RefundReason.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard let amount else {
             throw ShellError.usage(spec, "a refund without a return needs --amount (dollars and cents, such as 5.00)")
@@ -143,8 +154,10 @@ enum RefundCommand: ShellCommand {
     static func chargeFeedback(_ inv: Invocation, _ spec: CommandSpec) throws -> ReturnChargeFeedback? {
         guard let text = inv.options["--dispute-charge"] else { return nil }
         guard let f = ReturnChargeFeedback.known.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
-            throw ShellError.usage(spec, "\"\(text)\" is not one of Jet's return-charge feedbacks: "
-                + ReturnChargeFeedback.known.map(\.rawValue).joined(separator: ", "))
+            throw ShellError.usage(
+                spec,
+                "\"\(text)\" is not one of Jet's return-charge feedbacks: "
+                    + ReturnChargeFeedback.known.map(\.rawValue).joined(separator: ", "))
         }
         return f
     }
@@ -161,11 +174,11 @@ enum DenyCommand: ShellCommand {
             one of:
             """ + "\n" + RefundFeedback.allCases.map { "  \($0.rawValue.fitted(26)) \($0.explanation)" }.joined(separator: "\n") + """
 
-            --dispute-charge F also disputes the return charge (Jet's agree_to_return_charge false).
-            """,
+                --dispute-charge F also disputes the return charge (Jet's agree_to_return_charge false).
+                """,
         examples: ["deny 8012 outside-window", "deny wrong-item", "deny 8012 wrong-item --dispute-charge wrongItem"],
         options: [
-            OptionSpec(name: "--dispute-charge", value: "F", help: "dispute the return charge, with Jet's charge feedback", completion: .chargeFeedback),
+            OptionSpec(name: "--dispute-charge", value: "F", help: "dispute the return charge, with Jet's charge feedback", completion: .chargeFeedback)
         ],
         arguments: [.orderID(.answerable), .refundFeedback])
 
@@ -181,9 +194,10 @@ enum DenyCommand: ShellCommand {
             }
             reason = r
         } else {
-            let i = try await ctx.choose("Why deny the refund on order \(s.referenceOrderID)?", RefundFeedback.allCases.map { ($0.rawValue, $0.explanation) },
-                                         missing: "deny \(s.referenceOrderID) needs a reason for Jet",
-                                         remedy: "deny \(s.referenceOrderID) <reason>, reason one of: " + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
+            let i = try await ctx.choose(
+                "Why deny the refund on order \(s.referenceOrderID)?", RefundFeedback.allCases.map { ($0.rawValue, $0.explanation) },
+                missing: "deny \(s.referenceOrderID) needs a reason for Jet",
+                remedy: "deny \(s.referenceOrderID) <reason>, reason one of: " + RefundFeedback.allCases.map(\.rawValue).joined(separator: ", "))
             reason = RefundFeedback.allCases[i]
         }
         let chosen = reason
@@ -192,7 +206,11 @@ enum DenyCommand: ShellCommand {
         }
         _ = try await ctx.desk.preview(s.merchantOrderID, build)
         let disputed = dispute.map { "; disputing the return charge (\($0))" } ?? ""
-        guard try await ctx.confirm("Deny the refund of \(ret.requestedTotal.total) on order \(s.referenceOrderID) (return \(ret.reference ?? ret.id)) as \(chosen?.rawValue ?? "")\(disputed)?") else {
+        guard
+            try await ctx.confirm(
+                "Deny the refund of \(ret.requestedTotal.total) on order \(s.referenceOrderID) (return \(ret.reference ?? ret.id)) as \(chosen?.rawValue ?? "")\(disputed)?"
+            )
+        else {
             ctx.out.line("Not denied.")
             return
         }

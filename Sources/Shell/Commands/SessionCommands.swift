@@ -55,7 +55,8 @@ enum SetCommand: ShellCommand {
             }
         case 1:
             guard let d = Settings.definition(named: words[0]) else {
-                throw ShellError.other("there is no setting \"\(words[0])\"", remedy: "`set` lists them: " + Settings.definitions.map(\.name).joined(separator: ", "))
+                throw ShellError.other(
+                    "there is no setting \"\(words[0])\"", remedy: "`set` lists them: " + Settings.definitions.map(\.name).joined(separator: ", "))
             }
             ctx.out.line("\(d.name) \(Printable.visible(d.get(settings)))")
             ctx.out.line(ctx.out.styled("  \(d.help)", .dim))

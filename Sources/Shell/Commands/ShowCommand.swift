@@ -12,12 +12,12 @@ enum ShowCommand: ShellCommand {
             FILTER is one of:
             """ + "\n" + OrderFilter.allCases.map { "  \($0.rawValue.fitted(17)) \($0.explanation)" }.joined(separator: "\n") + """
 
-            Without FILTER, lists the current filter again (after `find`, the last search).
-            Most urgent first. A * after the stage marks an action not yet sent to Jet.
-            --format csv or json prints one row or object per order, for other tools. csv is safe to open in a
-            spreadsheet: a cell that starts with =, +, -, @, a tab or a carriage return gets a leading ' so it is
-            never run as a formula; csv-raw is the exact text, for pipelines; json is exact (JSON escapes).
-            """,
+                Without FILTER, lists the current filter again (after `find`, the last search).
+                Most urgent first. A * after the stage marks an action not yet sent to Jet.
+                --format csv or json prints one row or object per order, for other tools. csv is safe to open in a
+                spreadsheet: a cell that starts with =, +, -, @, a tab or a carriage return gets a leading ' so it is
+                never run as a formula; csv-raw is the exact text, for pipelines; json is exact (JSON escapes).
+                """,
         examples: ["show", "show new", "show late", "show all --format csv > orders.csv"],
         options: [OptionSpec(name: "--format", value: "csv|csv-raw|json", help: "print for other tools", completion: .format)],
         arguments: [.filter])
@@ -178,8 +178,9 @@ enum OpenCommand: ShellCommand {
             let found = await ctx.desk.find(word)
             switch found.count {
             case 0:
-                throw ShellError.other("no order matches \"\(word)\", as an id or in any field",
-                                       remedy: "`show all` lists every order; `download` fetches new ones")
+                throw ShellError.other(
+                    "no order matches \"\(word)\", as an id or in any field",
+                    remedy: "`show all` lists every order; `download` fetches new ones")
             case 1:
                 s = found[0]
             default:

@@ -8,7 +8,8 @@ enum StatusCommand: ShellCommand {
         name: "status", aliases: ["st"],
         summary: "downloads, actions waiting for Jet, deadlines, cancellation rate",
         usage: "status",
-        details: "Shows where orders come from, when downloads last ran and run next, actions still waiting for Jet (and recent refusals), orders near or past their deadlines, and the cancellation rate over 7 and 30 days.",
+        details:
+            "Shows where orders come from, when downloads last ran and run next, actions still waiting for Jet (and recent refusals), orders near or past their deadlines, and the cancellation rate over 7 and 30 days.",
         examples: ["status"])
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {

@@ -94,8 +94,11 @@ struct Invocation {
                 }
                 guard let opt = spec.option(key) else {
                     let known = spec.options.map(\.name)
-                    throw ShellError.usage(spec, known.isEmpty ? "\(spec.name) takes no options, and \(key) is not one"
-                                                 : "\(spec.name) has no option \(key) (it has \(known.joined(separator: ", ")))")
+                    throw ShellError.usage(
+                        spec,
+                        known.isEmpty
+                            ? "\(spec.name) takes no options, and \(key) is not one"
+                            : "\(spec.name) has no option \(key) (it has \(known.joined(separator: ", ")))")
                 }
                 if opt.value != nil {
                     if value == nil {

@@ -175,8 +175,10 @@ struct Completer: Sendable {
             typedDir = ""
         }
         // A file name with a control or invisible character is not offered: libedit prints candidates raw.
-        return names.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) && !$0.unicodeScalars.contains(where: Printable.isUnsafe) }
-            .sorted().map { name in
+        return names.filter {
+            $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) && !$0.unicodeScalars.contains(where: Printable.isUnsafe)
+        }
+        .sorted().map { name in
             var isDir: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &isDir)
             return typedDir + name.replacingOccurrences(of: " ", with: "\\ ") + (isDir.boolValue ? "/" : "")

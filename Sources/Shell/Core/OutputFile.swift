@@ -31,8 +31,9 @@ enum OutputFile {
     /// caller picks another name). Throws a shell error naming the path and what to do.
     static func write(_ text: String, to path: String, replace: Bool = true, mode: mode_t = 0o600) throws {
         if let what = refusal(path) {
-            throw ShellError.other("\(path) is \(what); jom writes only regular files, and left it as it was",
-                                   remedy: "choose a file name, or `-` for standard output")
+            throw ShellError.other(
+                "\(path) is \(what); jom writes only regular files, and left it as it was",
+                remedy: "choose a file name, or `-` for standard output")
         }
         if !replace, FileManager.default.fileExists(atPath: path) {
             throw ShellError.other("\(path) exists already; it was left as it was", remedy: "choose another name")
@@ -61,8 +62,9 @@ enum OutputFile {
         // Checked again just before the rename: something put there meanwhile is not replaced either.
         if let what = refusal(path) {
             unlink(tmp)
-            throw ShellError.other("\(path) is \(what); jom writes only regular files, and left it as it was",
-                                   remedy: "choose a file name, or `-` for standard output")
+            throw ShellError.other(
+                "\(path) is \(what); jom writes only regular files, and left it as it was",
+                remedy: "choose a file name, or `-` for standard output")
         }
         guard !failed, rename(tmp, path) == 0 else {
             unlink(tmp)

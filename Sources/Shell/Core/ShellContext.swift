@@ -48,8 +48,10 @@ final class ShellContext: @unchecked Sendable {
     // MARK: questions
 
     /// Asks for a line of text. In a script this is an error that says what to put on the line.
-    func ask(_ question: String, missing: String, remedy: String,
-             completions: (@Sendable (String) -> [String])? = nil) async throws -> String {
+    func ask(
+        _ question: String, missing: String, remedy: String,
+        completions: (@Sendable (String) -> [String])? = nil
+    ) async throws -> String {
         guard let editor, canAsk else { throw ShellError.needsAnswer(missing, remedy: remedy) }
         let saved = editor.completer
         if let completions {
@@ -84,8 +86,9 @@ final class ShellContext: @unchecked Sendable {
         }
         let names = options.map(\.0)
         while true {
-            let answer = try await ask("choose 1-\(options.count) or a name (Ctrl-C to abandon): ", missing: missing, remedy: remedy,
-                                       completions: { _ in names })
+            let answer = try await ask(
+                "choose 1-\(options.count) or a name (Ctrl-C to abandon): ", missing: missing, remedy: remedy,
+                completions: { _ in names })
             if let n = Int(answer), (1...options.count).contains(n) { return n - 1 }
             let matches = names.indices.filter { names[$0].lowercased().hasPrefix(answer.lowercased()) && !answer.isEmpty }
             if matches.count == 1 { return matches[0] }
@@ -122,8 +125,9 @@ final class ShellContext: @unchecked Sendable {
                 do {
                     _ = try await desk.resolve(first)
                 } catch {
-                    throw DeskError(error.summary + (minimumLength > 1 ? "; nothing was added" : ""),
-                                    remedy: "type more of the id" + (minimumLength > 1 ? " (or `open` the order, then `note TEXT`)" : ""))
+                    throw DeskError(
+                        error.summary + (minimumLength > 1 ? "; nothing was added" : ""),
+                        remedy: "type more of the id" + (minimumLength > 1 ? " (or `open` the order, then `note TEXT`)" : ""))
                 }
             }
             return (nil, 0)
@@ -140,8 +144,10 @@ final class ShellContext: @unchecked Sendable {
     /// not a `VALUE`, else the selected one), its record, and the words left. For `COMMAND [ID]`
     /// (`takesValue: false`) a word must name an order. Refuses at once, before anything is asked, when `verb` is
     /// not allowed in the order's stage.
-    func target(_ words: [String], for verb: Rules.Verb, takesValue: Bool = true, isValue: (String) -> Bool = { _ in false },
-                valueName: String = "VALUE") async throws
+    func target(
+        _ words: [String], for verb: Rules.Verb, takesValue: Bool = true, isValue: (String) -> Bool = { _ in false },
+        valueName: String = "VALUE"
+    ) async throws
         -> (summary: OrderSummary, record: OrderRecord, rest: [String])
     {
         var rest = words
@@ -150,8 +156,9 @@ final class ShellContext: @unchecked Sendable {
             // `ship 1Z999… 8081`: the value first, the order second. Nothing is done on a guess; the line that was
             // meant is shown.
             let command = verbWord(verb)
-            throw ShellError.other("\"\(Printable.visible(rest[0]))\" looks like the \(valueName) and \"\(Printable.visible(rest[1]))\" like the order: ID and \(valueName) are swapped; nothing was done",
-                                   remedy: "\(command) \(rest[1]) \(rest[0])")
+            throw ShellError.other(
+                "\"\(Printable.visible(rest[0]))\" looks like the \(valueName) and \"\(Printable.visible(rest[1]))\" like the order: ID and \(valueName) are swapped; nothing was done",
+                remedy: "\(command) \(rest[1]) \(rest[0])")
         }
         if rest.count == 2 || (!takesValue && rest.count == 1) {
             named = try await desk.resolve(rest.removeFirst())
@@ -188,7 +195,9 @@ final class ShellContext: @unchecked Sendable {
             case .delivered: out.line("\(o.action.kind.rawValue) \(Printable.visible(o.reference)): \(out.styled("sent", .green)) to Jet")
             case .queued(let reason):
                 runner.queuedNotSent += 1
-                out.line("\(o.action.kind.rawValue) \(Printable.visible(o.reference)): \(out.styled("queued", .yellow)), not sent yet: \(Printable.visible(reason)); jom sends it by itself (`status` shows it)")
+                out.line(
+                    "\(o.action.kind.rawValue) \(Printable.visible(o.reference)): \(out.styled("queued", .yellow)), not sent yet: \(Printable.visible(reason)); jom sends it by itself (`status` shows it)"
+                )
             case .refused:
                 refusals.append(o)
             case .wouldSend(let call):
@@ -202,15 +211,16 @@ final class ShellContext: @unchecked Sendable {
     func throwRefusals(_ refusals: [DeliveryOutcome]) throws {
         guard let first = refusals.first, case .refused(let reason) = first.result else { return }
         if refusals.count == 1 {
-            throw ShellError.other("Jet refused \(first.action.kind.rawValue) \(first.reference): \(reason)",
-                                   remedy: "`open \(first.reference)` shows the order as jom knows it; `download` fetches Jet's view")
+            throw ShellError.other(
+                "Jet refused \(first.action.kind.rawValue) \(first.reference): \(reason)",
+                remedy: "`open \(first.reference)` shows the order as jom knows it; `download` fetches Jet's view")
         }
         let list = refusals.prefix(5).map { o -> String in
             if case .refused(let r) = o.result { return "\(o.action.kind.rawValue) \(o.reference) (\(r))" }
             return o.reference
         }.joined(separator: "; ")
-        throw ShellError.other("Jet refused \(refusals.count) actions: \(list)\(refusals.count > 5 ? "; …" : "")",
-                               remedy: "`status` lists the refusals; `open ID` shows each order")
+        throw ShellError.other(
+            "Jet refused \(refusals.count) actions: \(list)\(refusals.count > 5 ? "; …" : "")",
+            remedy: "`status` lists the refusals; `open ID` shows each order")
     }
 }
-

@@ -74,7 +74,8 @@ enum Invoice {
         } else {
             s += "QTY".right(4) + "  " + "SKU".fitted(16) + "  " + "ITEM".fitted(30) + "  " + "UNIT PRICE".right(10) + "  " + "AMOUNT".right(10) + "\n"
             for l in f.lines {
-                s += String(l.billed).right(4) + "  " + l.sku.fitted(16) + "  " + l.title.fitted(30) + "  "
+                s +=
+                    String(l.billed).right(4) + "  " + l.sku.fitted(16) + "  " + l.title.fitted(30) + "  "
                     + l.unitPrice.description.right(10) + "  " + l.amounts.principal.description.right(10) + "\n"
                 let n = note(l, packing: false)
                 if !n.isEmpty { s += "      " + "(\(n); not billed)".fitted(60, pad: false) + "\n" }
@@ -109,7 +110,9 @@ enum Invoice {
     static func html(_ records: [OrderRecord], seller: Seller, now: Date, packingSlip: Bool) -> String {
         let title = packingSlip ? "Packing slips" : "Invoices"
         let pages = records.map { page(html: $0.visible, seller: seller, now: now, packingSlip: packingSlip) }
-        let heading = records.count == 1 ? "\(packingSlip ? "Packing slip" : "Invoice") \(e(records[0].visible.order.referenceOrderID))"
+        let heading =
+            records.count == 1
+            ? "\(packingSlip ? "Packing slip" : "Invoice") \(e(records[0].visible.order.referenceOrderID))"
             : "\(title) (\(records.count) orders)"
         return """
             <!doctype html>
@@ -190,7 +193,9 @@ enum Invoice {
             }
         }
         let shipped = parcels.isEmpty ? "" : "<div class=parcels><small>\(packingSlip ? "Shipped already" : "Shipped")</small><ul>\(parcels)</ul></div>"
-        let head = packingSlip ? "<th class=n>Qty</th><th>SKU</th><th>Item</th><th>Packed</th>"
+        let head =
+            packingSlip
+            ? "<th class=n>Qty</th><th>SKU</th><th>Item</th><th>Packed</th>"
             : "<th class=n>Qty</th><th>SKU</th><th>Item</th><th class=n>Unit price</th><th class=n>Amount</th>"
         return """
             <section class="page" data-order="\(e(o.referenceOrderID))">

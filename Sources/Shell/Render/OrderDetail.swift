@@ -23,11 +23,16 @@ enum OrderDetail {
         if let a = o.acknowledgementStatus { ids += " (\(a))" }
         if let e = o.exceptionState { ids += " · \(e)" }
         out.wrapped(out.styled(ids, .dim))
-        out.wrapped(out.styled("placed \(TimeText.at(o.placedAt)) · ready \(TimeText.at(o.readyAt))"
-            + (o.customerReferenceOrderID.map { $0 != o.referenceOrderID ? " · customer order \($0)" : "" } ?? "")
-            + (o.altOrderID.map { " · our id \($0)" } ?? ""), .dim))
+        out.wrapped(
+            out.styled(
+                "placed \(TimeText.at(o.placedAt)) · ready \(TimeText.at(o.readyAt))"
+                    + (o.customerReferenceOrderID.map { $0 != o.referenceOrderID ? " · customer order \($0)" : "" } ?? "")
+                    + (o.altOrderID.map { " · our id \($0)" } ?? ""), .dim))
         if let bad = o.unreadableDates, !bad.isEmpty {
-            out.wrapped(out.styled("dates Jet sent that could not be read: " + bad.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), .yellow))
+            out.wrapped(
+                out.styled(
+                    "dates Jet sent that could not be read: " + bad.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), .yellow)
+            )
         }
         if o.directedCancel || o.lines.contains(where: { $0.cancelRequested > 0 }) {
             let units = o.lines.reduce(0) { $0 + $1.cancelRequested }
@@ -46,18 +51,28 @@ enum OrderDetail {
         lines(o, out: out)
 
         let progress = OrderProgress(r)
-        if !o.shipments.isEmpty || r.effectiveActions.contains(where: { if case .ship = $0.request { return true }; return false }) {
+        if !o.shipments.isEmpty
+            || r.effectiveActions.contains(where: {
+                if case .ship = $0.request { return true }; return false
+            })
+        {
             out.line()
             out.wrapped(out.styled("Shipments", .bold))
             let known = Set(o.shipments.compactMap(\.altShipmentID))
             for s in o.shipments {
-                out.wrapped("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at Jet",
-                                             naming: o.lines.count > 1))
+                out.wrapped(
+                    "  "
+                        + shipmentLine(
+                            s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at Jet",
+                            naming: o.lines.count > 1))
             }
             for a in r.effectiveActions {
                 guard case .ship(let s) = a.request, !known.contains(s.altShipmentID) else { continue }
-                out.wrapped("  " + shipmentLine(s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) },
-                                             note: a.isQueued ? "not yet sent" : "sent", naming: o.lines.count > 1))
+                out.wrapped(
+                    "  "
+                        + shipmentLine(
+                            s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) },
+                            note: a.isQueued ? "not yet sent" : "sent", naming: o.lines.count > 1))
             }
             if progress.openUnits > 0 && progress.shippedUnits + progress.cancelledUnits > 0 {
                 let open = progress.lines.filter { $0.open > 0 }.map { "\($0.sku) ×\($0.open)" }.joined(separator: ", ")
@@ -102,10 +117,13 @@ enum OrderDetail {
             return
         }
         let titleW = max(16, min(40, out.width - 62))
-        out.line(out.styled("  " + "QTY".right(3) + "  " + "SKU".fitted(16) + "  " + "TITLE".fitted(titleW) + "  " + "PRICE".right(10)
-            + "  " + "TAX".right(8) + "  " + "SHIPPING".right(9), .bold))
+        out.line(
+            out.styled(
+                "  " + "QTY".right(3) + "  " + "SKU".fitted(16) + "  " + "TITLE".fitted(titleW) + "  " + "PRICE".right(10)
+                    + "  " + "TAX".right(8) + "  " + "SHIPPING".right(9), .bold))
         for l in o.lines {
-            var row = "  " + String(l.quantity).right(3) + "  " + l.sku.fitted(16) + "  " + l.title.fitted(titleW) + "  "
+            var row =
+                "  " + String(l.quantity).right(3) + "  " + l.sku.fitted(16) + "  " + l.title.fitted(titleW) + "  "
                 + l.price.principal.description.right(10) + "  " + l.price.tax.description.right(8) + "  "
                 + (l.price.shipping + l.price.shippingTax).description.right(9)
             if l.cancelRequested > 0 { row += out.styled("  cancel \(l.cancelRequested) requested", .magenta) }
@@ -136,8 +154,10 @@ enum OrderDetail {
         }
     }
 
-    static func shipmentLine(_ at: Date?, _ carrier: String?, _ tracking: String?, _ items: [(String, Int, Int)], note: String,
-                             naming skus: Bool) -> String {
+    static func shipmentLine(
+        _ at: Date?, _ carrier: String?, _ tracking: String?, _ items: [(String, Int, Int)], note: String,
+        naming skus: Bool
+    ) -> String {
         let shipped = items.reduce(0) { $0 + $1.1 }, cancelled = items.reduce(0) { $0 + $1.2 }
         var parts: [String] = [TimeText.at(at)]
         // Which units, when the order has more than one SKU: a parcel of a bigger order says what is in it.

@@ -16,8 +16,9 @@ enum OrderTable {
     static func rows(_ list: [OrderSummary], settings: Settings, now: Date, unsent: Set<String>) -> [Row] {
         list.map { s in
             let d = Deadline.next(for: s, settings: settings)
-            return Row(summary: s.visible, raw: s, deadline: d, urgency: d?.urgency(now: now, dueSoon: settings.dueSoon),
-                       unsent: unsent.contains(s.merchantOrderID))
+            return Row(
+                summary: s.visible, raw: s, deadline: d, urgency: d?.urgency(now: now, dueSoon: settings.dueSoon),
+                unsent: unsent.contains(s.merchantOrderID))
         }
     }
 
@@ -177,14 +178,18 @@ enum OrderTable {
 
     // MARK: for other tools
 
-    static let csvHeader = ["merchant_order_id", "reference_order_id", "stage", "received", "deadline", "due", "buyer", "ship_to",
-                            "units", "total", "items", "unsent"]
+    static let csvHeader = [
+        "merchant_order_id", "reference_order_id", "stage", "received", "deadline", "due", "buyer", "ship_to",
+        "units", "total", "items", "unsent",
+    ]
 
     static func fields(_ r: Row) -> [String] {
         let s = r.raw
-        return [s.merchantOrderID, s.referenceOrderID, s.stage.rawValue, s.receivedAt.map(iso) ?? "",
-                r.deadline?.kind.rawValue ?? "", r.deadline.map { iso($0.due) } ?? "", s.buyer, s.destination, String(s.units),
-                s.total.plain, s.title, r.unsent ? "yes" : "no"]
+        return [
+            s.merchantOrderID, s.referenceOrderID, s.stage.rawValue, s.receivedAt.map(iso) ?? "",
+            r.deadline?.kind.rawValue ?? "", r.deadline.map { iso($0.due) } ?? "", s.buyer, s.destination, String(s.units),
+            s.total.plain, s.title, r.unsent ? "yes" : "no",
+        ]
     }
 
     static func csvHeader(out: Output) { out.exported(csvHeader.joined(separator: ",") + "\n") }

@@ -11,7 +11,9 @@ enum ReportPage {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    static func value(_ m: DayReport.Measure, _ v: Int) -> String { m.isMoney ? Cents(v).description : Cents(v * 100).description.dropFirst().dropLast(3).description }
+    static func value(_ m: DayReport.Measure, _ v: Int) -> String {
+        m.isMoney ? Cents(v).description : Cents(v * 100).description.dropFirst().dropLast(3).description
+    }
 
     /// An axis label: whole dollars without cents.
     static func axis(_ m: DayReport.Measure, _ v: Int) -> String {
@@ -47,8 +49,9 @@ enum ReportPage {
         for (i, v) in values.enumerated() {
             let bh = v <= 0 ? 0.0 : max(1.5, Double(v) / Double(top) * Double(plotH))
             let x = Double(left) + Double(i) * slot + (slot - barW) / 2
-            svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%@: %@</title></rect>",
-                          x, Double(topPad + plotH) - bh, barW, bh, TimeText.date(r.days[i]), e(value(m, v)))
+            svg += String(
+                format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%@: %@</title></rect>",
+                x, Double(topPad + plotH) - bh, barW, bh, TimeText.date(r.days[i]), e(value(m, v)))
         }
         // The x axis: a date every week, and the last day.
         svg += "<line x1=\"\(left)\" y1=\"\(topPad + plotH)\" x2=\"\(w - 10)\" y2=\"\(topPad + plotH)\" class=\"axis\"/>"
@@ -88,7 +91,8 @@ enum ReportPage {
         let first = r.days.first.map { TimeText.date($0) } ?? "", last = r.days.last.map { TimeText.date($0) } ?? ""
         func rate(_ c: CancellationRate) -> String {
             let over = c.percent > limit
-            return "<td class=\"\(over ? "over" : "ok")\">\(c.formatted)\(over ? " <strong class=flag>over the \(formatPercent(limit)) limit</strong>" : "")</td><td>\(c.cancelled) of \(c.received) orders</td>"
+            return
+                "<td class=\"\(over ? "over" : "ok")\">\(c.formatted)\(over ? " <strong class=flag>over the \(formatPercent(limit)) limit</strong>" : "")</td><td>\(c.cancelled) of \(c.received) orders</td>"
         }
         let skuRows = tops.skus.map {
             "<tr><td>\(e($0.sku))</td><td>\(e($0.title))</td><td class=n>\($0.units)</td><td class=n>\(e($0.revenue.description))</td></tr>"

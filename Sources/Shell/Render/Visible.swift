@@ -32,7 +32,9 @@ extension OrderRecord {
             if case .ship(var s) = a.request {
                 s.tracking = s.tracking.map(Printable.visible)
                 s.carrier = s.carrier.map(Printable.visible)
-                s.items = s.items.map { i in var i = i; i.sku = Printable.visible(i.sku); return i }
+                s.items = s.items.map { i in
+                    var i = i; i.sku = Printable.visible(i.sku); return i
+                }
                 a.request = .ship(s)
             }
             return a
@@ -57,8 +59,9 @@ extension Order {
         o.unreadableDates = unreadableDates?.reduce(into: [:]) { $0[v($1.key)] = v($1.value) }
         o.buyer = Contact(name: v(buyer.name), phone: buyer.phone.map(v))
         o.recipient = Contact(name: v(recipient.name), phone: recipient.phone.map(v))
-        o.address = Address(line1: v(address.line1), line2: address.line2.map(v), city: v(address.city), state: v(address.state),
-                            zip: v(address.zip))
+        o.address = Address(
+            line1: v(address.line1), line2: address.line2.map(v), city: v(address.city), state: v(address.state),
+            zip: v(address.zip))
         o.requestedCarrier = requestedCarrier.map(v)
         o.requestedMethod = requestedMethod.map(v)
         o.serviceLevel = serviceLevel.map(v)
@@ -76,7 +79,9 @@ extension Order {
             s.tracking = s.tracking.map(v)
             s.carrier = s.carrier.map(v)
             s.method = s.method.map(v)
-            s.items = s.items.map { i in var i = i; i.sku = v(i.sku); return i }
+            s.items = s.items.map { i in
+                var i = i; i.sku = v(i.sku); return i
+            }
             return s
         }
         o.returns = returns.map { r in
