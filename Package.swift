@@ -13,6 +13,8 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // No warnings, kept so: a debug build (the tests') fails on one. (Only jom's own targets: not the packages'.)
+    .unsafeFlags(["-warnings-as-errors"], .when(configuration: .debug)),
 ]
 
 let package = Package(

@@ -490,7 +490,7 @@ public actor Desk {
                 try store.queue(actions)
             } catch {
                 // A write can fail after its bytes reached the disk (the flush did not): the outbox tells.
-                try? store.refresh()  // Unreadable: the actions count as not queued, below.
+                _ = try? store.refresh()  // Unreadable: the actions count as not queued, below.
                 let queued = Set(store.pendingActions.map(\.action.id))
                 guard !actions.isEmpty, actions.allSatisfy({ queued.contains($0.id) }) else { throw error }
                 warn(

@@ -50,9 +50,8 @@ public struct JetAPIError: Error, OperatorFacingError, CustomStringConvertible {
 
     public var remedy: String? {
         switch kind {
-        case .http(401),
-            .http(400) where call.hasSuffix("/token"):
-            "check JET_USER and JET_SECRET (or the credentials file)"
+        case .http(401): "check JET_USER and JET_SECRET (or the credentials file)"
+        case .http(400) where call.hasSuffix("/token"): "check JET_USER and JET_SECRET (or the credentials file)"
         case .unreachable: "check JET_API_URL and the network; jom retries queued actions by itself"
         default: nil
         }

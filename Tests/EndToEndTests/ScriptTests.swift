@@ -55,7 +55,7 @@ import Testing
             let m = sandbox.server.marketplace
             let shipped = try await (0..<3).asyncMap { i in await m.order(try await id(of: ready[i], in: sandbox)) }
             #expect(shipped.allSatisfy { $0?.status == .complete })
-            let cancelled = try await m.order(try await id(of: ready[5], in: sandbox))
+            let cancelled = await m.order(try await id(of: ready[5], in: sandbox))
             #expect(cancelled?.acknowledgementStatus == .rejectedItemLevelError)
         }
     }

@@ -39,7 +39,7 @@ import Testing
             let entries = try FileManager.default.subpathsOfDirectory(atPath: store)
             for e in entries {
                 var isDir: ObjCBool = false
-                FileManager.default.fileExists(atPath: store + "/" + e, isDirectory: &isDir)
+                _ = FileManager.default.fileExists(atPath: store + "/" + e, isDirectory: &isDir)
                 if isDir.boolValue { continue }
                 #expect(e.hasSuffix(".json") || e.hasSuffix(".jsonl") || e == "lock" || e == "send.lock" || e == "history", "unexpected file \(e)")
             }

@@ -66,6 +66,7 @@ package struct SandboxFixture: Sendable {
 
 /// Runs `body` with a sandbox on a free loopback port, and stops it before returning (or throwing): nothing of
 /// it outlives the test.
+@discardableResult
 package func withSandbox<T>(
     _ adjust: (inout SandboxConfiguration) -> Void = { _ in },
     _ body: (SandboxFixture) async throws -> T
@@ -83,6 +84,7 @@ package func withSandbox<T>(
 
 /// Runs `body`, then `teardown` (stopping a sandbox, closing a client), before returning or throwing: what a test
 /// starts is stopped before the test ends.
+@discardableResult
 package func tearingDown<T>(_ teardown: () async -> Void, _ body: () async throws -> T) async throws -> T {
     do {
         let result = try await body()

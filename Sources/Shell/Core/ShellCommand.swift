@@ -1,7 +1,7 @@
 import Foundation
 
 /// One shell command: its declaration (help and completion) and what it does.
-protocol ShellCommand {
+protocol ShellCommand: Sendable {
     static var spec: CommandSpec { get }
     static func run(_ invocation: Invocation, _ ctx: ShellContext) async throws
 }

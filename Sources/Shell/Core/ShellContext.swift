@@ -104,7 +104,7 @@ final class ShellContext: @unchecked Sendable {
         guard let id = session.selected else {
             throw ShellError.other("no order given and none selected", remedy: "give an order id, or `open <id>` first")
         }
-        guard let s = try await desk.resolveExact(id) else {
+        guard let s = await desk.resolveExact(id) else {
             throw ShellError.other("the selected order \(session.selectedReference ?? id) is no longer in the store", remedy: "`open` another order")
         }
         return s
