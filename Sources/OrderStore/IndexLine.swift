@@ -67,11 +67,18 @@ struct StoreOrderKey: Comparable, Hashable, Sendable {
 /// shipped, cancelled, refunded (Unix seconds), refunded in cents, the record's segment, offset and length, and
 /// the search text: every searchable field in lower case, one string each. The fields that filters need come
 /// first, so a scan reads only what it needs.
+/// The fields of an index line, in their order: a reader finds one by name (``IndexLineReader/seek(_:)``), never by
+/// counting.
+enum IndexField: Int, CaseIterable, Sendable {
+    case stage, received, cancellation, merchantID, referenceID, shipBy, returnRequested, buyer, destination, units, total, title
+    case openAtMarketplace, approved, shipped, cancelled, refundedAt, refunded
+    /// Where the record is: its segment, the byte its line starts at, its length.
+    case segment, offset, length
+    /// The search text, an array of strings: the last field.
+    case search
+}
+
 enum IndexLine {
-    /// The position (from 0) of "open at Jet", of the record's location, and of the search text, the last field.
-    static let openField = 12
-    static let segmentField = 18
-    static let searchField = 21
 
     /// The search text of `record`: its searchable fields, lower-cased, joined by U+001F.
     static func searchText(_ record: OrderRecord) -> String { SearchText.joined(record) }
@@ -158,6 +165,14 @@ struct IndexLineReader {
     let bytes: UnsafeRawBufferPointer
     var i: Int
     let end: Int
+    /// The field the reader is at (each read or skip moves on one).
+    private(set) var field = 0
+
+    /// Skips to `target` (which must not be behind the reader); false when the line ends first.
+    mutating func seek(_ target: IndexField) -> Bool {
+        while field < target.rawValue { guard skip() else { return false } }
+        return field == target.rawValue
+    }
 
     /// A reader over `bytes[start..<end]`, positioned after the opening `[`. Nil when the line is not an array.
     init?(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) {
@@ -176,6 +191,7 @@ struct IndexLineReader {
     mutating func next() -> Value? {
         skipSeparator()
         guard i < end else { return nil }
+        field += 1
         let b = bytes[i]
         if b == UInt8(ascii: "\"") { return readString().map { .string($0) } }
         if b == UInt8(ascii: "n") {
@@ -199,6 +215,7 @@ struct IndexLineReader {
     mutating func skip() -> Bool {
         skipSeparator()
         guard i < end else { return false }
+        field += 1
         if bytes[i] == UInt8(ascii: "\"") {
             i += 1
             while i < end {
@@ -233,6 +250,7 @@ struct IndexLineReader {
     mutating func rawString() -> Range<Int>? {
         skipSeparator()
         guard i < end, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        field += 1
         let start = i + 1
         i += 1
         while i < end {
@@ -248,6 +266,7 @@ struct IndexLineReader {
     mutating func stringArray() -> [String]? {
         skipSeparator()
         guard i < end, bytes[i] == UInt8(ascii: "[") else { return nil }
+        field += 1
         i += 1
         var out: [String] = []
         while true {
@@ -355,7 +374,7 @@ struct IndexLineReader {
 
     /// The line's place in the store order (fields 1, 3 and 4), read without decoding the rest.
     static func key(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> StoreOrderKey? {
-        guard var r = IndexLineReader(bytes, start: start, end: end), r.skip(), let received = r.optionalInt(), r.skip(),
+        guard var r = IndexLineReader(bytes, start: start, end: end), r.seek(.received), let received = r.optionalInt(), r.seek(.merchantID),
             let mid = r.rawString(), let rid = r.rawString()
         else { return nil }
         let ref = UnsafeRawBufferPointer(rebasing: bytes[rid]), id = UnsafeRawBufferPointer(rebasing: bytes[mid])
@@ -368,19 +387,17 @@ struct IndexLineReader {
 
     /// Where the line's record is (fields 18 to 20), read without decoding the rest.
     static func location(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> RecordLocation? {
-        guard var r = IndexLineReader(bytes, start: start, end: end) else { return nil }
-        for _ in 0..<IndexLine.segmentField { guard r.skip() else { return nil } }
+        guard var r = IndexLineReader(bytes, start: start, end: end), r.seek(.segment) else { return nil }
         guard let segment = r.string(), case .int(let offset)? = r.next(), case .int(let length)? = r.next() else { return nil }
         return RecordLocation(segment: segment, offset: offset, length: length)
     }
 
     /// The line with its record's location replaced (a compaction moved the record), nothing else touched.
     static func relocated(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, to location: RecordLocation) -> [UInt8]? {
-        guard var r = IndexLineReader(bytes, start: start, end: end) else { return nil }
-        for _ in 0..<IndexLine.segmentField { guard r.skip() else { return nil } }
+        guard var r = IndexLineReader(bytes, start: start, end: end), r.seek(.segment) else { return nil }
         r.skipSeparator()
         let from = r.i
-        guard r.skip(), r.skip(), r.skip() else { return nil }
+        guard r.seek(.search) else { return nil }
         var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<from]))
         IndexLine.string(location.segment, &out)
         out += Array(",\(location.offset),\(location.length)".utf8)
@@ -390,14 +407,13 @@ struct IndexLineReader {
 
     /// The merchant order id of a line (field 3), or nil.
     static func merchantID(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> String? {
-        guard var r = IndexLineReader(bytes, start: start, end: end), r.skip(), r.skip(), r.skip() else { return nil }
+        guard var r = IndexLineReader(bytes, start: start, end: end), r.seek(.merchantID) else { return nil }
         return r.string()
     }
 
     /// Where the search text's fields begin and end: between the `[` and `]` of its array.
     static func searchRegion(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> Range<Int>? {
-        guard var r = IndexLineReader(bytes, start: start, end: end) else { return nil }
-        for _ in 0..<IndexLine.searchField { guard r.skip() else { return nil } }
+        guard var r = IndexLineReader(bytes, start: start, end: end), r.seek(.search) else { return nil }
         r.skipSeparator()
         // The line ends `]]`: the search array's, then the line's.
         guard r.i < end, bytes[r.i] == UInt8(ascii: "["), end - 2 > r.i else { return nil }

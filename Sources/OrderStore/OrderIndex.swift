@@ -110,8 +110,7 @@ final class OrderIndex {
     /// Whether a line's order is actionable or open at Jet, read from its first fields only.
     static func isHot(_ raw: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
         if stage(raw, start, end, in: actionablePrefixes) { return true }
-        guard var r = IndexLineReader(raw, start: start, end: end) else { return false }
-        for _ in 0..<IndexLine.openField { guard r.skip() else { return false } }
+        guard var r = IndexLineReader(raw, start: start, end: end), r.seek(.openAtMarketplace) else { return false }
         if case .int(let open)? = r.next() { return open != 0 }
         return false
     }
@@ -292,12 +291,12 @@ final class OrderIndex {
         let cutoff = Int(date.timeIntervalSince1970.rounded(.down))
         var out: [OrderSummary] = []
         base?.forEachLine { raw, start, end, _ in
-            guard var r = IndexLineReader(raw, start: start, end: end), r.skip() else { return true }
+            guard var r = IndexLineReader(raw, start: start, end: end), r.seek(.received) else { return true }
             var recent = false
             if case .int(let at)? = r.next(), at >= cutoff { recent = true }
-            if !recent {
-                for _ in 2..<13 { guard r.skip() else { return true } }
-                for _ in 0..<4 {
+            if !recent, r.seek(.approved) {
+                // Approved, shipped, cancelled, refunded: the four dates in a row.
+                for _ in [IndexField.approved, .shipped, .cancelled, .refundedAt] {
                     if case .int(let at)? = r.next(), at >= cutoff { recent = true; break }
                 }
             }
@@ -640,7 +639,7 @@ final class BaseLookups: Sendable {
         var directory = IdDirectory()
         var filter = GramFilter()
         base.forEachLine { raw, start, end, offset in
-            if var r = IndexLineReader(raw, start: start, end: end), r.skip(), r.skip(), r.skip(),
+            if var r = IndexLineReader(raw, start: start, end: end), r.seek(.merchantID),
                 let mid = r.rawString(), let rid = r.rawString()
             {
                 directory.add(
