@@ -37,7 +37,7 @@ import Testing
             for line in text.split(separator: "\n") {
                 let words = line.split(separator: " ").map(String.init)
                 guard let i = words.firstIndex(of: "import"), i + 1 < words.count,
-                      words[..<i].allSatisfy({ ["@testable", "@preconcurrency", "public", "package", "internal", "@_exported"].contains($0) })
+                    words[..<i].allSatisfy({ ["@testable", "@preconcurrency", "public", "package", "internal", "@_exported"].contains($0) })
                 else { continue }
                 out[file, default: []].insert(words[i + 1])
             }

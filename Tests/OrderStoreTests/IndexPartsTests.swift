@@ -1,21 +1,25 @@
 import Foundation
 import OrderDesk
-@testable import OrderStore
-import Testing
 import TestSupport
+import Testing
+
+@testable import OrderStore
 
 /// The index's parts on their own: its lines (every field by name, every script, every awkward byte), the id
 /// directory and the find filter.
 @Suite struct IndexPartsTests {
-    static let awkward = ["plain", "Chloé \"Quotes\" O'Brien", "back\\slash", "tab\there", "new\nline", "nul\u{0}byte", "客户要求礼品包装",
-                          "김민준", "ｶﾞﾗｽ", "emoji 📦🚚", "\u{202E}bidi", "comma, bracket ] [", "\u{1B}]0;esc\u{07}"]
+    static let awkward = [
+        "plain", "Chloé \"Quotes\" O'Brien", "back\\slash", "tab\there", "new\nline", "nul\u{0}byte", "客户要求礼品包装",
+        "김민준", "ｶﾞﾗｽ", "emoji 📦🚚", "\u{202E}bidi", "comma, bracket ] [", "\u{1B}]0;esc\u{07}",
+    ]
 
     func entry(_ n: Int, _ text: String) -> IndexEntry {
         var r = Sample.record(n, buyer: text)
         r.order.referenceOrderID = "80\(n)" + (n % 2 == 0 ? text : "")
         r.notes.append(Note(at: Sample.t0, by: "ada", text: text))
-        return IndexEntry(summary: OrderSummary(r), search: IndexLine.searchText(r),
-                          location: RecordLocation(segment: String(format: "%06d", n), offset: n * 1000, length: 300 + n))
+        return IndexEntry(
+            summary: OrderSummary(r), search: IndexLine.searchText(r),
+            location: RecordLocation(segment: String(format: "%06d", n), offset: n * 1000, length: 300 + n))
     }
 
     func read<T>(_ line: [UInt8], _ body: (UnsafeRawBufferPointer, Int) -> T) -> T {

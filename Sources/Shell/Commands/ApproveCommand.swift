@@ -23,14 +23,10 @@ enum ApproveCommand: ShellCommand {
             return
         }
         let s = try await ctx.order(inv.positionals.first)
-        _ = try await ctx.desk.preview(s.merchantOrderID) { r, c throws(DeskError) in try Rules.approve(r, c) }
-        guard try await ctx.confirm("Approve order \(s.referenceOrderID) (\(s.buyer), \(s.units) unit\(s.units == 1 ? "" : "s"), \(s.total))?") else {
-            ctx.out.line("Not approved.")
-            return
-        }
-        let actions = try await ctx.desk.commit([s.merchantOrderID]) { r, c throws(DeskError) in try Rules.approve(r, c) }
-        ctx.select(s)
-        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try await ctx.perform(
+            s, { r, c throws(DeskError) in try Rules.approve(r, c) },
+            question: { _ in "Approve order \(s.referenceOrderID) (\(s.buyer), \(s.units) unit\(s.units == 1 ? "" : "s"), \(s.total))?" },
+            declined: "Not approved.")
     }
 
     static func approveAll(_ ctx: ShellContext) async throws {

@@ -53,35 +53,29 @@ enum CancelCommand: ShellCommand {
             if let units { return try Rules.cancelUnits(r, units, reason: chosen, c) }
             return try Rules.cancel(r, reason: chosen, c)
         }
-        let preview = try await ctx.desk.preview(s.merchantOrderID, build)
-        let cancelledUnits: Int = if case .ship(let report) = preview.request { report.items.reduce(0) { $0 + $1.cancelQuantity } } else { 0 }
-        let question: String
-        if directed {
-            question =
-                "Cancel \(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") of order \(s.referenceOrderID) as Jet asked? (a directed cancel does not count against your cancellation rate)"
-        } else {
-            let rates = await ctx.desk.cancellationRates()
-            let limit = await ctx.desk.settings.cancelRateLimit
-            // An order already counted (units cancelled before) does not count twice.
-            let after = s.cancellation == .merchantUnits ? rates.week : rates.week.afterOneMoreCancel(receivedAt: s.receivedAt, now: await ctx.desk.now)
-            let over = after.percent > limit ? ", over \(formatPercent(limit))" : ""
-            let what: String
-            if case .acknowledge(let a) = preview.request {
-                what = "order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.rawValue ?? "other") (Jet: \(a.status))"
-            } else {
-                what =
-                    "\(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") (\(UnitCount.text(units ?? []))) of order \(s.referenceOrderID) as \(chosen?.rawValue ?? "other")"
-            }
-            question = "Cancel \(what)? 7-day cancellation rate \(rates.week.formatted) → \(after.formatted)\(over)."
-        }
-        guard try await ctx.confirm(question) else {
-            ctx.out.line("Not cancelled.")
-            return
-        }
-        let actions = try await ctx.desk.commit([s.merchantOrderID], build)
-        ctx.select(s)
-        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
-        if !directed {
+        let performed = try await ctx.perform(
+            s, build,
+            question: { preview in
+                let cancelledUnits: Int = if case .ship(let report) = preview.request { report.items.reduce(0) { $0 + $1.cancelQuantity } } else { 0 }
+                if directed {
+                    return
+                        "Cancel \(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") of order \(s.referenceOrderID) as Jet asked? (a directed cancel does not count against your cancellation rate)"
+                }
+                let rates = await ctx.desk.cancellationRates()
+                let limit = await ctx.desk.settings.cancelRateLimit
+                // An order already counted (units cancelled before) does not count twice.
+                let after = s.cancellation == .merchantUnits ? rates.week : rates.week.afterOneMoreCancel(receivedAt: s.receivedAt, now: await ctx.desk.now)
+                let over = after.percent > limit ? ", over \(formatPercent(limit))" : ""
+                let what: String
+                if case .acknowledge(let a) = preview.request {
+                    what = "order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.rawValue ?? "other") (Jet: \(a.status))"
+                } else {
+                    what =
+                        "\(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") (\(UnitCount.text(units ?? []))) of order \(s.referenceOrderID) as \(chosen?.rawValue ?? "other")"
+                }
+                return "Cancel \(what)? 7-day cancellation rate \(rates.week.formatted) → \(after.formatted)\(over)."
+            }, declined: "Not cancelled.")
+        if performed, !directed {
             let week = await ctx.desk.cancellationRates().week
             let limit = await ctx.desk.settings.cancelRateLimit
             let text = "7-day cancellation rate now \(week.formatted) (\(week.cancelled) of \(week.received); limit \(formatPercent(limit)))"

@@ -21,15 +21,10 @@ enum AcceptCommand: ShellCommand {
         guard inv.positionals.count <= 1 else { throw ShellError.usage(spec, "accept takes one order id") }
         let (s, record, _) = try await ctx.target(inv.positionals, for: .accept, takesValue: false)
         guard let ret = record.order.latestReturn else { throw Rules.refusal(.accept, record) }
-        _ = try await ctx.desk.preview(s.merchantOrderID) { r, c throws(DeskError) in try Rules.accept(r, c) }
-        guard try await ctx.confirm("Accept the return \(ret.reference ?? ret.id) on order \(s.referenceOrderID) (\(ret.requestedTotal.total) requested)?")
-        else {
-            ctx.out.line("Not accepted.")
-            return
-        }
-        let actions = try await ctx.desk.commit([s.merchantOrderID]) { r, c throws(DeskError) in try Rules.accept(r, c) }
-        ctx.select(s)
-        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try await ctx.perform(
+            s, { r, c throws(DeskError) in try Rules.accept(r, c) },
+            question: { _ in "Accept the return \(ret.reference ?? ret.id) on order \(s.referenceOrderID) (\(ret.requestedTotal.total) requested)?" },
+            declined: "Not accepted.")
     }
 }
 
@@ -109,19 +104,13 @@ enum RefundCommand: ShellCommand {
         let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
             try Rules.refund(r, units: units, amount: chosenAmount, feedback: chosenFeedback, disputeCharge: dispute, c)
         }
-        let preview = try await ctx.desk.preview(s.merchantOrderID, build)
-        let total: Cents = if case .completeReturn(let c) = preview.request { c.refundTotal } else { .zero }
         let disputed = dispute.map { "; disputing the return charge (\($0))" } ?? ""
-        guard
-            try await ctx.confirm(
-                "Refund \(total) to the customer of order \(s.referenceOrderID) (return \(ret.reference ?? ret.id), \(requested) requested)\(disputed)?")
-        else {
-            ctx.out.line("Not refunded.")
-            return
-        }
-        let actions = try await ctx.desk.commit([s.merchantOrderID], build)
-        ctx.select(s)
-        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try await ctx.perform(
+            s, build,
+            question: { preview in
+                let total: Cents = if case .completeReturn(let c) = preview.request { c.refundTotal } else { .zero }
+                return "Refund \(total) to the customer of order \(s.referenceOrderID) (return \(ret.reference ?? ret.id), \(requested) requested)\(disputed)?"
+            }, declined: "Not refunded.")
     }
 
     /// `refund ID --amount X --reason R`: a refund without a return.
@@ -140,14 +129,9 @@ enum RefundCommand: ShellCommand {
         let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
             try Rules.merchantRefund(r, amount: amount, reason: reason, c)
         }
-        _ = try await ctx.desk.preview(s.merchantOrderID, build)
-        guard try await ctx.confirm("Refund \(amount) to the customer of order \(s.referenceOrderID) without a return (\(reason.rawValue))?") else {
-            ctx.out.line("Not refunded.")
-            return
-        }
-        let actions = try await ctx.desk.commit([s.merchantOrderID], build)
-        ctx.select(s)
-        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+        try await ctx.perform(
+            s, build, question: { _ in "Refund \(amount) to the customer of order \(s.referenceOrderID) without a return (\(reason.rawValue))?" },
+            declined: "Not refunded.")
     }
 
     /// `--dispute-charge F`, checked against Jet's charge feedback (any case).
@@ -204,18 +188,11 @@ enum DenyCommand: ShellCommand {
         let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
             try Rules.deny(r, reason: chosen, disputeCharge: dispute, c)
         }
-        _ = try await ctx.desk.preview(s.merchantOrderID, build)
         let disputed = dispute.map { "; disputing the return charge (\($0))" } ?? ""
-        guard
-            try await ctx.confirm(
+        try await ctx.perform(
+            s, build,
+            question: { _ in
                 "Deny the refund of \(ret.requestedTotal.total) on order \(s.referenceOrderID) (return \(ret.reference ?? ret.id)) as \(chosen?.rawValue ?? "")\(disputed)?"
-            )
-        else {
-            ctx.out.line("Not denied.")
-            return
-        }
-        let actions = try await ctx.desk.commit([s.merchantOrderID], build)
-        ctx.select(s)
-        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+            }, declined: "Not denied.")
     }
 }

@@ -79,21 +79,14 @@ enum ShipCommand: ShellCommand {
         let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
             try Rules.ship(r, tracking: number, carrier: carrier, method: method, units: units, c)
         }
-        let preview = try await ctx.desk.preview(s.merchantOrderID, build)
         // Shipped cannot be taken back at the marketplace: asked, like approve and refund (scripts never ask).
-        if case .ship(let report) = preview.request {
-            let units = report.items.reduce(0) { $0 + $1.quantity }
-            guard
-                try await ctx.confirm(
-                    "Ship \(units) unit\(units == 1 ? "" : "s") of order \(s.referenceOrderID) (\(s.buyer)) with \(report.carrier ?? carrier) \(report.tracking ?? number)?"
-                )
-            else {
-                ctx.out.line("Not shipped.")
+        try await ctx.perform(
+            s, build,
+            question: { preview in
+                guard case .ship(let report) = preview.request else { return nil }
+                let units = report.items.reduce(0) { $0 + $1.quantity }
                 return
-            }
-        }
-        let actions = try await ctx.desk.commit([s.merchantOrderID], build)
-        ctx.select(s)
-        try ctx.report(await ctx.desk.deliver(Set(actions.map(\.id))))
+                    "Ship \(units) unit\(units == 1 ? "" : "s") of order \(s.referenceOrderID) (\(s.buyer)) with \(report.carrier ?? carrier) \(report.tracking ?? number)?"
+            }, declined: "Not shipped.")
     }
 }

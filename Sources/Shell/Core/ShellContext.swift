@@ -181,6 +181,26 @@ final class ShellContext: @unchecked Sendable {
         }
     }
 
+    /// The one path of an action on an order: the rules checked (nothing recorded yet), the operator asked
+    /// (`question` of what the rules would do; a nil question asks nothing), then recorded (the outbox first),
+    /// the order selected, sent, and each outcome reported. `declined` is what is said when the answer is no;
+    /// the result says whether the action was recorded.
+    @discardableResult
+    func perform(
+        _ s: OrderSummary, _ build: @escaping @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction,
+        question: (OrderAction) async -> String?, declined: String
+    ) async throws -> Bool {
+        let preview = try await desk.preview(s.merchantOrderID, build)
+        if let asked = await question(preview), !(try await confirm(asked)) {
+            out.line(declined)
+            return false
+        }
+        let actions = try await desk.commit([s.merchantOrderID], build)
+        select(s)
+        try report(await desk.deliver(Set(actions.map(\.id))))
+        return true
+    }
+
     func select(_ s: OrderSummary) {
         session.selected = s.merchantOrderID
         session.selectedReference = s.referenceOrderID
