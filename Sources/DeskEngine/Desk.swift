@@ -33,6 +33,8 @@ public actor Desk {
     var refetchLater = Set<String>()
     /// Marketplace name for `status`, once known.
     public private(set) var marketplaceName: String?
+    /// The words and rules of the marketplace the store belongs to.
+    public nonisolated let traits: MarketplaceTraits
 
     /// - Parameters:
     ///   - marketplace: makes the marketplace on first use (so a session that only reads never starts one).
@@ -40,6 +42,7 @@ public actor Desk {
     public init(
         repository: any OrderRepository, operatorName: String, clock: WallClock = .system, dryRun: Bool = false,
         sendLockTimeout: Duration = .seconds(10), account: MarketplaceBinding? = nil, dateOrder: SearchText.DateOrder = .either,
+        traits: MarketplaceTraits = .jet,
         marketplace: @escaping @Sendable () async throws -> any Marketplace,
         describe: @escaping @Sendable (MarketplaceRequest, String) -> String
     ) throws(StoreError) {
@@ -51,6 +54,7 @@ public actor Desk {
         self.sendLockTimeout = sendLockTimeout
         self.account = account
         self.dateOrder = dateOrder
+        self.traits = traits
         self.marketplaceProvider = marketplace
         self.describe = describe
     }
@@ -447,7 +451,7 @@ public actor Desk {
     // MARK: actions
 
     public func context() -> Rules.Context {
-        Rules.Context(now: now, by: operatorName, settings: settings)
+        Rules.Context(now: now, by: operatorName, settings: settings, traits: traits)
     }
 
     /// Checks an action against the rules without recording it (for the confirmation question).

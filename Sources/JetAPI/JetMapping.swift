@@ -145,7 +145,7 @@ public enum JetMapping {
             items: r.items.map {
                 JetRefundItem(
                     orderItemID: $0.itemID, altOrderItemID: $0.altItemID, totalQuantityReturned: 0, orderReturnRefundQty: 0,
-                    refundReason: r.reason.jetValue, notes: r.notes,
+                    refundReason: r.reasonCode ?? RefundReason(rawValue: r.reason)?.jetValue ?? r.reason, notes: r.notes,
                     refundAmount: JetRefundAmount(
                         principal: $0.amount.principal.dollars, tax: $0.amount.tax.dollars,
                         shippingCost: $0.amount.shipping.dollars, shippingTax: $0.amount.shippingTax.dollars))

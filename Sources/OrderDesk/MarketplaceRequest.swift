@@ -34,12 +34,19 @@ public struct ShipmentReport: Codable, Sendable, Hashable {
     public struct Item: Codable, Sendable, Hashable {
         public var sku: String
         public var altItemID: String?
+        /// The marketplace's id of the order line (Walmart ships and cancels by line; Jet by SKU).
+        public var lineID: String?
         public var quantity: Int
         public var cancelQuantity: Int
+        /// Units of the line cancelled once this arrives (those before it included): a marketplace with no id
+        /// for our cancels (Walmart) shows it arrived by reaching this count.
+        public var cancelledAfter: Int?
 
-        public init(sku: String, altItemID: String? = nil, quantity: Int, cancelQuantity: Int) {
+        public init(sku: String, altItemID: String? = nil, lineID: String? = nil, quantity: Int, cancelQuantity: Int, cancelledAfter: Int? = nil) {
             self.sku = sku
             self.altItemID = altItemID
+            self.lineID = lineID
+            self.cancelledAfter = cancelledAfter
             self.quantity = quantity
             self.cancelQuantity = cancelQuantity
         }
@@ -47,6 +54,8 @@ public struct ShipmentReport: Codable, Sendable, Hashable {
 
     /// Our id for the shipment; Jet keeps it, so it tells us later whether a shipment arrived.
     public var altShipmentID: String
+    /// For cancelled units: the marketplace's reason code (Walmart's `cancellationReason`); Jet takes none.
+    public var cancelReason: String?
     /// Whether a cancel-only message answers Jet's directed cancel (not the merchant's own decision). Absent
     /// in stores of an older jom, where a cancel by shipment message could only be a directed cancel.
     public var directedCancel: Bool?
@@ -65,9 +74,10 @@ public struct ShipmentReport: Codable, Sendable, Hashable {
     public init(
         altShipmentID: String, tracking: String? = nil, carrier: String? = nil, method: String? = nil,
         shippedAt: Date? = nil, expectedDeliveryAt: Date? = nil, carrierPickUpAt: Date? = nil,
-        shipFromZip: String? = nil, daysToReturn: Int? = nil, answersDirectedCancel: Bool = false, items: [Item]
+        shipFromZip: String? = nil, daysToReturn: Int? = nil, answersDirectedCancel: Bool = false, cancelReason: String? = nil, items: [Item]
     ) {
         self.directedCancel = answersDirectedCancel
+        self.cancelReason = cancelReason
         self.daysToReturn = daysToReturn
         self.altShipmentID = altShipmentID
         self.tracking = tracking
@@ -112,17 +122,20 @@ public struct ReturnCompletion: Codable, Sendable, Hashable {
     public var returnID: String
     public var merchantOrderID: String
     public var altOrderID: String?
+    /// The customer's order number, which Walmart's return refund names.
+    public var customerOrderID: String?
     public var items: [Item]
     public var agreeToReturnCharge: Bool
     public var returnChargeFeedback: ReturnChargeFeedback?
 
     public init(
-        returnID: String, merchantOrderID: String, altOrderID: String? = nil, items: [Item],
+        returnID: String, merchantOrderID: String, altOrderID: String? = nil, customerOrderID: String? = nil, items: [Item],
         agreeToReturnCharge: Bool = true, returnChargeFeedback: ReturnChargeFeedback? = nil
     ) {
         self.returnID = returnID
         self.merchantOrderID = merchantOrderID
         self.altOrderID = altOrderID
+        self.customerOrderID = customerOrderID
         self.items = items
         self.agreeToReturnCharge = agreeToReturnCharge
         self.returnChargeFeedback = returnChargeFeedback
@@ -160,14 +173,19 @@ public struct MerchantRefund: Codable, Sendable, Hashable {
 
     public var altRefundID: String
     public var merchantOrderID: String
-    public var reason: RefundReason
+    /// The reason as the desk names it (`price-adjustment`).
+    public var reason: String
+    /// The reason as the marketplace takes it (`better price available`); absent in stores of an older jom,
+    /// where it follows from `reason`.
+    public var reasonCode: String?
     public var notes: String?
     public var items: [Item]
 
-    public init(altRefundID: String, merchantOrderID: String, reason: RefundReason, notes: String? = nil, items: [Item]) {
+    public init(altRefundID: String, merchantOrderID: String, reason: MarketplaceReason, notes: String? = nil, items: [Item]) {
         self.altRefundID = altRefundID
         self.merchantOrderID = merchantOrderID
-        self.reason = reason
+        self.reason = reason.slug
+        self.reasonCode = reason.code
         self.notes = notes
         self.items = items
     }

@@ -70,11 +70,14 @@ public struct OrderLine: Codable, Sendable, Hashable {
 public struct Shipment: Codable, Sendable, Hashable {
     public struct Item: Codable, Sendable, Hashable {
         public var sku: String
+        /// The marketplace's id of the order line, where it reports by line (Walmart).
+        public var lineID: String?
         public var shipped: Int
         public var cancelled: Int
 
-        public init(sku: String, shipped: Int, cancelled: Int) {
+        public init(sku: String, lineID: String? = nil, shipped: Int, cancelled: Int) {
             self.sku = sku
+            self.lineID = lineID
             self.shipped = shipped
             self.cancelled = cancelled
         }

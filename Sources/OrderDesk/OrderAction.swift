@@ -170,7 +170,7 @@ extension OrderAction {
             if kind == .deny { return "refund denied (\(c.items.first?.feedback ?? ""))" + dispute }
             return "refunded \(c.refundTotal)" + (c.items.compactMap(\.feedback).first.map { " (\($0))" } ?? "") + dispute
         case .merchantRefund(let r):
-            return "refunded \(r.total) without a return (\(r.reason.rawValue))"
+            return "refunded \(r.total) without a return (\(r.reason))"
         }
     }
 }

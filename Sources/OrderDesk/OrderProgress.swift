@@ -17,11 +17,26 @@ public struct OrderProgress: Sendable, Hashable {
     public init(_ record: OrderRecord) {
         let order = record.order
         let known = Set(order.shipments.compactMap(\.altShipmentID))
+        // A marketplace that keeps no id of ours (Walmart) shows our parcels by their tracking numbers, and our
+        // cancels by the line's cancelled count reaching what it was once they arrived.
+        let trackings = Set(order.shipments.compactMap(\.tracking))
+        var cancelledByLine: [String: Int] = [:]
+        for shipment in order.shipments {
+            for item in shipment.items { if let line = item.lineID { cancelledByLine[line, default: 0] += item.cancelled } }
+        }
         var reports = order.shipments.flatMap { $0.items.map { ($0.sku, $0.shipped, $0.cancelled) } }
         for action in record.effectiveActions {
-            if case .ship(let report) = action.request, !known.contains(report.altShipmentID) {
-                reports += report.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) }
+            guard case .ship(let report) = action.request, !known.contains(report.altShipmentID) else { continue }
+            if let t = report.tracking, trackings.contains(t) { continue }
+            if report.isCancelOnly, !report.items.isEmpty,
+                report.items.allSatisfy({ item in
+                    guard let line = item.lineID, let after = item.cancelledAfter else { return false }
+                    return (cancelledByLine[line] ?? 0) >= after
+                })
+            {
+                continue
             }
+            reports += report.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) }
         }
         var remaining = reports
         self.lines = order.lines.map { line in

@@ -9,12 +9,15 @@ public enum Rules {
         public var by: String
         public var settings: Settings
         public var actionID: String
+        /// The marketplace the store belongs to: its words and the ways its rules differ.
+        public var traits: MarketplaceTraits
 
-        public init(now: Date, by: String, settings: Settings, actionID: String = OrderAction.newID()) {
+        public init(now: Date, by: String, settings: Settings, actionID: String = OrderAction.newID(), traits: MarketplaceTraits = .jet) {
             self.now = now
             self.by = by
             self.settings = settings
             self.actionID = actionID
+            self.traits = traits
         }
 
         func action(_ o: Order, _ kind: OrderAction.Kind, _ request: MarketplaceRequest, reason: String? = nil) -> OrderAction {
@@ -52,17 +55,18 @@ public enum Rules {
 
     /// The refusal for `verb` on an order in a stage where it is not allowed: names the order, its stage,
     /// and what can be done instead.
-    public static func refusal(_ verb: Verb, _ record: OrderRecord) -> DeskError {
+    public static func refusal(_ verb: Verb, _ record: OrderRecord, _ traits: MarketplaceTraits = .jet) -> DeskError {
         let ref = record.order.referenceOrderID
         let stage = record.stage
+        let market = traits.name
         let what: String =
             switch stage {
-            case .held: "is still being checked by Jet (status created) and cannot be acted on yet"
+            case .held: "is still being checked by \(market) (status created) and cannot be acted on yet"
             case .new: "is new (not approved yet)"
             case .approved: "is approved and waiting to ship"
             case .shipped: "is shipped"
             case .cancelled: "is cancelled"
-            case .cancelRequested: "has a cancel request from Jet"
+            case .cancelRequested: "has a cancel request from \(market)"
             case .returnRequested: "has a return request waiting for an answer"
             case .returnAccepted: "has an accepted return waiting for a refund or a denial"
             case .refunded: "is refunded"
@@ -71,13 +75,13 @@ public enum Rules {
         let why: String =
             switch (verb, stage) {
             case (.cancel, .approved), (.cancel, .shipped):
-                "; once approved an order can no longer be cancelled as a whole by you (only Jet can ask for that)"
+                "; once approved an order can no longer be cancelled as a whole by you (only \(market) can ask for that)"
             case (.cancelUnits, .new): "; before approval the whole order is cancelled (without --units)"
             case (.ship, .new): "; only an approved order can be shipped"
             case (.accept, .new): "; `accept` answers a return request, and a new order is approved with `approve`"
             case (.accept, _): "; only a return request can be accepted"
             case (.refund, .approved), (.refund, .shipped), (.refund, .refunded), (.refund, .refundDenied):
-                "; it has no open return request, and a refund without one needs Jet's reason"
+                "; it has no open return request, and a refund without one needs \(market)'s reason"
             case (.refund, _), (.deny, _): "; only a return request can be refunded or denied"
             case (.merchantRefund, _): "; a refund without a return is for an order that was approved or shipped"
             default: ""
@@ -92,9 +96,12 @@ public enum Rules {
                     : verb == .refund
                         ? "refund without a return with `refund \(ref) --amount X --reason R`"
                         : "ship it with `ship \(ref) <tracking>`"
-            case .cancelRequested: "cancel it as Jet asks with `cancel \(ref)`"
-            case .returnRequested: "answer the return with `accept \(ref)`, `refund \(ref)` or `deny \(ref) <reason>`"
-            case .returnAccepted: "answer the return with `refund \(ref)` or `deny \(ref) <reason>`"
+            case .cancelRequested: "cancel it as \(market) asks with `cancel \(ref)`"
+            case .returnRequested:
+                traits.acceptsReturns
+                    ? "answer the return with `accept \(ref)`, `refund \(ref)` or `deny \(ref) <reason>`" : "refund the return with `refund \(ref)`"
+            case .returnAccepted:
+                traits.deniesReturns ? "answer the return with `refund \(ref)` or `deny \(ref) <reason>`" : "refund the return with `refund \(ref)`"
             case .shipped, .refunded, .refundDenied:
                 verb == .refund ? "refund without a return with `refund \(ref) --amount X --reason R`" : "you can still add a note with `note \(ref) <text>`"
             case .cancelled: "you can still add a note with `note \(ref) <text>`"
@@ -125,8 +132,8 @@ public enum Rules {
         }
     }
 
-    private static func require(_ verb: Verb, _ record: OrderRecord) throws(DeskError) {
-        guard allowed(in: record.stage).contains(verb) else { throw refusal(verb, record) }
+    private static func require(_ verb: Verb, _ record: OrderRecord, _ traits: MarketplaceTraits = .jet) throws(DeskError) {
+        guard allowed(in: record.stage).contains(verb) else { throw refusal(verb, record, traits) }
     }
 
     // MARK: approve
@@ -143,61 +150,112 @@ public enum Rules {
 
     // MARK: cancel
 
-    /// Cancels a new order (rejecting it at acknowledgement with the reason's Jet status), or answers Jet's
-    /// directed cancel (a shipped message cancelling the units Jet asked for).
-    public static func cancel(_ record: OrderRecord, reason: CancelReason?, _ ctx: Context) throws(DeskError) -> OrderAction {
-        try require(.cancel, record)
+    /// Cancels a new order (on Jet, rejecting it at acknowledgement with the reason's status; on Walmart, a
+    /// cancel of every open unit), or answers the marketplace's request to cancel (the units it asked for). On
+    /// a marketplace that cancels by its own call, an approved order's open units can be cancelled until they ship.
+    public static func cancel(_ record: OrderRecord, reason: MarketplaceReason?, _ ctx: Context) throws(DeskError) -> OrderAction {
+        let traits = ctx.traits
         let o = record.order
-        if record.stage == .cancelRequested && OrderStage.isAccepted(record) {
+        let byCall = traits.cancelling == .cancelCall
+        if byCall, record.stage == .approved {
+            let open = openUnits(record)
+            return try cancelUnits(record, open, reason: reason, ctx)
+        }
+        try require(.cancel, record, traits)
+        if record.stage == .cancelRequested && (byCall || OrderStage.isAccepted(record)) {
             let progress = OrderProgress(record)
             let byLine = o.lines.contains { $0.cancelRequested > 0 }
             var items: [ShipmentReport.Item] = []
             for (line, p) in zip(o.lines, progress.lines) {
                 let want = byLine ? line.cancelRequested : p.ordered - p.shipped
                 let units = max(0, min(want - p.cancelled, p.open))
-                if units > 0 { items.append(.init(sku: line.sku, altItemID: line.altItemID, quantity: 0, cancelQuantity: units)) }
+                if units > 0 {
+                    items.append(
+                        .init(
+                            sku: line.sku, altItemID: line.altItemID, lineID: line.itemID, quantity: 0, cancelQuantity: units,
+                            cancelledAfter: p.cancelled + units))
+                }
             }
-            let report = ShipmentReport(altShipmentID: ctx.actionID, answersDirectedCancel: true, items: items)
-            return ctx.action(o, .cancel, .ship(report), reason: "as Jet asked")
+            let report = ShipmentReport(
+                altShipmentID: ctx.actionID, answersDirectedCancel: true, cancelReason: byCall ? traits.requestedCancelReason?.code : nil, items: items)
+            return ctx.action(o, .cancel, .ship(report), reason: "as \(traits.name) asked")
         }
-        let reason = reason ?? (record.stage == .cancelRequested ? .other : nil)
+        let reason = reason ?? (record.stage == .cancelRequested ? traits.cancelReasons.last : nil)
         guard let reason else {
             throw DeskError(
                 "cancelling order \(o.referenceOrderID) needs a reason",
-                remedy: "cancel \(o.referenceOrderID) <reason>, where reason is one of: "
-                    + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+                remedy: "cancel \(o.referenceOrderID) <reason>, where reason is one of: " + traits.cancelReasons.map(\.slug).joined(separator: ", "))
         }
+        if byCall {
+            let report = ShipmentReport(
+                altShipmentID: ctx.actionID, answersDirectedCancel: false, cancelReason: reason.code,
+                items: cancelItems(openUnitsByLine(record), record))
+            return ctx.action(o, .cancel, .ship(report), reason: reason.slug)
+        }
+        let jetReason = CancelReason(rawValue: reason.slug) ?? .other
         let items: [Acknowledgement.Item] =
-            reason.itemStatus.map { status in
+            jetReason.itemStatus.map { status in
                 o.lines.map { .init(itemID: $0.itemID, altItemID: $0.altItemID, status: status) }
             } ?? []
-        let ack = Acknowledgement(status: reason.acknowledgementStatus, altOrderID: o.altOrderID, items: items)
-        return ctx.action(o, .cancel, .acknowledge(ack), reason: reason.rawValue)
+        let ack = Acknowledgement(status: jetReason.acknowledgementStatus, altOrderID: o.altOrderID, items: items)
+        return ctx.action(o, .cancel, .acknowledge(ack), reason: reason.slug)
     }
 
-    /// Cancels units of an approved order that cannot ship (Jet's shipped message with cancelled quantities).
-    /// Unlike a directed cancel, it counts in the merchant's cancellation rate.
+    /// Every open unit of the order, SKU by SKU.
+    static func openUnits(_ record: OrderRecord) -> [UnitCount] {
+        var out: [UnitCount] = []
+        for (line, p) in zip(record.order.lines, OrderProgress(record).lines) where p.open > 0 {
+            if let i = out.firstIndex(where: { $0.sku == line.sku }) {
+                out[i].quantity += p.open
+            } else {
+                out.append(UnitCount(sku: line.sku, quantity: p.open))
+            }
+        }
+        return out
+    }
+
+    static func openUnitsByLine(_ record: OrderRecord) -> [(line: OrderLine, units: Int)] {
+        zip(record.order.lines, OrderProgress(record).lines).compactMap { line, p in p.open > 0 ? (line, p.open) : nil }
+    }
+
+    /// Cancelled units as a shipment message's items, each with the line's cancelled count once it arrives.
+    static func cancelItems(_ allocation: [(line: OrderLine, units: Int)], _ record: OrderRecord) -> [ShipmentReport.Item] {
+        let progress = OrderProgress(record)
+        var before: [String: Int] = [:]
+        for (line, p) in zip(record.order.lines, progress.lines) { before[line.itemID] = p.cancelled }
+        return allocation.map {
+            let after = (before[$0.line.itemID] ?? 0) + $0.units
+            before[$0.line.itemID] = after
+            return .init(sku: $0.line.sku, altItemID: $0.line.altItemID, lineID: $0.line.itemID, quantity: 0, cancelQuantity: $0.units, cancelledAfter: after)
+        }
+    }
+
+    /// Cancels units that cannot ship (Jet: after approval, in a shipped message with cancelled quantities;
+    /// Walmart: by its cancel call, before or after approval). Unlike a cancel the marketplace asked for, it
+    /// counts in the merchant's cancellation rate.
     public static func cancelUnits(
-        _ record: OrderRecord, _ units: [UnitCount], reason: CancelReason?,
+        _ record: OrderRecord, _ units: [UnitCount], reason: MarketplaceReason?,
         _ ctx: Context
     ) throws(DeskError) -> OrderAction {
-        try require(.cancelUnits, record)
+        let traits = ctx.traits
+        let byCall = traits.cancelling == .cancelCall
+        if !(byCall && [.new, .approved, .cancelRequested].contains(record.stage)) {
+            try require(.cancelUnits, record, traits)
+        }
         let o = record.order
         guard let reason else {
             throw DeskError(
                 "cancelling units of order \(o.referenceOrderID) needs a reason (it is kept with the order)",
                 remedy: "cancel \(o.referenceOrderID) <reason> --units \(UnitCount.text(units)), where reason is one of: "
-                    + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+                    + traits.cancelReasons.map(\.slug).joined(separator: ", "))
         }
-        let items = try allocate(units, of: record, verb: "cancel").map {
-            ShipmentReport.Item(sku: $0.line.sku, altItemID: $0.line.altItemID, quantity: 0, cancelQuantity: $0.units)
-        }
-        try refuseRepeat(record, ctx, "cancelling \(UnitCount.text(units)) as \(reason.rawValue)") { a in
-            guard case .ship(let s) = a.request, s.isCancelOnly, !s.answersDirectedCancel, a.reason == reason.rawValue else { return false }
+        let items = cancelItems(try allocate(units, of: record, verb: "cancel"), record)
+        try refuseRepeat(record, ctx, "cancelling \(UnitCount.text(units)) as \(reason.slug)") { a in
+            guard case .ship(let s) = a.request, s.isCancelOnly, !s.answersDirectedCancel, a.reason == reason.slug else { return false }
             return Set(s.items.map { "\($0.sku.lowercased()):\($0.cancelQuantity)" }) == Set(units.map { "\($0.sku.lowercased()):\($0.quantity)" })
         }
-        let report = ShipmentReport(altShipmentID: ctx.actionID, answersDirectedCancel: false, items: items)
-        return ctx.action(o, .cancel, .ship(report), reason: reason.rawValue)
+        let report = ShipmentReport(altShipmentID: ctx.actionID, answersDirectedCancel: false, cancelReason: byCall ? reason.code : nil, items: items)
+        return ctx.action(o, .cancel, .ship(report), reason: reason.slug)
     }
 
     // MARK: ship
@@ -208,34 +266,36 @@ public enum Rules {
         _ record: OrderRecord, tracking: String, carrier: String, method: String?, units: [UnitCount]? = nil,
         _ ctx: Context
     ) throws(DeskError) -> OrderAction {
-        try require(.ship, record)
+        let traits = ctx.traits
+        try require(.ship, record, traits)
         let o = record.order
-        guard let jetCarrier = Carriers.canonical(carrier) else {
+        let catalog = traits.carriers
+        guard let jetCarrier = catalog.canonical(carrier) else {
             throw DeskError(
-                "\"\(carrier)\" is not one of Jet's carriers",
-                remedy: "use one of: " + Carriers.all.prefix(12).joined(separator: ", ") + ", … (TAB completes them)")
+                "\"\(carrier)\" is not one of \(traits.name)'s carriers",
+                remedy: "use one of: " + catalog.carriers.prefix(12).joined(separator: ", ") + ", … (TAB completes them)")
         }
         let number = try TrackingNumber.validate(tracking, carrier: jetCarrier)
         var jetMethod: String?
         if let method {
-            guard let m = Carriers.canonicalMethod(method) else {
-                let options = Carriers.methods[jetCarrier] ?? Carriers.otherMethods
+            guard let m = catalog.canonicalMethod(method) else {
+                let options = catalog.methods(for: jetCarrier)
                 throw DeskError(
-                    "\"\(method)\" is not one of Jet's shipment methods",
+                    "\"\(method)\" is not one of \(traits.name)'s shipment methods",
                     remedy: "for \(jetCarrier) use one of: " + options.joined(separator: ", ") + " (TAB completes them; dashes for spaces)")
             }
             jetMethod = m
         }
         let shipFrom = ctx.settings.shipFromZip
-        guard !shipFrom.isEmpty else {
+        guard !traits.needsShipFromZip || !shipFrom.isEmpty else {
             throw DeskError(
-                "Jet needs the ZIP code parcels ship from, and ship-from-zip is not set",
+                "\(traits.name) needs the ZIP code parcels ship from, and ship-from-zip is not set",
                 remedy: "set ship-from-zip 07030 (your warehouse's ZIP), then ship again")
         }
         let items: [ShipmentReport.Item]
         if let units {
             items = try allocate(units, of: record, verb: "ship").map {
-                .init(sku: $0.line.sku, altItemID: $0.line.altItemID, quantity: $0.units, cancelQuantity: 0)
+                .init(sku: $0.line.sku, altItemID: $0.line.altItemID, lineID: $0.line.itemID, quantity: $0.units, cancelQuantity: 0)
             }
             // The same parcel typed again (after an error that came once it was recorded).
             try refuseRepeat(record, ctx, "shipping \(UnitCount.text(units)) with \(number)") { a in
@@ -245,15 +305,15 @@ public enum Rules {
         } else {
             let progress = OrderProgress(record)
             items = zip(o.lines, progress.lines).compactMap { line, p in
-                p.open > 0 ? .init(sku: line.sku, altItemID: line.altItemID, quantity: p.open, cancelQuantity: 0) : nil
+                p.open > 0 ? .init(sku: line.sku, altItemID: line.altItemID, lineID: line.itemID, quantity: p.open, cancelQuantity: 0) : nil
             }
         }
         let report = ShipmentReport(
             altShipmentID: ctx.actionID, tracking: number, carrier: jetCarrier,
-            method: jetMethod ?? Carriers.defaultMethod(carrier: jetCarrier, requested: o.requestedMethod),
+            method: jetMethod ?? catalog.defaultMethod(carrier: jetCarrier, requested: o.requestedMethod),
             shippedAt: ctx.now,
             expectedDeliveryAt: max(o.deliverBy ?? ctx.now.addingTimeInterval(5 * 86400), ctx.now),
-            carrierPickUpAt: ctx.now, shipFromZip: shipFrom, daysToReturn: ctx.settings.daysToReturn, items: items)
+            carrierPickUpAt: ctx.now, shipFromZip: shipFrom.isEmpty ? nil : shipFrom, daysToReturn: ctx.settings.daysToReturn, items: items)
         return ctx.action(o, .ship, .ship(report))
     }
 
@@ -296,8 +356,15 @@ public enum Rules {
     /// Accepts the open return request (Jet's return acknowledgement): the item may come back; the credit is
     /// decided with `refund` or `deny`.
     public static func accept(_ record: OrderRecord, _ ctx: Context) throws(DeskError) -> OrderAction {
-        try require(.accept, record)
         let o = record.order
+        if !ctx.traits.acceptsReturns {
+            throw DeskError(
+                "\(ctx.traits.name) has no step to accept a return: the customer sends the item back with \(ctx.traits.name)'s label, and the return waits for your refund",
+                remedy: record.stage == .returnRequested || record.stage == .returnAccepted
+                    ? "refund it with `refund \(o.referenceOrderID)` (or some units with --units SKU:QTY) when the item is back"
+                    : "`open \(o.referenceOrderID)` shows where the order stands")
+        }
+        try require(.accept, record)
         guard let ret = o.latestReturn else { throw refusal(.accept, record) }
         return ctx.action(o, .accept, .acceptReturn(ReturnAcceptance(returnID: ret.id, merchantOrderID: o.merchantOrderID)))
     }
@@ -315,10 +382,12 @@ public enum Rules {
         public var isPartial: Bool { target < requested }
     }
 
-    public static func refundPlan(_ record: OrderRecord, units: [UnitCount]?, amount: Cents?) throws(DeskError) -> RefundPlan {
-        try require(.refund, record)
+    public static func refundPlan(
+        _ record: OrderRecord, units: [UnitCount]?, amount: Cents?, _ traits: MarketplaceTraits = .jet
+    ) throws(DeskError) -> RefundPlan {
+        try require(.refund, record, traits)
         let o = record.order
-        guard let ret = o.latestReturn else { throw refusal(.refund, record) }
+        guard let ret = o.latestReturn else { throw refusal(.refund, record, traits) }
         var due: [Cents] = ret.lines.map { $0.requested.total }
         var quantities = ret.lines.map(\.quantity)
         if let units {
@@ -348,7 +417,10 @@ public enum Rules {
                 remedy: "refund \(o.referenceOrderID) --amount \(available.plain) (or less, with --feedback)")
         }
         if target <= .zero {
-            throw DeskError("a refund of \(target) is no refund", remedy: "deny \(o.referenceOrderID) <reason> turns the return down")
+            throw DeskError(
+                "a refund of \(target) is no refund",
+                remedy: traits.deniesReturns
+                    ? "deny \(o.referenceOrderID) <reason> turns the return down" : "`open \(o.referenceOrderID)` shows what the return asks for")
         }
         return RefundPlan(due: due, quantities: quantities, available: available, target: target, requested: ret.requestedTotal.total)
     }
@@ -362,11 +434,17 @@ public enum Rules {
         disputeCharge: ReturnChargeFeedback? = nil, notes: String? = nil,
         _ ctx: Context
     ) throws(DeskError) -> OrderAction {
-        let plan = try refundPlan(record, units: units, amount: amount)
         let o = record.order
+        let traits = ctx.traits
+        if !traits.refundsReturnAmounts, amount != nil || feedback != nil || disputeCharge != nil {
+            throw DeskError(
+                "\(traits.name) prices a return's refund itself from the units returned: it takes no amount, reason or charge dispute",
+                remedy: "refund \(o.referenceOrderID)\(units.map { " --units \(UnitCount.text($0))" } ?? "") (the units only)")
+        }
+        let plan = try refundPlan(record, units: units, amount: amount, traits)
         guard let ret = o.latestReturn else { throw refusal(.refund, record) }
         let (due, quantities, available, target, requested) = (plan.due, plan.quantities, plan.available, plan.target, plan.requested)
-        if plan.isPartial && feedback == nil {
+        if plan.isPartial && feedback == nil && traits.refundsReturnAmounts {
             let what = units == nil ? "refunding \(target) of the \(requested) requested" : "refunding only some of what was returned"
             throw DeskError(
                 "\(what) on order \(o.referenceOrderID) needs a reason for Jet",
@@ -396,7 +474,7 @@ public enum Rules {
                     amount: line.requested.scaled(toTotal: share)))
         }
         let completion = ReturnCompletion(
-            returnID: ret.id, merchantOrderID: o.merchantOrderID, altOrderID: o.altOrderID,
+            returnID: ret.id, merchantOrderID: o.merchantOrderID, altOrderID: o.altOrderID, customerOrderID: o.customerReferenceOrderID,
             items: items, agreeToReturnCharge: disputeCharge == nil, returnChargeFeedback: disputeCharge)
         return ctx.action(o, .refund, .completeReturn(completion), reason: feedback?.rawValue)
     }
@@ -406,8 +484,15 @@ public enum Rules {
         _ record: OrderRecord, reason: RefundFeedback?, disputeCharge: ReturnChargeFeedback? = nil,
         notes: String? = nil, _ ctx: Context
     ) throws(DeskError) -> OrderAction {
-        try require(.deny, record)
         let o = record.order
+        if !ctx.traits.deniesReturns {
+            throw DeskError(
+                "\(ctx.traits.name) has no way to turn a return's refund down through its API",
+                remedy:
+                    "a return you do not refund is settled in \(ctx.traits.name)'s Seller Center; `note \(o.referenceOrderID) <text>` keeps your decision with the order"
+            )
+        }
+        try require(.deny, record)
         guard let ret = o.latestReturn else { throw refusal(.deny, record) }
         guard let reason else {
             throw DeskError(
@@ -431,26 +516,35 @@ public enum Rules {
     /// A refund the merchant starts on an approved or shipped order with no return (a price adjustment, a
     /// parcel lost in transit): `amount`, spread over the lines in proportion to their prices.
     public static func merchantRefund(
-        _ record: OrderRecord, amount: Cents, reason: RefundReason?, notes: String? = nil,
+        _ record: OrderRecord, amount: Cents, reason: MarketplaceReason?, notes: String? = nil,
         _ ctx: Context
     ) throws(DeskError) -> OrderAction {
-        try require(.merchantRefund, record)
+        let traits = ctx.traits
+        try require(.merchantRefund, record, traits)
         let o = record.order
         guard let reason else {
             throw DeskError(
-                "a refund without a return on order \(o.referenceOrderID) needs Jet's reason",
+                "a refund without a return on order \(o.referenceOrderID) needs \(traits.name)'s reason",
                 remedy: "refund \(o.referenceOrderID) --amount \(amount.plain) --reason <reason>, where reason is one of: "
-                    + RefundReason.allCases.map(\.rawValue).joined(separator: ", "))
+                    + traits.refundReasons.map(\.slug).joined(separator: ", "))
         }
         guard amount > .zero else {
-            throw DeskError("a refund of \(amount) is no refund", remedy: "refund \(o.referenceOrderID) --amount 5.00 --reason \(reason.rawValue)")
+            throw DeskError("a refund of \(amount) is no refund", remedy: "refund \(o.referenceOrderID) --amount 5.00 --reason \(reason.slug)")
         }
-        try refuseRepeat(record, ctx, "a refund of \(amount) as \(reason.rawValue)") { a in
-            if case .merchantRefund(let r) = a.request { return r.total == amount && r.reason == reason }
+        try refuseRepeat(record, ctx, "a refund of \(amount) as \(reason.slug)") { a in
+            if case .merchantRefund(let r) = a.request { return r.total == amount && r.reason == reason.slug }
             return false
         }
         try refuseOverRefund(record, amount)
-        let charged = Refunds.chargedByLine(record)
+        let charged = traits.refundsOnlyShipped ? Refunds.shippedByLine(record) : Refunds.chargedByLine(record)
+        if traits.refundsOnlyShipped {
+            let shipped = charged.reduce(Cents.zero) { $0 + $1.1.total }
+            guard amount <= shipped else {
+                throw DeskError(
+                    "\(traits.name) refunds only shipped units without a return; those of order \(o.referenceOrderID) came to \(shipped), less than \(amount)",
+                    remedy: shipped > .zero ? "refund at most \(shipped.plain)" : "ship the order first (`ship \(o.referenceOrderID) <tracking>`)")
+            }
+        }
         let whole = charged.reduce(Cents.zero) { $0 + $1.1.total }
         var left = amount
         var items: [MerchantRefund.Item] = []
@@ -461,7 +555,7 @@ public enum Rules {
             if share > .zero { items.append(.init(itemID: line.itemID, altItemID: line.altItemID, amount: price.scaled(toTotal: share))) }
         }
         let refund = MerchantRefund(altRefundID: ctx.actionID, merchantOrderID: o.merchantOrderID, reason: reason, notes: notes, items: items)
-        return ctx.action(o, .refund, .merchantRefund(refund), reason: reason.rawValue)
+        return ctx.action(o, .refund, .merchantRefund(refund), reason: reason.slug)
     }
 
     /// Never more refunded than the customer paid: the error says how much is left.
@@ -573,6 +667,15 @@ public struct UnitCount: Sendable, Hashable {
 /// What the customer paid and what was refunded so far, from Jet's view and jom's own refunds.
 public enum Refunds {
     /// Each line with the price of the units the customer was charged for (cancelled units are not charged).
+    /// Each line with the price of its shipped units: what a marketplace that refunds only shipped lines can refund.
+    public static func shippedByLine(_ record: OrderRecord) -> [(OrderLine, Amounts)] {
+        let progress = OrderProgress(record)
+        return zip(record.order.lines, progress.lines).map { line, p in
+            let total = line.quantity > 0 ? Cents(line.price.total.value * p.shipped / line.quantity) : .zero
+            return (line, line.price.scaled(toTotal: total))
+        }
+    }
+
     public static func chargedByLine(_ record: OrderRecord) -> [(OrderLine, Amounts)] {
         let progress = OrderProgress(record)
         return zip(record.order.lines, progress.lines).map { line, p in

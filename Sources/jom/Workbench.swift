@@ -42,8 +42,8 @@ struct Workbench {
         let choice: Result<MarketplaceBinding, Connection.Refusal>
         do {
             let offer = Connection.Offer(
-                credentials: credentials.map { .jet(api: $0.baseURL, user: $0.user, merchantID: $0.merchantID) },
-                sandboxAsked: sandbox)
+                accounts: credentials.map { [.jet(api: $0.baseURL, user: $0.user, merchantID: $0.merchantID)] } ?? [],
+                sandbox: sandbox ? .sandbox : nil)
             choice = Connection.decide(
                 store: storePath, bound: try orderStore.loadBinding(), offer: offer,
                 storeIsEmpty: orderStore.orderCount == 0 && orderStore.pendingActions.isEmpty)

@@ -49,10 +49,10 @@ import Testing
         switch verb {
         case .approve: _ = try Rules.approve(r, c)
         case .ship: _ = try Rules.ship(r, tracking: "1Z999AA10123456784", carrier: "UPS", method: nil, c)
-        case .cancel: _ = try Rules.cancel(r, reason: .noInventory, c)
-        case .cancelUnits: _ = try Rules.cancelUnits(r, [UnitCount(sku: "MUG-RED", quantity: 1)], reason: .noInventory, c)
+        case .cancel: _ = try Rules.cancel(r, reason: .jet(.noInventory), c)
+        case .cancelUnits: _ = try Rules.cancelUnits(r, [UnitCount(sku: "MUG-RED", quantity: 1)], reason: .jet(.noInventory), c)
         case .accept: _ = try Rules.accept(r, c)
-        case .merchantRefund: _ = try Rules.merchantRefund(r, amount: Cents(100), reason: .priceAdjustment, c)
+        case .merchantRefund: _ = try Rules.merchantRefund(r, amount: Cents(100), reason: .jet(.priceAdjustment), c)
         case .refund: _ = try Rules.refund(r, amount: nil, feedback: nil, c)
         case .deny: _ = try Rules.deny(r, reason: .outsideWindow, c)
         case .note: _ = try Rules.note(r, text: "called the customer", c)
@@ -61,7 +61,7 @@ import Testing
 
     @Test func anApprovedOrderCannotBeCancelledAndTheErrorSaysWhatToDo() {
         #expect {
-            _ = try Rules.cancel(Build.record(.approved), reason: .noInventory, Build.context)
+            _ = try Rules.cancel(Build.record(.approved), reason: .jet(.noInventory), Build.context)
         } throws: { error in
             let e = error as! DeskError
             return e.summary
@@ -84,7 +84,7 @@ import Testing
 
     @Test(arguments: CancelReason.allCases)
     func cancelReasonsMapToJetsVocabulary(reason: CancelReason) throws {
-        let a = try Rules.cancel(Build.record(.new), reason: reason, c)
+        let a = try Rules.cancel(Build.record(.new), reason: .jet(reason), c)
         guard case .acknowledge(let ack) = a.request else { Issue.record("not an acknowledgement"); return }
         let expected: [CancelReason: (String, String?)] = [
             .noInventory: ("rejected - item level error", "nonfulfillable - no inventory"),

@@ -39,7 +39,7 @@ import Testing
         #expect(after.stage == .approved && OrderProgress(after).openUnits == 2)
         var c2 = c
         c2.actionID = "a-000000000002"
-        let cancel = try Rules.cancelUnits(after, [UnitCount(sku: "mug-red", quantity: 1)], reason: .noInventory, c2)
+        let cancel = try Rules.cancelUnits(after, [UnitCount(sku: "mug-red", quantity: 1)], reason: .jet(.noInventory), c2)
         guard case .ship(let cs) = cancel.request else { Issue.record("not a cancel"); return }
         #expect(cs.isCancelOnly && !cs.answersDirectedCancel && cs.items.first?.cancelQuantity == 1)
         after = applied(cancel, to: after)
@@ -56,10 +56,10 @@ import Testing
 
     @Test func unitCancelsAreRefusedBeforeApprovalAndForUnknownSKUs() throws {
         #expect {
-            _ = try Rules.cancelUnits(Build.record(.new), [UnitCount(sku: "MUG-RED", quantity: 1)], reason: .noInventory, c)
+            _ = try Rules.cancelUnits(Build.record(.new), [UnitCount(sku: "MUG-RED", quantity: 1)], reason: .jet(CancelReason.noInventory), c)
         } throws: { ($0 as! DeskError).summary.contains("before approval the whole order is cancelled (without --units)") }
         #expect {
-            _ = try Rules.cancelUnits(Build.record(.approved), [UnitCount(sku: "BOWL", quantity: 1)], reason: .noInventory, c)
+            _ = try Rules.cancelUnits(Build.record(.approved), [UnitCount(sku: "BOWL", quantity: 1)], reason: .jet(CancelReason.noInventory), c)
         } throws: { ($0 as! DeskError).summary == "order 801234567890 has no SKU BOWL" }
         #expect(throws: DeskError.self) { try UnitCount.parse("MUG-RED") }
         #expect(throws: DeskError.self) { try UnitCount.parse("MUG-RED:0") }
@@ -86,20 +86,20 @@ import Testing
     @Test func aRefundWithoutAReturnNeverGoesPastWhatWasPaid() throws {
         let shipped = Build.record(.shipped)  // paid: 2 × $21.39 + $21.39 = $64.17
         #expect(Refunds.charged(shipped) == Cents(6417))
-        let a = try Rules.merchantRefund(shipped, amount: Cents(1000), reason: .priceAdjustment, c)
+        let a = try Rules.merchantRefund(shipped, amount: Cents(1000), reason: .jet(.priceAdjustment), c)
         guard case .merchantRefund(let m) = a.request else { Issue.record("\(a.request)"); return }
-        #expect(m.total == Cents(1000) && m.altRefundID == c.actionID && m.reason == .priceAdjustment)
+        #expect(m.total == Cents(1000) && m.altRefundID == c.actionID && m.reason == "price-adjustment" && m.reasonCode == "better price available")
         let after = applied(a, to: shipped)
         #expect(Refunds.refunded(after) == Cents(1000))
         #expect {
-            _ = try Rules.merchantRefund(after, amount: Cents(6000), reason: .lostInTransit, c)
+            _ = try Rules.merchantRefund(after, amount: Cents(6000), reason: .jet(.lostInTransit), c)
         } throws: { e in
             let e = e as! DeskError
             return e.summary == "refunding $60.00 on order 801234567890 would make $70.00 refunded of the $64.17 the customer paid"
                 && e.remedy == "at most $54.17 is left to refund (`open 801234567890` lists the refunds)"
         }
         #expect {
-            _ = try Rules.merchantRefund(Build.record(.new), amount: Cents(100), reason: .other, c)
+            _ = try Rules.merchantRefund(Build.record(.new), amount: Cents(100), reason: .jet(RefundReason.other), c)
         } throws: { ($0 as! DeskError).summary.contains("cannot be refunded") }
     }
 }

@@ -13,7 +13,8 @@ import Testing
     )
         -> Result<MarketplaceBinding, Connection.Refusal>
     {
-        Connection.decide(store: "/s", bound: bound, offer: .init(credentials: credentials, sandboxAsked: sandbox), storeIsEmpty: empty)
+        Connection.decide(
+            store: "/s", bound: bound, offer: .init(accounts: credentials.map { [$0] } ?? [], sandbox: sandbox ? .sandbox : nil), storeIsEmpty: empty)
     }
 
     @Test func aNewEmptyStoreWithoutCredentialsPractisesOnTheSandbox() throws {

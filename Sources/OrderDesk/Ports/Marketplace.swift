@@ -76,27 +76,36 @@ public struct MarketplaceError: OperatorFacingError, CustomStringConvertible {
     /// The call, e.g. `PUT /orders/2ab4…/acknowledge`.
     public var call: String
     public var message: String
+    /// Who failed: `Jet`, `Walmart`.
+    public var marketplace: String
+    /// What to check when the credentials are refused.
+    public var credentialsRemedy: String
 
-    public init(_ kind: Kind, call: String, message: String) {
+    public init(
+        _ kind: Kind, call: String, message: String, marketplace: String = "Jet",
+        credentialsRemedy: String = "check JET_USER and JET_SECRET (or the credentials file)"
+    ) {
         self.kind = kind
         self.call = call
         self.message = message
+        self.marketplace = marketplace
+        self.credentialsRemedy = credentialsRemedy
     }
 
     public var summary: String {
         switch kind {
-        case .refused(let status): "Jet refused \(call) (HTTP \(status)): \(message)"
-        case .unreachable: "Jet could not be reached for \(call): \(message)"
-        case .uncertain: "Jet did not confirm \(call): \(message)"
-        case .badResponse: "Jet's answer to \(call) could not be read: \(message)"
-        case .unauthorized: "Jet did not accept our credentials for \(call): \(message)"
+        case .refused(let status): "\(marketplace) refused \(call) (HTTP \(status)): \(message)"
+        case .unreachable: "\(marketplace) could not be reached for \(call): \(message)"
+        case .uncertain: "\(marketplace) did not confirm \(call): \(message)"
+        case .badResponse: "\(marketplace)'s answer to \(call) could not be read: \(message)"
+        case .unauthorized: "\(marketplace) did not accept our credentials for \(call): \(message)"
         case .notConnected: message
         }
     }
 
     public var remedy: String? {
         switch kind {
-        case .unauthorized: "check JET_USER and JET_SECRET (or the credentials file), then `download`"
+        case .unauthorized: "\(credentialsRemedy), then `download`"
         case .unreachable, .uncertain, .badResponse: "jom retries by itself; `status` shows what is waiting"
         case .refused: nil
         case .notConnected(let remedy): remedy

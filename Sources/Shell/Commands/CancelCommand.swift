@@ -28,25 +28,28 @@ enum CancelCommand: ShellCommand {
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "cancel takes an order id and one reason") }
         let units = try ctx.units(inv)
+        let traits = ctx.desk.traits
         // A lone menu number (`cancel 3`) is a reason, not the start of an order id.
         let (s, record, words) = try await ctx.target(
             inv.positionals, for: units == nil ? .cancel : .cancelUnits,
-            isValue: { CancelReason.parse($0) != nil }, valueName: "REASON")
-        let directed = units == nil && record.stage == .cancelRequested && OrderStage.isAccepted(record)
-        var reason: CancelReason?
+            isValue: { MarketplaceReason.parse($0, in: traits.cancelReasons) != nil }, valueName: "REASON")
+        let directed =
+            units == nil && record.stage == .cancelRequested && (OrderStage.isAccepted(record) || traits.cancelling == .cancelCall)
+        var reason: MarketplaceReason?
         if let word = words.first {
-            guard let r = CancelReason.parse(word) else {
-                throw ShellError.usage(spec, "\"\(word)\" is not a cancel reason; reasons are " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
+            guard let r = MarketplaceReason.parse(word, in: traits.cancelReasons) else {
+                throw ShellError.usage(
+                    spec, "\"\(word)\" is not a cancel reason; reasons are " + traits.cancelReasons.map(\.slug).joined(separator: ", "))
             }
             reason = r
         } else if !directed {
             let unitsText = units.map { " --units \(UnitCount.text($0))" } ?? ""
             let i = try await ctx.choose(
                 "Why cancel \(units == nil ? "order" : "these units of order") \(s.referenceOrderID)?",
-                CancelReason.allCases.map { ($0.rawValue, $0.explanation) },
+                traits.cancelReasons.map { ($0.slug, $0.explanation) },
                 missing: "cancel \(s.referenceOrderID) needs a reason",
-                remedy: "cancel \(s.referenceOrderID) <reason>\(unitsText), reason one of: " + CancelReason.allCases.map(\.rawValue).joined(separator: ", "))
-            reason = CancelReason.allCases[i]
+                remedy: "cancel \(s.referenceOrderID) <reason>\(unitsText), reason one of: " + traits.cancelReasons.map(\.slug).joined(separator: ", "))
+            reason = traits.cancelReasons[i]
         }
         let chosen = reason
         let build: @Sendable (OrderRecord, Rules.Context) throws(DeskError) -> OrderAction = { r, c throws(DeskError) in
@@ -56,10 +59,12 @@ enum CancelCommand: ShellCommand {
         let performed = try await ctx.perform(
             s, build,
             question: { preview in
-                let cancelledUnits: Int = if case .ship(let report) = preview.request { report.items.reduce(0) { $0 + $1.cancelQuantity } } else { 0 }
+                let cancelled: [UnitCount] =
+                    if case .ship(let report) = preview.request { report.items.map { UnitCount(sku: $0.sku, quantity: $0.cancelQuantity) } } else { [] }
+                let cancelledUnits = cancelled.reduce(0) { $0 + $1.quantity }
                 if directed {
                     return
-                        "Cancel \(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") of order \(s.referenceOrderID) as Jet asked? (a directed cancel does not count against your cancellation rate)"
+                        "Cancel \(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") of order \(s.referenceOrderID) as \(traits.name) asked? (\(traits.requestedCancelName) does not count against your cancellation rate)"
                 }
                 let rates = await ctx.desk.cancellationRates()
                 let limit = await ctx.desk.settings.cancelRateLimit
@@ -68,10 +73,10 @@ enum CancelCommand: ShellCommand {
                 let over = after.percent > limit ? ", over \(formatPercent(limit))" : ""
                 let what: String
                 if case .acknowledge(let a) = preview.request {
-                    what = "order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.rawValue ?? "other") (Jet: \(a.status))"
+                    what = "order \(s.referenceOrderID) (\(s.buyer), \(s.total)) as \(chosen?.slug ?? "other") (\(traits.name): \(a.status))"
                 } else {
                     what =
-                        "\(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") (\(UnitCount.text(units ?? []))) of order \(s.referenceOrderID) as \(chosen?.rawValue ?? "other")"
+                        "\(cancelledUnits) unit\(cancelledUnits == 1 ? "" : "s") (\(UnitCount.text(cancelled))) of order \(s.referenceOrderID) as \(chosen?.slug ?? "other")"
                 }
                 return "Cancel \(what)? 7-day cancellation rate \(rates.week.formatted) → \(after.formatted)\(over)."
             }, declined: "Not cancelled.")

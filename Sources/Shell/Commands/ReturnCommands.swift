@@ -19,8 +19,14 @@ enum AcceptCommand: ShellCommand {
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 1 else { throw ShellError.usage(spec, "accept takes one order id") }
+        let traits = ctx.desk.traits
+        if !traits.acceptsReturns {
+            throw ShellError.other(
+                "\(traits.name) has no step to accept a return: the customer sends the item back with \(traits.name)'s label, and the return waits for your refund",
+                remedy: "refund it with `refund\(inv.positionals.first.map { " " + $0 } ?? "")` (or some units with --units SKU:QTY) when the item is back")
+        }
         let (s, record, _) = try await ctx.target(inv.positionals, for: .accept, takesValue: false)
-        guard let ret = record.order.latestReturn else { throw Rules.refusal(.accept, record) }
+        guard let ret = record.order.latestReturn else { throw Rules.refusal(.accept, record, ctx.desk.traits) }
         try await ctx.perform(
             s, { r, c throws(DeskError) in try Rules.accept(r, c) },
             question: { _ in "Accept the return \(ret.reference ?? ret.id) on order \(s.referenceOrderID) (\(ret.requestedTotal.total) requested)?" },
@@ -87,10 +93,10 @@ enum RefundCommand: ShellCommand {
         }
         let dispute = try chargeFeedback(inv, spec)
         let (s, record, _) = try await ctx.target(inv.positionals, for: .refund, takesValue: false)
-        guard let ret = record.order.latestReturn else { throw Rules.refusal(.refund, record) }
-        let plan = try Rules.refundPlan(record, units: units, amount: amount)
+        guard let ret = record.order.latestReturn else { throw Rules.refusal(.refund, record, ctx.desk.traits) }
+        let plan = try Rules.refundPlan(record, units: units, amount: amount, ctx.desk.traits)
         let requested = plan.requested
-        if plan.isPartial, feedback == nil {
+        if plan.isPartial, feedback == nil, ctx.desk.traits.refundsReturnAmounts {
             let what = amount.map { "\($0) of the \(requested) requested" } ?? "only some of what was returned"
             let i = try await ctx.choose(
                 "Why refund \(what)?", RefundFeedback.allCases.map { ($0.rawValue, $0.explanation) },
@@ -115,9 +121,10 @@ enum RefundCommand: ShellCommand {
 
     /// `refund ID --amount X --reason R`: a refund without a return.
     static func merchantRefund(_ inv: Invocation, amount: Cents?, reasonText: String, _ ctx: ShellContext) async throws {
-        guard let reason = RefundReason.parse(reasonText) else {
+        let traits = ctx.desk.traits
+        guard let reason = MarketplaceReason.parse(reasonText, in: traits.refundReasons) else {
             throw ShellError.usage(
-                spec, "\"\(reasonText)\" is not one of Jet's refund reasons: " + RefundReason.allCases.map(\.rawValue).joined(separator: ", "))
+                spec, "\"\(reasonText)\" is not one of \(traits.name)'s refund reasons: " + traits.refundReasons.map(\.slug).joined(separator: ", "))
         }
         guard let amount else {
             throw ShellError.usage(spec, "a refund without a return needs --amount (dollars and cents, such as 5.00)")
@@ -130,7 +137,7 @@ enum RefundCommand: ShellCommand {
             try Rules.merchantRefund(r, amount: amount, reason: reason, c)
         }
         try await ctx.perform(
-            s, build, question: { _ in "Refund \(amount) to the customer of order \(s.referenceOrderID) without a return (\(reason.rawValue))?" },
+            s, build, question: { _ in "Refund \(amount) to the customer of order \(s.referenceOrderID) without a return (\(reason.slug))?" },
             declined: "Not refunded.")
     }
 
@@ -168,9 +175,17 @@ enum DenyCommand: ShellCommand {
 
     static func run(_ inv: Invocation, _ ctx: ShellContext) async throws {
         guard inv.positionals.count <= 2 else { throw ShellError.usage(spec, "deny takes an order id and one reason") }
+        let traits = ctx.desk.traits
+        if !traits.deniesReturns {
+            throw ShellError.other(
+                "\(traits.name) has no way to turn a return's refund down through its API",
+                remedy:
+                    "a return you do not refund is settled in \(traits.name)'s Seller Center; `note\(inv.positionals.first.map { " " + $0 } ?? "") <text>` keeps your decision with the order"
+            )
+        }
         let dispute = try RefundCommand.chargeFeedback(inv, spec)
         let (s, record, words) = try await ctx.target(inv.positionals, for: .deny) { RefundFeedback.parse($0) != nil }
-        guard let ret = record.order.latestReturn else { throw Rules.refusal(.deny, record) }
+        guard let ret = record.order.latestReturn else { throw Rules.refusal(.deny, record, ctx.desk.traits) }
         var reason: RefundFeedback?
         if let word = words.first {
             guard let r = RefundFeedback.parse(word) else {

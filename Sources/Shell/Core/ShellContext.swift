@@ -169,7 +169,7 @@ final class ShellContext: @unchecked Sendable {
         }
         let s = try await order(named?.merchantOrderID)
         let record = try await desk.record(s.merchantOrderID)
-        guard Rules.allowed(in: record.stage).contains(verb) else { throw Rules.refusal(verb, record) }
+        guard Rules.allowed(in: record.stage).contains(verb) else { throw Rules.refusal(verb, record, desk.traits) }
         return (s, record, rest)
     }
 

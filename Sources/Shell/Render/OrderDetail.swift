@@ -100,7 +100,7 @@ enum OrderDetail {
             out.line()
             out.wrapped(out.styled("Refunds", .bold))
             for (a, amount) in refunds {
-                let what = if case .merchantRefund(let m) = a.request { "without a return (\(m.reason.rawValue))" } else { "of the return" }
+                let what = if case .merchantRefund(let m) = a.request { "without a return (\(m.reason))" } else { "of the return" }
                 out.wrapped("  \(TimeText.at(a.createdAt))  \(amount.description.right(10))  \(what)\(a.isQueued ? "  (not yet sent)" : "")")
             }
             out.wrapped("  refunded in all: \(Refunds.refunded(r)) of the \(Refunds.charged(r)) paid")
