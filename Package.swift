@@ -32,13 +32,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
-        .target(name: "JetWire", swiftSettings: swiftSettings),
-        .target(name: "OrderDesk", swiftSettings: swiftSettings),
-        .target(name: "OrderStore", dependencies: ["OrderDesk"], swiftSettings: swiftSettings),
+        .target(name: "WireKit", swiftSettings: swiftSettings),
+        .target(name: "JetWire", dependencies: ["WireKit"], swiftSettings: swiftSettings),
+        .target(name: "WalmartWire", dependencies: ["WireKit"], swiftSettings: swiftSettings),
         .target(
-            name: "JetAPI",
+            name: "MarketplaceHTTP",
             dependencies: [
-                "OrderDesk", "JetWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -46,6 +45,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "OrderDesk", swiftSettings: swiftSettings),
+        .target(name: "OrderStore", dependencies: ["OrderDesk"], swiftSettings: swiftSettings),
+        .target(
+            name: "JetAPI",
+            dependencies: ["OrderDesk", "JetWire", "MarketplaceHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "WalmartAPI", dependencies: ["OrderDesk", "WalmartWire", "MarketplaceHTTP"], swiftSettings: swiftSettings),
         .target(
             name: "JetSandbox",
             dependencies: [
@@ -73,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "jom",
             dependencies: [
-                "Shell", "DeskEngine", "OrderStore", "OrderDesk", "JetAPI", "JetWire", "JetSandbox",
+                "Shell", "DeskEngine", "OrderStore", "OrderDesk", "JetAPI", "JetWire", "JetSandbox", "MarketplaceHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -81,7 +88,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "OrderDesk", "JetAPI", "JetSandbox", "JetWire",
+                "OrderDesk", "JetAPI", "JetSandbox", "JetWire", "MarketplaceHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -108,7 +115,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "JetTests",
-            dependencies: ["JetAPI", "JetSandbox", "JetWire", "OrderDesk", "TestSupport"],
+            dependencies: ["JetAPI", "JetSandbox", "JetWire", "OrderDesk", "TestSupport", "MarketplaceHTTP"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,12 +1,9 @@
 // JetAPI: Jet's merchant API on the wire. It owns Jet's JSON models (read tolerantly), the HTTP client (login,
 // retries, timeouts, concurrency) and the Marketplace adapter that maps Jet to the desk's models. It must not
 // know the store, the shell, or the desk's rules about what an operator may do.
-import AsyncHTTPClient
 import Foundation
 import JetWire
-import NIOCore
-import NIOHTTP1
-import NIOPosix
+import MarketplaceHTTP
 import OrderDesk
 import Synchronization
 
@@ -16,7 +13,7 @@ import Synchronization
 /// `mayHaveApplied`, and the outbox checks Jet's state before sending it again.
 public final class JetClient: Sendable {
     public let configuration: JetConfiguration
-    let http: HTTPClient
+    let exchange: HTTPExchange
     let tokens = TokenCache()
     let trace: HTTPTrace?
     /// How many times Jet answered 429 ("too many requests"): fetches of many details slow down when it grows.
@@ -25,21 +22,14 @@ public final class JetClient: Sendable {
     public init(configuration: JetConfiguration, trace: HTTPTrace? = nil) {
         self.configuration = configuration
         self.trace = trace
-        var config = HTTPClient.Configuration()
-        config.timeout = .init(
-            connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
-            read: .milliseconds(Int64(configuration.requestTimeout * 1000)))
-        config.connectionPool = .init(idleTimeout: .seconds(30))
-        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.concurrency)
-        // Our own retry loop decides about retries (with backoff), so a refused connection fails at once.
-        config.connectionPool.retryConnectionEstablishment = false
-        config.redirectConfiguration = .disallow
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        self.exchange = HTTPExchange(
+            connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout, concurrency: configuration.concurrency,
+            trace: trace)
     }
 
     /// Closes connections. Call once, when done.
     public func shutdown() async {
-        try? await http.shutdown()  // Already shut down is the same outcome.
+        await exchange.shutdown()
     }
 
     // MARK: token
@@ -194,76 +184,19 @@ public final class JetClient: Sendable {
 
     /// One HTTP exchange. Connection failures come back as `.unreachable`, time-outs as `.timeout`.
     func send(_ method: String, _ path: String, body: Data?, headers: [(String, String)], call: String) async throws(JetAPIError) -> Reply {
-        let url = configuration.baseURL + path
-        var request = HTTPClientRequest(url: url)
-        request.method = .init(rawValue: method)
-        for (k, v) in headers { request.headers.add(name: k, value: v) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        trace?.request(method, url, body: body)
-        let started = ContinuousClock.now
         do {
-            let timeout = configuration.requestTimeout
-            // One deadline for the whole call, the body included: a server that sends a byte now and then (each
-            // within the read timeout) must not hold a download for ever. The head's deadline is the client's own.
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-            let left = timeout - Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
-            let body = response.body
-            let data = try await Self.within(seconds: max(0.1, left)) {
-                Data(try await body.collect(upTo: 64 << 20).readableBytesView)
-            }
-            let millis = Int((ContinuousClock.now - started) / .milliseconds(1))
-            trace?.response(Int(response.status.code), url, millis: millis, body: data)
-            var reply = Reply(status: Int(response.status.code), body: data)
-            reply.retryAfter = response.headers.first(name: "Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            return reply
+            let reply = try await exchange.send(method, configuration.baseURL + path, body: body, headers: headers)
+            return Reply(status: reply.status, body: reply.body, retryAfter: reply.retryAfter)
         } catch {
-            trace?.failure(url, "\(error)")
-            throw classify(error, call: call)
+            let kind: JetAPIError.Kind =
+                switch error.kind {
+                case .unreachable: .unreachable
+                case .timeout: .timeout
+                case .malformed: .malformed
+                case .cancelled: .cancelled
+                }
+            throw JetAPIError(kind, call: call, message: error.message)
         }
-    }
-
-    /// The whole call took longer than the request timeout.
-    struct CallDeadline: Error {}
-
-    /// Runs `work`, cancelling it once `seconds` have passed (then ``CallDeadline`` is thrown).
-    static func within<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw CallDeadline() }
-            return value
-        }
-    }
-
-    func classify(_ error: any Error, call: String) -> JetAPIError {
-        if error is CallDeadline {
-            return JetAPIError(.timeout, call: call, message: "the whole answer did not arrive within \(Int(configuration.requestTimeout))s")
-        }
-        if error is CancellationError { return JetAPIError(.cancelled, call: call, message: "cancelled") }
-        if let e = error as? HTTPClientError {
-            switch e {
-            case .connectTimeout, .getConnectionFromPoolTimeout:
-                return JetAPIError(.unreachable, call: call, message: "could not connect in time")
-            case .readTimeout, .deadlineExceeded, .writeTimeout:
-                return JetAPIError(.timeout, call: call, message: "no answer within \(Int(configuration.requestTimeout))s")
-            case .cancelled:
-                return JetAPIError(.cancelled, call: call, message: "cancelled")
-            case .remoteConnectionClosed:
-                return JetAPIError(.malformed, call: call, message: "the connection closed before the whole answer arrived")
-            default:
-                return JetAPIError(.malformed, call: call, message: "\(e)")
-            }
-        }
-        if error is NIOConnectionError { return JetAPIError(.unreachable, call: call, message: "connection refused or host not found") }
-        if let io = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(io.errnoCode) {
-            return JetAPIError(.unreachable, call: call, message: "connection refused")
-        }
-        if error is NIOTooManyBytesError { return JetAPIError(.malformed, call: call, message: "the answer is too large") }
-        return JetAPIError(.malformed, call: call, message: "\(error)")
     }
 
     // MARK: JSON

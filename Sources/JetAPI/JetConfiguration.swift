@@ -1,5 +1,6 @@
 import Foundation
 import JetWire
+import MarketplaceHTTP
 import OrderDesk
 
 /// Where Jet is and how to log in, plus how patient the client is.
@@ -25,29 +26,6 @@ public struct JetConfiguration: Sendable {
         self.secret = secret
         self.merchantID = merchantID
     }
-
-    /// How often and how long to retry what can safely be retried.
-    public struct RetryPolicy: Sendable {
-        public var maxAttempts: Int = 5
-        /// First backoff, in seconds; doubles each attempt, with jitter.
-        public var baseDelay: Double = 0.1
-        public var maxDelay: Double = 3
-        /// The longest `Retry-After` honoured, in seconds.
-        public var maxRetryAfter: Double = 30
-
-        public init(maxAttempts: Int = 5, baseDelay: Double = 0.1, maxDelay: Double = 3, maxRetryAfter: Double = 30) {
-            self.maxAttempts = maxAttempts
-            self.baseDelay = baseDelay
-            self.maxDelay = maxDelay
-            self.maxRetryAfter = maxRetryAfter
-        }
-
-        /// The pause before attempt `attempt + 1` (attempt counts from 1): exponential, with jitter in [50%, 100%].
-        public func delay(after attempt: Int) -> Double {
-            let exp = min(maxDelay, baseDelay * pow(2, Double(max(0, attempt - 1))))
-            return exp * Double.random(in: 0.5...1.0)
-        }
-    }
 }
 
 /// A problem with the Jet credentials configured on this machine.
@@ -59,10 +37,7 @@ public struct CredentialsError: OperatorFacingError {
 extension JetConfiguration {
     /// The credentials file: `$XDG_CONFIG_HOME/jom/credentials.json` (`~/.config/jom/credentials.json`).
     public static func credentialsPath(environment: [String: String]) -> String {
-        let config =
-            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.config")
-        return config + "/jom/credentials.json"
+        PrivateFile.configPath("credentials.json", environment: environment)
     }
 
     /// Jet credentials from `JET_API_URL`, `JET_USER`, `JET_SECRET`, `JET_MERCHANT_ID`, else from the credentials
@@ -82,21 +57,22 @@ extension JetConfiguration {
                 secret: environment["JET_SECRET"]!, merchantID: environment["JET_MERCHANT_ID"])
         }
         let path = credentialsPath(environment: environment)
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        if st.st_mode & 0o077 != 0 {
+        let data: Data
+        switch PrivateFile.read(path) {
+        case .absent: return nil
+        case .readableByOthers(let mode):
             throw CredentialsError(
-                summary: "the Jet credentials file \(path) can be read by other users (mode \(String(st.st_mode & 0o777, radix: 8))), so jom will not use it",
+                summary: "the Jet credentials file \(path) can be read by other users (mode \(mode)), so jom will not use it",
                 remedy: "chmod 600 \(path)")
+        case .unreadable:
+            throw CredentialsError(summary: "the Jet credentials file \(path) cannot be read", remedy: "check its owner and mode (chmod 600 \(path))")
+        case .contents(let d): data = d
         }
         struct File: Decodable {
             var api_url: String?
             var user: String?
             var secret: String?
             var merchant_id: String?
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CredentialsError(summary: "the Jet credentials file \(path) cannot be read", remedy: "check its owner and mode (chmod 600 \(path))")
         }
         let file: File
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import WireKit
 
 /// `POST /token` body.
 public struct JetTokenRequest: Codable, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import WireKit
 
 /// `{ "name", "phone_number" }`.
 public struct JetPerson: Codable, Sendable, Hashable {

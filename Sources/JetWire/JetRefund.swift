@@ -1,4 +1,5 @@
 import Foundation
+import WireKit
 
 /// An item of a merchant refund (`POST /refunds/{order}/{alt_refund_id}`), and of its state.
 public struct JetRefundItem: Codable, Sendable, Hashable {

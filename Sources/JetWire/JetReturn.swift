@@ -1,4 +1,5 @@
 import Foundation
+import WireKit
 
 /// `{ principal, tax, shipping_cost, shipping_tax }`.
 public struct JetRefundAmount: Codable, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import WireKit
 
 /// `PUT /orders/{id}/acknowledge` body.
 public struct JetAcknowledgeRequest: Codable, Sendable, Hashable {

@@ -1,6 +1,7 @@
 import Foundation
 import JetAPI
 import JetSandbox
+import MarketplaceHTTP
 import OrderDesk
 
 /// Makes the marketplace a session talks to, as ``Connection`` decided: Jet (or a sandbox of one's own) with the

@@ -2,6 +2,7 @@ import ArgumentParser
 import DeskEngine
 import Foundation
 import JetAPI
+import MarketplaceHTTP
 import OrderDesk
 import OrderStore
 

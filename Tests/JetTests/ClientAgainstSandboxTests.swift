@@ -2,6 +2,7 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
+import MarketplaceHTTP
 import OrderDesk
 import TestSupport
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import JetAPI
 import JetSandbox
 import JetWire
+import MarketplaceHTTP
 import NIOCore
 import NIOHTTP1
 

@@ -1,5 +1,4 @@
 import Foundation
-import JetWire
 
 /// `--debug-http`: one line per request and per response, with credentials and tokens masked.
 public struct HTTPTrace: Sendable {
@@ -12,21 +11,21 @@ public struct HTTPTrace: Sendable {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    func request(_ method: String, _ url: String, body: Data?) {
+    public func request(_ method: String, _ url: String, body: Data?) {
         write("→ \(method) \(url)" + (body.map { " " + Self.mask(String(decoding: $0, as: UTF8.self)) } ?? "") + "  [Authorization: ***]")
     }
 
-    func response(_ status: Int, _ url: String, millis: Int, body: Data) {
+    public func response(_ status: Int, _ url: String, millis: Int, body: Data) {
         let text = Self.mask(String(decoding: body.prefix(2000), as: UTF8.self))
         write("← \(status) \(url) (\(millis) ms)" + (text.isEmpty ? "" : " " + text) + (body.count > 2000 ? " …(\(body.count) bytes)" : ""))
     }
 
-    func failure(_ url: String, _ message: String) {
+    public func failure(_ url: String, _ message: String) {
         write("✗ \(url): \(message)")
     }
 
     private static let secretKeys = try! NSRegularExpression(
-        pattern: #""(pass|secret|id_token|password|token)"\s*:\s*"(?:[^"\\]|\\.)*""#, options: [.caseInsensitive])
+        pattern: #""(pass|secret|id_token|password|token|access_token|client_secret)"\s*:\s*"(?:[^"\\]|\\.)*""#, options: [.caseInsensitive])
     private static let bearer = try! NSRegularExpression(pattern: #"(?i)bearer\s+[A-Za-z0-9._~+/=-]+"#)
 
     /// The text with the values of `pass`, `secret`, `id_token` and any bearer token replaced by `***`.
