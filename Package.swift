@@ -54,9 +54,21 @@ let package = Package(
         ),
         .target(name: "WalmartAPI", dependencies: ["OrderDesk", "WalmartWire", "MarketplaceHTTP"], swiftSettings: swiftSettings),
         .target(
+            name: "SandboxKit",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JetSandbox",
             dependencies: [
-                "JetWire",
+                "JetWire", "SandboxKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

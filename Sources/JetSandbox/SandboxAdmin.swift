@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import JetWire
+import SandboxKit
 
 /// Test and training routes outside `/api`: `/sandbox/...`. Not part of Jet's protocol.
 enum SandboxAdminRoutes {
@@ -16,14 +17,14 @@ enum SandboxAdminRoutes {
             return try await SandboxRoute.answer(.json(await m.summary()), context)
         }
         admin.post("advance") { request, context in
-            let object = try await json(request)
+            let object = try await SandboxRoute.object(request)
             let seconds = (object["seconds"] as? Double) ?? (object["seconds"] as? Int).map(Double.init) ?? 0
             let t = await m.advance(by: seconds)
             return try await SandboxRoute.answer(.json(["now": JetDate.format(t, style: .seconds)]), context)
         }
         admin.post("orders") { request, context in
             let body = try await SandboxRoute.body(request)
-            let object = try await json(request, body)
+            let object = try await SandboxRoute.object(request, body)
             if object["merchant_order_id"] != nil {
                 guard let o = try? JSONDecoder().decode(JetOrder.self, from: body) else {  // Refused below.
                     return try await SandboxRoute.answer(.errors(400, "The body is not a Jet order"), context)
@@ -37,7 +38,7 @@ enum SandboxAdminRoutes {
         }
         admin.post("returns") { request, context in
             let body = try await SandboxRoute.body(request)
-            let object = try await json(request, body)
+            let object = try await SandboxRoute.object(request, body)
             if object["merchant_return_authorization_id"] != nil {
                 guard let r = try? JSONDecoder().decode(JetReturn.self, from: body) else {  // Refused below.
                     return try await SandboxRoute.answer(.errors(400, "The body is not a Jet return"), context)
@@ -51,7 +52,7 @@ enum SandboxAdminRoutes {
             return try await SandboxRoute.answer(.json(["id": id], status: 201), context)
         }
         admin.post("directed-cancel") { request, context in
-            let object = try await json(request)
+            let object = try await SandboxRoute.object(request)
             guard let order = object["merchant_order_id"] as? String,
                 await m.requestDirectedCancel(orderID: order, units: object["units"] as? Int)
             else {
@@ -60,48 +61,31 @@ enum SandboxAdminRoutes {
             return try await SandboxRoute.answer(.noContent, context)
         }
         admin.post("cancel") { request, context in
-            let object = try await json(request)
+            let object = try await SandboxRoute.object(request)
             guard let order = object["merchant_order_id"] as? String, await m.cancelByJet(orderID: order) else {
                 return try await SandboxRoute.answer(.errors(404, "Give an existing merchant_order_id"), context)
             }
             return try await SandboxRoute.answer(.noContent, context)
         }
         admin.post("close-return") { request, context in
-            let object = try await json(request)
+            let object = try await SandboxRoute.object(request)
             guard let id = object["merchant_return_authorization_id"] as? String, await m.closeReturnByJet(id) else {
                 return try await SandboxRoute.answer(.errors(404, "Give an existing merchant_return_authorization_id"), context)
             }
             return try await SandboxRoute.answer(.noContent, context)
         }
         admin.post("faults") { request, context in
-            let object = try await json(request)
-            var f = await m.faults
-            if let v = object["fail_rate"] as? Double { f.failRate = v }
-            if let v = object["throttle_rate"] as? Double { f.throttleRate = v }
-            if let v = object["malformed_rate"] as? Double { f.malformedRate = v }
-            if let v = object["lost_reply_rate"] as? Double { f.lostReplyRate = v }
-            if let v = object["latency_ms"] as? Double { f.latencyMillis = v }
-            if let v = object["retry_after"] as? Int { f.retryAfter = v }
-            if let v = object["max_concurrent"] as? Int { f.maxConcurrent = max(0, v) }
-            for (name, rate) in [
-                ("fail_rate", f.failRate), ("throttle_rate", f.throttleRate), ("malformed_rate", f.malformedRate),
-                ("lost_reply_rate", f.lostReplyRate),
-            ] where !(0...1).contains(rate) {
-                return try await SandboxRoute.answer(.errors(400, "\(name) must be between 0 and 1"), context)
+            switch await m.faults.updated(with: try await SandboxRoute.object(request)) {
+            case .success(let f):
+                await m.setFaults(f)
+                return try await SandboxRoute.answer(.json(f), context)
+            case .failure(let e):
+                return try await SandboxRoute.answer(.errors(400, e.message), context)
             }
-            await m.setFaults(f)
-            return try await SandboxRoute.answer(.json(f), context)
         }
         admin.post("expire-tokens") { _, context in
             await m.expireTokens()
             return try await SandboxRoute.answer(.noContent, context)
         }
-    }
-
-    /// The request body as a JSON object (empty when there is none or it is not an object).
-    private static func json(_ request: Request, _ body: Data? = nil) async throws -> [String: Any] {
-        let data: Data
-        if let body { data = body } else { data = try await SandboxRoute.body(request) }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]  // No body means no options.
     }
 }

@@ -1,17 +1,19 @@
 import Foundation
 import JetWire
+import SandboxKit
 
 /// The marketplace behind the sandbox: orders, returns and refunds with Jet's state machines, a scenario
 /// that moves with the clock, a ledger of what the merchant sent, and tokens.
-public actor SandboxMarketplace {
+public actor SandboxMarketplace: SandboxStateHost {
     public let configuration: SandboxConfiguration
     var state: SandboxState
     var tokens: [String: Date] = [:]
     /// How many tokens were issued (logins), for tests of re-login.
     public private(set) var tokensIssued = 0
-    var faultRNG: SeededRandom
+    /// The faults injected into calls, and the calls in flight.
+    public nonisolated let injector: FaultInjector
     /// The fault rates now in force (from the configuration; tests change them with `setFaults`).
-    public private(set) var faults: Faults
+    public var faults: Faults { injector.faults }
     var dirty = false
     var saveTask: Task<Void, Never>?
 
@@ -19,12 +21,13 @@ public actor SandboxMarketplace {
     /// cannot be read is reported, never replaced by a new scenario.
     public init(configuration: SandboxConfiguration) throws(SandboxStateError) {
         self.configuration = configuration
-        self.faultRNG = SeededRandom(seed: configuration.seed ^ 0xFA17)
-        self.faults = Faults(
-            failRate: configuration.failRate, throttleRate: configuration.throttleRate,
-            malformedRate: configuration.malformedRate, lostReplyRate: configuration.lostReplyRate,
-            latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter,
-            maxConcurrent: configuration.maxConcurrent)
+        self.injector = FaultInjector(
+            Faults(
+                failRate: configuration.failRate, throttleRate: configuration.throttleRate,
+                malformedRate: configuration.malformedRate, lostReplyRate: configuration.lostReplyRate,
+                latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter,
+                maxConcurrent: configuration.maxConcurrent),
+            seed: configuration.seed)
         let lock = configuration.sharedState ? configuration.stateFile.map { SharedStateLock(statePath: $0) } : nil
         self.sharedLock = lock
         try lock?.lockBlocking()
@@ -49,7 +52,7 @@ public actor SandboxMarketplace {
     private var turnWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// Before a call on a shared state: this process's turn, the lock on the file, and the latest state.
-    func beginSharedCall() async throws(SandboxStateError) {
+    public func beginSharedCall() async throws(SandboxStateError) {
         guard let lock = sharedLock, let path = configuration.stateFile else { return }
         if turnTaken {
             await withCheckedContinuation { turnWaiters.append($0) }
@@ -72,7 +75,7 @@ public actor SandboxMarketplace {
     }
 
     /// After a call on a shared state: what it changed saved, the lock and the turn handed on.
-    func endSharedCall() {
+    public func endSharedCall() {
         guard let lock = sharedLock else { return }
         do { try saveNow() } catch { saveError = error }
         lock.unlock()
@@ -187,7 +190,7 @@ public actor SandboxMarketplace {
     }
 
     /// Applies everything the scenario had planned up to now: arrivals, releases, returns, directed cancels.
-    func evolve() {
+    public func evolve() {
         let now = self.now
         let c = configuration
         while c.arrivalRate > 0, let next = state.nextArrival, next <= now {
@@ -314,100 +317,12 @@ public actor SandboxMarketplace {
 
     // MARK: faults
 
-    /// Rates of injected faults.
-    public struct Faults: Sendable, Codable {
-        public var failRate: Double
-        public var throttleRate: Double
-        public var malformedRate: Double
-        public var lostReplyRate: Double
-        public var latencyMillis: Double
-        public var retryAfter: Int
-        public var maxConcurrent: Int = 0
+    public func setFaults(_ f: Faults) { injector.faults = f }
 
-        enum CodingKeys: String, CodingKey {
-            case failRate = "fail_rate", throttleRate = "throttle_rate", malformedRate = "malformed_rate"
-            case lostReplyRate = "lost_reply_rate", latencyMillis = "latency_ms", retryAfter = "retry_after", maxConcurrent = "max_concurrent"
-        }
-    }
-
-    public func setFaults(_ f: Faults) { faults = f }
-
-    /// What goes wrong with one call.
-    public enum Fault: Sendable {
-        /// 500 before anything is applied.
-        case fail
-        /// 429 before anything is applied.
-        case throttle
-        /// Applied, answered with a broken body.
-        case malformed(Malforming)
-        /// Applied, then the connection drops without an answer.
-        case lostReply
-    }
-
-    /// How a body is broken: cut short, or one value of the wrong type.
-    public enum Malforming: Sendable {
-        case truncated(keeping: Double)
-        case wrongType
-
-        func apply(to body: Data) -> Data {
-            guard body.count > 2 else { return Data("{".utf8) }
-            switch self {
-            case .truncated(let fraction):
-                return body.prefix(max(1, min(body.count - 1, Int(Double(body.count) * fraction))))
-            case .wrongType:
-                var text = String(decoding: body, as: UTF8.self)
-                for key in [
-                    "\"order_items\":", "\"order_urls\":", "\"return_merchant_SKUs\":", "\"return_urls\":", "\"refund_urls\":",
-                    "\"shipment_items\":",
-                ] {
-                    if let r = text.range(of: key) {
-                        text.replaceSubrange(r, with: key + "42,\"was\":")
-                        return Data(text.utf8)
-                    }
-                }
-                return body.prefix(body.count / 2)
-            }
-        }
-    }
-
-    /// API requests being answered right now, and the most there ever were at once.
-    public private(set) var inFlight = 0
-    public private(set) var maxInFlight = 0
-
-    /// Calls answered 429 because too many were in flight (``SandboxConfiguration/maxConcurrent``).
-    public private(set) var refusedAsTooMany = 0
-
-    /// Counts a call in; false when it is one too many (it is then answered 429 and counted out again).
-    func requestStarted() -> Bool {
-        inFlight += 1
-        if faults.maxConcurrent > 0, inFlight > faults.maxConcurrent {
-            refusedAsTooMany += 1
-            return false
-        }
-        maxInFlight = max(maxInFlight, inFlight)
-        return true
-    }
-
-    func requestEnded() { inFlight -= 1 }
-
-    /// How many faults were injected so far.
-    public private(set) var faultsInjected = 0
-
-    /// The fault for one call, drawn from the configured rates. `canLoseReply` is false for the login.
-    func drawFault(isRead: Bool, canLoseReply: Bool) -> Fault? {
-        var fault: Fault?
-        if faultRNG.chance(faults.throttleRate) {
-            fault = .throttle
-        } else if faultRNG.chance(faults.failRate) {
-            fault = .fail
-        } else if canLoseReply, faultRNG.chance(faults.lostReplyRate) {
-            fault = .lostReply
-        } else if isRead, faultRNG.chance(faults.malformedRate) {
-            fault = faultRNG.chance(0.5) ? .malformed(.truncated(keeping: Double.random(in: 0.05..<0.95, using: &faultRNG))) : .malformed(.wrongType)
-        }
-        if fault != nil { faultsInjected += 1 }
-        return fault
-    }
+    /// Calls answered at once, at most so far; refused as one too many; faults injected.
+    public var maxInFlight: Int { injector.maxInFlight }
+    public var refusedAsTooMany: Int { injector.refusedAsTooMany }
+    public var faultsInjected: Int { injector.injected }
 
     // MARK: admin
 

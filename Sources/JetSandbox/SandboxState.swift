@@ -1,5 +1,6 @@
 import Foundation
 import JetWire
+import SandboxKit
 
 /// Everything the sandbox marketplace remembers; saved as JSON beside the store when embedded.
 struct SandboxState: Codable, Sendable {
@@ -34,12 +35,4 @@ struct SandboxState: Codable, Sendable {
         self.node = rng.hexID()
         self.rng = rng
     }
-}
-
-/// The sandbox's state file cannot be read or written: which file, what is wrong, and what to do.
-public struct SandboxStateError: Error, CustomStringConvertible {
-    public var summary: String
-    public var remedy: String
-
-    public var description: String { "\(summary) (\(remedy))" }
 }

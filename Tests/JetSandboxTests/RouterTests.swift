@@ -21,7 +21,7 @@ import Testing
         c.secret = "s"
         adjust(&c)
         let m = try! SandboxMarketplace(configuration: c)  // No state file: nothing to read.
-        return (m, buildSandboxApplication(marketplace: m, configuration: c))
+        return (m, buildSandboxApplication(router: buildSandboxRouter(marketplace: m), settings: c.listen))
     }
 
     static func login(_ client: some TestClientProtocol) async throws -> HTTPFields {

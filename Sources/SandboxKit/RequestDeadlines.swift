@@ -1,47 +1,46 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import JetWire
 import NIOCore
 import NIOHTTPTypes
 
 /// Deadlines for a request on the sandbox's server: the first head must arrive within `head` of the connection
 /// opening, a body within `body` of its head. A client that sends a
 /// byte now and then (or nothing) is cut off instead of holding a connection, and a file descriptor, for ever.
-final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+public final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = HTTPRequestPart
+    public typealias InboundOut = HTTPRequestPart
+    public typealias OutboundIn = HTTPResponsePart
+    public typealias OutboundOut = HTTPResponsePart
 
     let head: TimeAmount
     let body: TimeAmount
     let waiting: WaitingConnections
     private var timer: Scheduled<Void>?
 
-    init(head: TimeAmount, body: TimeAmount, waiting: WaitingConnections) {
+    public init(head: TimeAmount, body: TimeAmount, waiting: WaitingConnections) {
         self.head = head
         self.body = body
         self.waiting = waiting
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         arm(context, head)
         waiting.add(context.channel)
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    public func handlerRemoved(context: ChannelHandlerContext) {
         disarm()
         waiting.remove(context.channel)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         disarm()
         waiting.remove(context.channel)
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
             waiting.remove(context.channel)
@@ -52,7 +51,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             // Kept alive: the connection waits for a next request like a new one (closed first under a flood),
             // but only the idle timeout ends it: a client's pool may reuse it any time before that, and a close
@@ -77,7 +76,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 /// Connections that have not sent a request head yet, oldest first. Past `limit` of them the oldest is closed:
 /// a flood of connections that send nothing (20,000 half-open ones) costs the server at most `limit` file
 /// descriptors, and a client that sends its request at once (any real one) is still answered at once.
-final class WaitingConnections: @unchecked Sendable {
+public final class WaitingConnections: @unchecked Sendable {
     // Guarded by `lock`: channels of every event loop come and go here.
     private let lock = NSLock()
     private var order: [(id: ObjectIdentifier, since: ContinuousClock.Instant)] = []
@@ -88,7 +87,7 @@ final class WaitingConnections: @unchecked Sendable {
     /// one it is still setting up trips an assertion in NIO's async channel), and a real client has spoken.
     static let grace = Duration.milliseconds(200)
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    public init(limit: Int) { self.limit = max(1, limit) }
 
     func add(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)

@@ -1,5 +1,4 @@
 import Foundation
-import JetWire
 
 /// SplitMix64: a small, fast generator whose whole state is one number, so a scenario replays exactly from
 /// its seed and the state can be saved with the sandbox.

@@ -1,5 +1,4 @@
 import Foundation
-import JetWire
 
 #if canImport(Glibc)
 import Glibc
@@ -8,25 +7,25 @@ import Glibc
 /// The lock on a sandbox's state file that processes sharing it take for each call (`flock` on a file beside
 /// it), and the file's identity, to notice another process's save. Waiting for the lock sleeps in short steps,
 /// so a cancelled call never leaves a thread blocked behind it.
-final class SharedStateLock: @unchecked Sendable {
+public final class SharedStateLock: @unchecked Sendable {
     // Used only from the marketplace actor (and its initializer).
     let path: String
     private var fd: Int32 = -1
 
-    init(statePath: String) {
+    public init(statePath: String) {
         // `sandbox.json` → `sandbox.lock`.
         path = (statePath.hasSuffix(".json") ? String(statePath.dropLast(5)) : statePath) + ".lock"
     }
 
     deinit { if fd >= 0 { close(fd) } }
 
-    struct Stamp: Equatable {
+    public struct Stamp: Equatable, Sendable {
         var inode: UInt64
         var size: Int64
         var mtime: Int
     }
 
-    static func stamp(_ path: String) -> Stamp? {
+    public static func stamp(_ path: String) -> Stamp? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return Stamp(inode: UInt64(st.st_ino), size: Int64(st.st_size), mtime: Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec))
@@ -43,7 +42,7 @@ final class SharedStateLock: @unchecked Sendable {
     }
 
     /// Takes the lock, waiting as long as another process holds it.
-    func lockBlocking() throws(SandboxStateError) {
+    public func lockBlocking() throws(SandboxStateError) {
         try openFile()
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else { throw failure() }
@@ -51,7 +50,7 @@ final class SharedStateLock: @unchecked Sendable {
     }
 
     /// Takes the lock, waiting for another process's call to end (at most 30 s).
-    func lock() async throws(SandboxStateError) {
+    public func lock() async throws(SandboxStateError) {
         try openFile()
         var wait = 1
         let deadline = ContinuousClock.now + .seconds(30)
@@ -67,7 +66,7 @@ final class SharedStateLock: @unchecked Sendable {
         }
     }
 
-    func unlock() {
+    public func unlock() {
         if fd >= 0 { flock(fd, LOCK_UN) }
     }
 
