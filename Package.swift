@@ -66,6 +66,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WalmartSandbox",
+            dependencies: [
+                "WalmartWire", "SandboxKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "JetSandbox",
             dependencies: [
                 "JetWire", "SandboxKit",
@@ -92,7 +102,8 @@ let package = Package(
         .executableTarget(
             name: "jom",
             dependencies: [
-                "Shell", "DeskEngine", "OrderStore", "OrderDesk", "JetAPI", "JetWire", "JetSandbox", "MarketplaceHTTP",
+                "Shell", "DeskEngine", "OrderStore", "OrderDesk", "JetAPI", "JetWire", "JetSandbox", "MarketplaceHTTP", "WalmartAPI", "WalmartWire",
+                "WalmartSandbox", "SandboxKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -107,7 +107,7 @@ extension Desk {
                 var changed: [OrderRecord] = []
                 for (order, returns) in fetched {
                     guard let existing = try store.record(order.merchantOrderID),
-                        let (record, _) = Merge.merge(order, returns: returns, into: existing, at: t)
+                        let (record, _) = Merge.merge(order, returns: returns, into: existing, at: t, marketplace: traits.name)
                     else { continue }
                     changed.append(record)
                 }
@@ -115,7 +115,7 @@ extension Desk {
             }
         } catch {
             warn(
-                "Jet's new status of \(fetched.count == 1 ? "the order" : "\(fetched.count) orders") could not be saved: \(error.summary); the next download fetches it again"
+                "\(traits.name)'s new status of \(fetched.count == 1 ? "the order" : "\(fetched.count) orders") could not be saved: \(error.summary); the next download fetches it again"
             )
         }
     }
@@ -146,7 +146,7 @@ extension Desk {
             do {
                 if try await m.isApplied(a.request, for: a.merchantOrderID) { return recordDelivered(a) }
             } catch {
-                return recordAttempt(entry, "could not check with Jet whether it already arrived: \(error.summary)")
+                return recordAttempt(entry, "could not check with \(traits.name) whether it already arrived: \(error.summary)")
             }
         }
         // What Jet said last (a download since it was recorded) may already rule it out: then it is not sent.
@@ -170,7 +170,7 @@ extension Desk {
                 do {
                     if try await m.isApplied(a.request, for: a.merchantOrderID) { return recordDelivered(a) }
                 } catch let check {
-                    return recordAttempt(entry, "\(error.summary); checking with Jet failed too: \(check.summary)")
+                    return recordAttempt(entry, "\(error.summary); checking with \(traits.name) failed too: \(check.summary)")
                 }
                 if case .refused = error.kind { return recordRefused(a, error.message) }
                 return recordAttempt(entry, error.summary)
@@ -192,14 +192,17 @@ extension Desk {
                         r.history.append(HistoryEvent(at: a.createdAt, by: a.by, event: Self.describeAction(a), actionID: a.id))
                     }
                     if r.setState(.delivered(at: at), ofAction: a.id) {
-                        r.history.append(HistoryEvent(at: at, by: "jet", event: "Jet confirmed: \(Self.describeAction(a))", actionID: a.id))
+                        r.history.append(
+                            HistoryEvent(at: at, by: traits.name.lowercased(), event: "\(traits.name) confirmed: \(Self.describeAction(a))", actionID: a.id))
                         try store.save([r], new: [])
                     }
                 }
             }
         } catch {
             // Jet has it. The outbox still says queued, so the next attempt asks Jet first and finds it there.
-            warn("\(a.kind.rawValue) \(reference(a)) reached Jet, but recording that failed: \(error.summary); the next attempt finds it at Jet and records it")
+            warn(
+                "\(a.kind.rawValue) \(reference(a)) reached \(traits.name), but recording that failed: \(error.summary); the next attempt finds it at \(traits.name) and records it"
+            )
         }
         if case .ship = a.request { refetchLater.insert(a.merchantOrderID) }
         return outcome(a, .delivered)
@@ -211,12 +214,15 @@ extension Desk {
             try store.transaction { () throws(StoreError) in
                 try store.markRefused(a, at: at, reason: reason)
                 if var r = try store.record(a.merchantOrderID), r.setState(.refused(at: at, reason: reason), ofAction: a.id) {
-                    r.history.append(HistoryEvent(at: at, by: "jet", event: "Jet refused \(a.kind.rawValue): \(reason)", actionID: a.id))
+                    r.history.append(
+                        HistoryEvent(at: at, by: traits.name.lowercased(), event: "\(traits.name) refused \(a.kind.rawValue): \(reason)", actionID: a.id))
                     try store.save([r], new: [])
                 }
             }
         } catch {
-            warn("Jet refused \(a.kind.rawValue) \(reference(a)), and recording the refusal failed: \(error.summary); it stays queued and is checked again")
+            warn(
+                "\(traits.name) refused \(a.kind.rawValue) \(reference(a)), and recording the refusal failed: \(error.summary); it stays queued and is checked again"
+            )
         }
         return outcome(a, .refused(reason: reason))
     }

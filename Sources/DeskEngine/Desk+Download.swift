@@ -8,10 +8,13 @@ extension Desk {
     /// not yet sent; downloading the same thing twice changes nothing. `by` says who downloads (`jom watch`).
     public func download(by: String? = nil) async throws(MarketplaceError) -> DownloadReport {
         var report = DownloadReport()
+        report.marketplace = traits.name
         if isDryRun {
             throw MarketplaceError(
                 .unreachable, call: "download",
-                message: "a dry run does not contact Jet (it would GET /orders/ready, /orders/directedCancel, /returns/created …)")
+                message: traits.name == "Jet"
+                    ? "a dry run does not contact Jet (it would GET /orders/ready, /orders/directedCancel, /returns/created …)"
+                    : "a dry run does not contact \(traits.name)")
         }
         var status: DownloadStatus
         do {
@@ -141,7 +144,9 @@ extension Desk {
             var new: [String] = []
             var seen = Set<String>()
             func fold(_ order: Order, _ existing: OrderRecord?) {
-                guard let (record, changes) = Merge.merge(order, returns: result.returns[order.merchantOrderID] ?? [], into: existing, at: t)
+                guard
+                    let (record, changes) = Merge.merge(
+                        order, returns: result.returns[order.merchantOrderID] ?? [], into: existing, at: t, marketplace: traits.name)
                 else { return }
                 changed.append(record)
                 if existing == nil { new.append(record.id) }

@@ -360,7 +360,7 @@ public actor Desk {
         guard let r = found else {
             throw StoreError(
                 "order \(id) is listed in the index of \(store.location) but the order itself is missing",
-                remedy: "run `download` to fetch it from Jet again")
+                remedy: "run `download` to fetch it from \(traits.name) again")
         }
         return r
     }

@@ -44,6 +44,9 @@ public struct DownloadReport: Sendable {
     /// The store dropped old versions of its records after the download.
     public var compaction: CompactionResult?
 
+    /// Whose orders: `Jet`, `Walmart`.
+    public var marketplace = "Jet"
+
     public init() {}
 
     /// `3 new orders, 1 return request`; `nothing new`.
@@ -51,10 +54,10 @@ public struct DownloadReport: Sendable {
         var parts: [String] = []
         func n(_ count: Int, _ one: String, _ many: String) { if count > 0 { parts.append("\(count) \(count == 1 ? one : many)") } }
         n(newOrders, "new order", "new orders")
-        n(cancelRequests, "cancel request from Jet", "cancel requests from Jet")
+        n(cancelRequests, "cancel request from \(marketplace)", "cancel requests from \(marketplace)")
         n(returnRequests, "return request", "return requests")
-        n(cancelledByJet, "order cancelled by Jet", "orders cancelled by Jet")
-        n(returnsClosedByJet, "return closed at Jet", "returns closed at Jet")
+        n(cancelledByJet, "order cancelled by \(marketplace)", "orders cancelled by \(marketplace)")
+        n(returnsClosedByJet, "return closed at \(marketplace)", "returns closed at \(marketplace)")
         n(statusChanges, "status change", "status changes")
         if !changedIDs.isEmpty {
             let names = changedIDs.prefix(3).joined(separator: ", ") + (changedIDs.count > 3 ? " +\(changedIDs.count - 3) more" : "")

@@ -126,6 +126,8 @@ public struct MarketplaceTraits: Sendable {
     public var credentialsRemedy: String
     /// What the marketplace calls a cancel it asked for: `a directed cancel`, `the customer's request to cancel`.
     public var requestedCancelName: String
+    /// Characters of the longest order id operators see (lists keep a column this wide).
+    public var orderIDWidth = 12
 
     public init(
         name: String, orderIDName: String, cancelling: Cancelling, cancelReasons: [MarketplaceReason], requestedCancelReason: MarketplaceReason?,

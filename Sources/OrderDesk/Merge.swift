@@ -18,7 +18,7 @@ public enum Merge {
     /// The record after merging `order` (and the order's open `returns`) into `existing`. Returns nil when
     /// nothing changed.
     public static func merge(
-        _ downloaded: Order, returns: [ReturnRequest], into existing: OrderRecord?, at now: Date
+        _ downloaded: Order, returns: [ReturnRequest], into existing: OrderRecord?, at now: Date, marketplace: String = "Jet"
     )
         -> (record: OrderRecord, changes: [Change])?
     {
@@ -38,7 +38,7 @@ public enum Merge {
 
         guard var record = existing else {
             var record = OrderRecord(order: incoming)
-            record.history.append(HistoryEvent(at: now, by: "jet", event: "downloaded from Jet (status \(incoming.status))"))
+            record.history.append(HistoryEvent(at: now, by: marketplace.lowercased(), event: "downloaded from \(marketplace) (status \(incoming.status))"))
             var changes: [Change] = [.newOrder]
             if incoming.directedCancel { changes.append(.cancelRequested) }
             if incoming.returns.contains(where: \.isOpen) { changes.append(.returnRequested) }
@@ -52,21 +52,22 @@ public enum Merge {
         var changes: [Change] = []
         if old.status != incoming.status {
             changes.append(.statusChanged(from: old.status.rawValue, to: incoming.status.rawValue))
-            record.history.append(HistoryEvent(at: now, by: "jet", event: "Jet status \(old.status) → \(incoming.status)"))
+            record.history.append(HistoryEvent(at: now, by: marketplace.lowercased(), event: "\(marketplace) status \(old.status) → \(incoming.status)"))
         }
         if incoming.directedCancel && !old.directedCancel {
             changes.append(.cancelRequested)
             let units = incoming.lines.reduce(0) { $0 + $1.cancelRequested }
             record.history.append(
                 HistoryEvent(
-                    at: now, by: "jet",
-                    event: "Jet asks to cancel " + (units > 0 ? "\(units) unit\(units == 1 ? "" : "s")" : "the order")))
+                    at: now, by: marketplace.lowercased(),
+                    event: "\(marketplace) asks to cancel " + (units > 0 ? "\(units) unit\(units == 1 ? "" : "s")" : "the order")))
         }
         if OrderStage.cancellation(record) == .marketplace, OrderStage.cancellation(OrderRecord(order: old, actions: record.actions)) != .marketplace {
             changes.append(.cancelledByJet)
             record.history.append(
                 HistoryEvent(
-                    at: now, by: "jet", event: "Jet cancelled the order itself (\(incoming.exceptionState.map { "\($0)" } ?? "status \(incoming.status)"))"))
+                    at: now, by: marketplace.lowercased(),
+                    event: "\(marketplace) cancelled the order itself (\(incoming.exceptionState.map { "\($0)" } ?? "status \(incoming.status)"))"))
         }
         let answered = Set(
             record.effectiveActions.compactMap { a -> String? in
@@ -77,7 +78,9 @@ public enum Merge {
             guard let before = old.returns.first(where: { $0.id == r.id }), before.isOpen else { continue }
             changes.append(.returnClosedByJet)
             record.history.append(
-                HistoryEvent(at: now, by: "jet", event: "return \(r.reference ?? r.id) was closed at Jet without your answer (status \(r.status))"))
+                HistoryEvent(
+                    at: now, by: marketplace.lowercased(),
+                    event: "return \(r.reference ?? r.id) was closed at \(marketplace) without your answer (status \(r.status))"))
         }
         let oldIDs = Set(old.returns.map(\.id))
         for r in incoming.returns where !oldIDs.contains(r.id) {
@@ -85,7 +88,7 @@ public enum Merge {
             let reasons = Set(r.lines.map(\.reason)).sorted().joined(separator: "; ")
             record.history.append(
                 HistoryEvent(
-                    at: now, by: "jet",
+                    at: now, by: marketplace.lowercased(),
                     event: "return requested (\(r.requestedTotal.total))" + (reasons.isEmpty ? "" : ": \(reasons)")))
         }
         if changes.isEmpty && before != record.stage {

@@ -159,7 +159,7 @@ extension OrderAction {
             return ack.isAccepted ? "approved" : "cancelled\(reason.map { " as \($0)" } ?? "") (Jet: \(ack.status))"
         case .ship(let s):
             if s.isCancelOnly {
-                if s.answersDirectedCancel { return "cancelled \(units(s.items, \.cancelQuantity)) as Jet asked" }
+                if s.answersDirectedCancel { return "cancelled \(units(s.items, \.cancelQuantity)) \(reason ?? "as Jet asked")" }
                 return "cancelled \(units(s.items, \.cancelQuantity))\(reason.map { " as \($0)" } ?? "")"
             }
             return "shipped \(units(s.items, \.quantity)) with \(s.carrier ?? "?") \(s.tracking ?? "")"

@@ -16,26 +16,9 @@ public struct OrderProgress: Sendable, Hashable {
 
     public init(_ record: OrderRecord) {
         let order = record.order
-        let known = Set(order.shipments.compactMap(\.altShipmentID))
-        // A marketplace that keeps no id of ours (Walmart) shows our parcels by their tracking numbers, and our
-        // cancels by the line's cancelled count reaching what it was once they arrived.
-        let trackings = Set(order.shipments.compactMap(\.tracking))
-        var cancelledByLine: [String: Int] = [:]
-        for shipment in order.shipments {
-            for item in shipment.items { if let line = item.lineID { cancelledByLine[line, default: 0] += item.cancelled } }
-        }
         var reports = order.shipments.flatMap { $0.items.map { ($0.sku, $0.shipped, $0.cancelled) } }
         for action in record.effectiveActions {
-            guard case .ship(let report) = action.request, !known.contains(report.altShipmentID) else { continue }
-            if let t = report.tracking, trackings.contains(t) { continue }
-            if report.isCancelOnly, !report.items.isEmpty,
-                report.items.allSatisfy({ item in
-                    guard let line = item.lineID, let after = item.cancelledAfter else { return false }
-                    return (cancelledByLine[line] ?? 0) >= after
-                })
-            {
-                continue
-            }
+            guard case .ship(let report) = action.request, !Self.isReportedBack(report, in: order) else { continue }
             reports += report.items.map { ($0.sku, $0.quantity, $0.cancelQuantity) }
         }
         var remaining = reports
@@ -53,6 +36,23 @@ public struct OrderProgress: Sendable, Hashable {
             return Line(
                 sku: line.sku, ordered: line.quantity, shipped: shipped, cancelled: cancelled,
                 cancelRequested: line.cancelRequested)
+        }
+    }
+
+    /// Whether the marketplace's view of `order` already holds this shipment message of ours: by its id (Jet keeps
+    /// our `alt_shipment_id`), or, for a marketplace that keeps no id of ours (Walmart), by the parcel's tracking
+    /// number, and for cancels by each line's cancelled count reaching what it was once they arrived.
+    public static func isReportedBack(_ report: ShipmentReport, in order: Order) -> Bool {
+        if order.shipments.contains(where: { $0.altShipmentID == report.altShipmentID }) { return true }
+        if let t = report.tracking, order.shipments.contains(where: { $0.tracking == t }) { return true }
+        guard report.isCancelOnly, !report.items.isEmpty else { return false }
+        var cancelledByLine: [String: Int] = [:]
+        for shipment in order.shipments {
+            for item in shipment.items { if let line = item.lineID { cancelledByLine[line, default: 0] += item.cancelled } }
+        }
+        return report.items.allSatisfy { item in
+            guard let line = item.lineID, let after = item.cancelledAfter else { return false }
+            return (cancelledByLine[line] ?? 0) >= after
         }
     }
 

@@ -185,7 +185,7 @@ public protocol SandboxStateHost: Actor {
     /// Before a call on a shared state: this process's turn, the lock on the file, and the latest state.
     func beginSharedCall() async throws(SandboxStateError)
     /// After it: what it changed saved, the lock and the turn handed on.
-    func endSharedCall()
+    func endSharedCall() async
     /// Applies what the scenario planned up to now.
     func evolve()
 }

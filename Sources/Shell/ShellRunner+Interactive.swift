@@ -128,14 +128,16 @@ extension ShellRunner {
         }
         if u.problem != nil { parts.append(colored("STORE PROBLEM: see status", .boldRed)) }
         if await desk.isDryRun { parts.append("dry run") }
-        return "jom [\(parts.joined(separator: " · "))]> "
+        // A store of another marketplace than Jet (whose order manager jom began as) says so at every prompt.
+        let name = desk.traits.name == "Jet" ? "jom" : "jom@\(desk.traits.name.lowercased())"
+        return "\(name) [\(parts.joined(separator: " · "))]> "
     }
 
     /// Sends what the outbox holds, then downloads when due, again and again; posts what happened, with the
     /// prompt as it now reads (no longer stale, fewer unsent, …).
     static func backgroundWork(desk: Desk, editor: any LineReader, prompt: @Sendable () async -> String) async {
         func stamp() async -> String { TimeText.clock(await desk.now) }
-        editor.post(notices(await desk.deliver(force: true), stamp: await stamp()), prompt: await prompt())
+        editor.post(notices(await desk.deliver(force: true), stamp: await stamp(), marketplace: desk.traits.name), prompt: await prompt())
         // When a download is due: the store's last download (by any session or a watcher) is an interval old
         // on the wall clock, or an interval has passed on the monotonic clock since one was last seen. The
         // second keeps a pinned wall clock (JOM_NOW) from stopping downloads after the first.
@@ -169,7 +171,7 @@ extension ShellRunner {
             if interval > 0, due, !(await desk.isDryRun) {
                 do {
                     let report = try await desk.download()
-                    posted += notices(report.delivered, stamp: await stamp())
+                    posted += notices(report.delivered, stamp: await stamp(), marketplace: desk.traits.name)
                     if report.isInteresting {
                         posted.append("[\(await stamp())] downloaded: \(report.sentence)")
                     }
@@ -179,7 +181,7 @@ extension ShellRunner {
                 }
                 seenAt = .now
             } else {
-                posted += notices(await desk.retryDue(), stamp: await stamp())
+                posted += notices(await desk.retryDue(), stamp: await stamp(), marketplace: desk.traits.name)
             }
             editor.post(posted, prompt: await prompt())
             // Awake every few seconds: to notice what a watcher or another session downloaded, and to download when due.
@@ -187,12 +189,12 @@ extension ShellRunner {
         }
     }
 
-    static func notices(_ outcomes: [DeliveryOutcome], stamp: String) -> [String] {
+    static func notices(_ outcomes: [DeliveryOutcome], stamp: String, marketplace: String = "Jet") -> [String] {
         var list: [String] = []
         let sent = outcomes.filter { $0.result == .delivered }
         if !sent.isEmpty {
             list.append(
-                "[\(stamp)] sent \(sent.count) queued action\(sent.count == 1 ? "" : "s") to Jet: "
+                "[\(stamp)] sent \(sent.count) queued action\(sent.count == 1 ? "" : "s") to \(marketplace): "
                     + sent.prefix(5).map { "\($0.action.kind.rawValue) \($0.reference)" }.joined(separator: ", "))
         }
         for o in outcomes {

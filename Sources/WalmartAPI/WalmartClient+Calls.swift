@@ -29,8 +29,8 @@ extension WalmartClient {
     }
 
     /// `GET /v3/orders/released`: orders with lines still `Created`, ready to acknowledge.
-    public func releasedOrders() async throws(WalmartAPIError) -> Listing<WalmartOrder> {
-        try await orderList("/v3/orders/released", query: [("limit", String(configuration.pageSize))])
+    public func releasedOrders(since: String? = nil) async throws(WalmartAPIError) -> Listing<WalmartOrder> {
+        try await orderList("/v3/orders/released", query: [("limit", String(configuration.pageSize))] + (since.map { [("createdStartDate", $0)] } ?? []))
     }
 
     /// `GET /v3/orders?status=…` (and other filters).

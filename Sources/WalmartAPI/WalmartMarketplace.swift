@@ -6,15 +6,19 @@ extension MarketplaceTraits {
     /// Walmart's: lines cancelled by their own call with one of five reasons, no reject, no return acceptance or
     /// denial, return refunds by units (Walmart prices them), refunds without a return only of shipped lines,
     /// acknowledgement within 4 hours, and unshipped lines cancelled by Walmart 4 days after the ship-by date.
-    public static let walmart = MarketplaceTraits(
-        name: "Walmart", orderIDName: "purchase order number", cancelling: .cancelCall,
-        cancelReasons: WalmartVocabulary.cancelReasons.map { MarketplaceReason($0.0, $0.1, code: $0.2) },
-        requestedCancelReason: WalmartVocabulary.cancelReasons.first.map { MarketplaceReason($0.0, $0.1, code: $0.2) },
-        refundReasons: WalmartVocabulary.refundReasons.map { MarketplaceReason($0.0, $0.1, code: $0.2) },
-        acceptsReturns: false, deniesReturns: false, refundsReturnAmounts: false, refundsOnlyShipped: true, needsShipFromZip: false,
-        carriers: CarrierCatalog(carriers: WalmartVocabulary.carriers, sharedMethods: WalmartVocabulary.methods, fallbackMethod: "Standard"),
-        acknowledgeWithin: 4 * 3600, autoCancelAfterShipBy: 4 * 86400,
-        credentialsRemedy: WalmartAPIError.credentialsRemedy, requestedCancelName: "the customer's request to cancel")
+    public static let walmart: MarketplaceTraits = {
+        var t = MarketplaceTraits(
+            name: "Walmart", orderIDName: "purchase order number", cancelling: .cancelCall,
+            cancelReasons: WalmartVocabulary.cancelReasons.map { MarketplaceReason($0.0, $0.1, code: $0.2) },
+            requestedCancelReason: WalmartVocabulary.cancelReasons.first.map { MarketplaceReason($0.0, $0.1, code: $0.2) },
+            refundReasons: WalmartVocabulary.refundReasons.map { MarketplaceReason($0.0, $0.1, code: $0.2) },
+            acceptsReturns: false, deniesReturns: false, refundsReturnAmounts: false, refundsOnlyShipped: true, needsShipFromZip: false,
+            carriers: CarrierCatalog(carriers: WalmartVocabulary.carriers, sharedMethods: WalmartVocabulary.methods, fallbackMethod: "Standard"),
+            acknowledgeWithin: 4 * 3600, autoCancelAfterShipBy: 4 * 86400,
+            credentialsRemedy: WalmartAPIError.credentialsRemedy, requestedCancelName: "the customer's request to cancel")
+        t.orderIDWidth = 15
+        return t
+    }()
 }
 
 /// The order desk's ``Marketplace`` port, spoken over Walmart's Orders and Returns API.
@@ -22,11 +26,14 @@ public struct WalmartMarketplace: Marketplace {
     public let client: WalmartClient
     public let displayName: String
     public let binding: MarketplaceBinding
+    /// "Now", for the window of orders listed (Walmart lists those created in the last 180 days when asked).
+    let clock: WallClock
 
     /// `binding`: `.walmartSandbox` for the embedded sandbox; by default the seller account of the configuration.
-    public init(client: WalmartClient, displayName: String, binding: MarketplaceBinding? = nil) {
+    public init(client: WalmartClient, displayName: String, binding: MarketplaceBinding? = nil, clock: WallClock = .system) {
         self.client = client
         self.displayName = displayName
+        self.clock = clock
         let c = client.configuration
         self.binding = binding ?? .walmart(api: c.baseURL, clientID: c.clientID)
     }
@@ -51,9 +58,11 @@ public struct WalmartMarketplace: Marketplace {
                     }
                 }
             }
-            let released = try await client.releasedOrders()
+            // Walmart lists the last 7 days unless told otherwise; orders stay open longer than that.
+            let since = WalmartTime.formatQuery(clock.now.addingTimeInterval(-180 * 86400))
+            let released = try await client.releasedOrders(since: since)
             take(released)
-            let acknowledged = try await client.orders([("status", WalmartVocabulary.acknowledged)])
+            let acknowledged = try await client.orders([("status", WalmartVocabulary.acknowledged), ("createdStartDate", since)])
             take(acknowledged)
             var returnsByOrder: [String: [ReturnRequest]] = [:]
             var seenReturns = Set<String>()

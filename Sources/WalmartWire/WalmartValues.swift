@@ -64,6 +64,9 @@ public struct WalmartTime: Codable, Sendable, Hashable {
     /// `2019-02-21T01:01:08.000Z`.
     public static func formatISO(_ date: Date) -> String { isoFractional.string(from: date) }
 
+    /// `2020-03-16T10:30:15Z`: the form query parameters take.
+    public static func formatQuery(_ date: Date) -> String { isoPlain.string(from: date) }
+
     nonisolated(unsafe) static let isoFractional: ISO8601DateFormatter = {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -1,4 +1,5 @@
 import Foundation
+import OrderDesk
 
 /// Where things live, from flags and the environment.
 enum Paths {
@@ -8,12 +9,13 @@ enum Paths {
 
     static func home() -> String { environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() }
 
-    /// `--store DIR`, else `$JOM_STORE`, else `$XDG_DATA_HOME/jom`, else `~/.local/share/jom`.
-    static func store(_ flag: String?) -> String {
+    /// `--store DIR`, else `$JOM_STORE`, else `$XDG_DATA_HOME/jom`, else `~/.local/share/jom`; for the Walmart
+    /// sandbox's practice store (`--sandbox walmart`) without either, `$XDG_DATA_HOME/jom-walmart-practice`.
+    static func store(_ flag: String?, practice: MarketplaceBinding? = nil) -> String {
         if let flag, !flag.isEmpty { return (flag as NSString).expandingTildeInPath }
         if let s = environment["JOM_STORE"], !s.isEmpty { return (s as NSString).expandingTildeInPath }
         let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (home() + "/.local/share")
-        return data + "/jom"
+        return data + (practice == .walmartSandbox ? "/jom-walmart-practice" : "/jom")
     }
 
     /// `$XDG_CONFIG_HOME/jom` (`~/.config/jom`).

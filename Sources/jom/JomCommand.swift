@@ -48,8 +48,15 @@ struct JomCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Log every HTTP request and response to standard error, with credentials and tokens masked.")
     var debugHTTP = false
 
-    @Flag(name: .long, help: "Use the embedded Jet sandbox (practice orders), also when Jet credentials are configured; for a new store or a sandbox store.")
+    @Flag(
+        name: .long,
+        help:
+            "Use an embedded sandbox (practice orders), also when credentials are configured; for a new store or a sandbox store. `--sandbox walmart` practises on Walmart."
+    )
     var sandbox = false
+
+    /// `--sandbox walmart` (main.swift turns the word into this option).
+    @Option(name: .long, help: .hidden) var sandboxMarketplace: String?
 
     @Flag(name: [.customShort("X"), .long], help: "Do not run $XDG_CONFIG_HOME/jom/jomrc.")
     var noRC = false
@@ -71,7 +78,8 @@ struct JomCommand: AsyncParsableCommand {
         if scriptPath != nil && !command.isEmpty {
             throw ValidationError("give either -c commands or a script, not both")
         }
-        let bench = try Workbench.open(store: store, dryRun: dryRun, sandbox: sandbox, debugHTTP: debugHTTP)
+        let practice: MarketplaceBinding? = sandbox ? (sandboxMarketplace == "walmart" ? .walmartSandbox : .sandbox) : nil
+        let bench = try Workbench.open(store: store, dryRun: dryRun, sandbox: practice, debugHTTP: debugHTTP)
         let desk = bench.desk
         let storePath = bench.storePath
         let count = bench.orderCount
@@ -92,7 +100,8 @@ struct JomCommand: AsyncParsableCommand {
         } else if isatty(0) == 1 {
             options.interactive = true
             options.banner = [
-                "jom \(jomVersion) — Jet Order Manager",
+                bench.desk.traits.name == "Jet"
+                    ? "jom \(jomVersion) — Jet Order Manager" : "jom \(jomVersion) — order manager for the \(bench.desk.traits.name) Marketplace",
                 banner(bench.choice, bench.factory.description),
                 "Store \(storePath) · \(count) order\(count == 1 ? "" : "s")" + (dryRun ? " · DRY RUN: nothing is sent or saved" : ""),
                 "Type `help` for commands, `show` to list what needs you, `download` to fetch now. TAB completes; Ctrl-D quits.",
@@ -112,6 +121,7 @@ extension JomCommand {
     func banner(_ choice: Result<MarketplaceBinding, Connection.Refusal>, _ description: String) -> String {
         switch choice {
         case .success(.sandbox): "Using the embedded Jet SANDBOX, not Jet: practice orders only, nothing reaches a real marketplace."
+        case .success(.walmartSandbox): "Using the embedded Walmart SANDBOX, not Walmart: practice orders only, nothing reaches a real marketplace."
         case .success: "Orders from \(description)."
         case .failure(let r): "NOT CONNECTED: \(r.summary).\n  hint: \(r.remedy ?? "")"
         }

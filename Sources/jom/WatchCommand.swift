@@ -32,8 +32,10 @@ struct WatchCommand: AsyncParsableCommand {
             valueName: "DURATION"))
     var every: String?
 
-    @Flag(name: .long, help: "Use the embedded Jet sandbox (practice orders).")
+    @Flag(name: .long, help: "Use the embedded sandbox (practice orders); `--sandbox walmart` for Walmart's.")
     var sandbox = false
+
+    @Option(name: .long, help: .hidden) var sandboxMarketplace: String?
 
     @Flag(name: .long, help: "Log every HTTP request and response to standard error, with credentials and tokens masked.")
     var debugHTTP = false
@@ -47,7 +49,8 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let bench = try Workbench.open(store: store, dryRun: false, sandbox: sandbox, debugHTTP: debugHTTP)
+        let practice: MarketplaceBinding? = sandbox ? (sandboxMarketplace == "walmart" ? .walmartSandbox : .sandbox) : nil
+        let bench = try Workbench.open(store: store, dryRun: false, sandbox: practice, debugHTTP: debugHTTP)
         let configured = await bench.desk.settings.downloadInterval
         let seconds = every.flatMap(DurationText.parse) ?? configured
         let interval: Duration = .milliseconds(Int(max(1, seconds > 0 ? seconds : 900) * 1000))

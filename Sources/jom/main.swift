@@ -22,7 +22,30 @@ func run<C: ParsableCommand>(_ type: C.Type, _ arguments: [String]) async -> Nev
 // `jom sandbox …`, `jom import …` and `jom watch …` are their own commands; anything else is the shell (whose optional
 // argument is a script file, so `#!/usr/bin/env jom` scripts work). The subcommands are dispatched here, by
 // their first word, because the shell's optional FILE would otherwise take that word.
-let arguments = Array(CommandLine.arguments.dropFirst())
+/// `--sandbox walmart` (or `--sandbox=walmart`, `--sandbox jet`): the word after `--sandbox` names the marketplace.
+func sandboxWordsAsOption(_ args: [String]) -> [String] {
+    var out: [String] = []
+    var i = 0
+    while i < args.count {
+        let a = args[i]
+        if a == "--" {
+            out += args[i...]
+            break
+        }
+        if a.hasPrefix("--sandbox=") {
+            out += ["--sandbox", "--sandbox-marketplace", String(a.dropFirst("--sandbox=".count)).lowercased()]
+        } else if a == "--sandbox", i + 1 < args.count, ["walmart", "jet"].contains(args[i + 1].lowercased()) {
+            out += ["--sandbox", "--sandbox-marketplace", args[i + 1].lowercased()]
+            i += 1
+        } else {
+            out.append(a)
+        }
+        i += 1
+    }
+    return out
+}
+
+let arguments = sandboxWordsAsOption(Array(CommandLine.arguments.dropFirst()))
 let subcommands = Dictionary(uniqueKeysWithValues: JomCommand.configuration.subcommands.map { ($0._commandName, $0) })
 
 /// Help for a subcommand as part of jom (`USAGE: jom watch …`).
@@ -44,6 +67,9 @@ func subcommandWithGlobalsFirst(_ args: [String]) -> (type: any ParsableCommand.
         } else if a.hasPrefix("--store=") || a == "--sandbox" || a == "--debug-http" {
             globals.append(a)
             i += 1
+        } else if a == "--sandbox-marketplace", i + 1 < args.count {
+            globals += [a, args[i + 1]]
+            i += 2
         } else {
             break
         }

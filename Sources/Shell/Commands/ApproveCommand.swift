@@ -62,7 +62,7 @@ enum ApproveCommand: ShellCommand {
         }
         try ctx.report(dry)
         var parts: [String] = []
-        if sent > 0 { parts.append("\(sent) sent to Jet") }
+        if sent > 0 { parts.append("\(sent) sent to \(ctx.desk.traits.name)") }
         ctx.runner.queuedNotSent += queued.count
         if !queued.isEmpty { parts.append("\(queued.count) queued (Jet unreachable, will retry; `status` shows them)") }
         if !refused.isEmpty { parts.append("\(refused.count) refused by Jet") }

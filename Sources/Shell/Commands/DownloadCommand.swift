@@ -32,7 +32,7 @@ enum DownloadCommand: ShellCommand {
         }
         ctx.out.endProgress()
         let sent = report.delivered.filter { $0.result == .delivered }.count
-        if sent > 0 { ctx.out.line("sent \(sent) queued action\(sent == 1 ? "" : "s") to Jet") }
+        if sent > 0 { ctx.out.line("sent \(sent) queued action\(sent == 1 ? "" : "s") to \(ctx.desk.traits.name)") }
         ctx.out.line("downloaded: \(Printable.visible(report.sentence))")
         if let c = report.compaction { ctx.out.line(CompactCommand.sentence(c)) }
         for r in report.remarks { ctx.out.line(Printable.visible(r)) }

@@ -100,7 +100,7 @@ enum ShowCommand: ShellCommand {
         }
         out.beginStream()
         defer { out.endStream() }
-        let layout = OrderTable.Layout(width: out.width)
+        let layout = OrderTable.Layout(width: out.width, idWidth: ctx.desk.traits.orderIDWidth)
         var tally = OrderTable.Tally()
         switch chosen {
         case .table: OrderTable.header(layout, out: out)
@@ -193,6 +193,6 @@ enum OpenCommand: ShellCommand {
         }
         let record = try await ctx.desk.record(s.merchantOrderID)
         ctx.select(s)
-        OrderDetail.render(record, settings: await ctx.desk.settings, now: await ctx.desk.now, out: ctx.out)
+        OrderDetail.render(record, settings: await ctx.desk.settings, now: await ctx.desk.now, traits: ctx.desk.traits, out: ctx.out)
     }
 }

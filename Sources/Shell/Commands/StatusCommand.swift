@@ -20,7 +20,8 @@ enum StatusCommand: ShellCommand {
         let settings = await d.settings
         let dl = try await d.downloadStatus()
         let urgency = await d.urgency()
-        out.line("Jet          " + (ctx.runner.options.marketplaceDescription))
+        let market = ctx.desk.traits.name
+        out.line(market.fitted(13) + (ctx.runner.options.marketplaceDescription))
         out.line("Store        \(await d.storePath) (\(await d.orderCount) orders)" + (await d.isDryRun ? " — dry run: nothing is saved" : ""))
         var downloads = "last good " + (dl.lastSuccess.map { "\(TimeText.at($0)) (\(DurationText.short(now.timeIntervalSince($0))) ago)" } ?? "never")
         if settings.downloadInterval > 0 {
@@ -39,9 +40,9 @@ enum StatusCommand: ShellCommand {
         }
         let pending = await d.pendingActions
         if pending.isEmpty {
-            out.line("Outbox       nothing waiting for Jet")
+            out.line("Outbox       nothing waiting for \(market)")
         } else {
-            out.line("Outbox       " + out.styled("\(pending.count) action\(pending.count == 1 ? "" : "s") waiting for Jet", .yellow))
+            out.line("Outbox       " + out.styled("\(pending.count) action\(pending.count == 1 ? "" : "s") waiting for \(market)", .yellow))
             for e in pending.prefix(10) {
                 let ref = Printable.visible(await d.resolveExact(e.action.merchantOrderID)?.referenceOrderID ?? e.action.merchantOrderID)
                 var line = "  \(e.action.kind.rawValue) \(ref), recorded \(TimeText.at(e.action.createdAt)) by \(e.action.by)"
@@ -53,7 +54,7 @@ enum StatusCommand: ShellCommand {
         }
         let refusals = await d.refusals.filter { now.timeIntervalSince($0.at) < 7 * 86400 }
         if !refusals.isEmpty {
-            out.line("Refused      " + out.styled("\(refusals.count) action\(refusals.count == 1 ? "" : "s") refused by Jet in the last 7 days", .red))
+            out.line("Refused      " + out.styled("\(refusals.count) action\(refusals.count == 1 ? "" : "s") refused by \(market) in the last 7 days", .red))
             for r in refusals.suffix(5) {
                 let ref = Printable.visible(await d.resolveExact(r.action.merchantOrderID)?.referenceOrderID ?? r.action.merchantOrderID)
                 out.line("             \(r.action.kind.rawValue) \(ref) at \(TimeText.at(r.at)): \(Printable.visible(r.reason))")

@@ -212,7 +212,7 @@ final class ShellContext: @unchecked Sendable {
         var refusals: [DeliveryOutcome] = []
         for o in outcomes {
             switch o.result {
-            case .delivered: out.line("\(o.action.kind.rawValue) \(Printable.visible(o.reference)): \(out.styled("sent", .green)) to Jet")
+            case .delivered: out.line("\(o.action.kind.rawValue) \(Printable.visible(o.reference)): \(out.styled("sent", .green)) to \(desk.traits.name)")
             case .queued(let reason):
                 runner.queuedNotSent += 1
                 out.line(

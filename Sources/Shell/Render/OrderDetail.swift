@@ -4,7 +4,8 @@ import OrderDesk
 /// `open`: an order laid out like an invoice, then deadlines, shipments, the return, and one timeline of
 /// notes and actions.
 enum OrderDetail {
-    static func render(_ record: OrderRecord, settings: Settings, now: Date, out: Output) {
+    static func render(_ record: OrderRecord, settings: Settings, now: Date, traits: MarketplaceTraits = .jet, out: Output) {
+        let market = traits.name
         let r = record.visible
         let o = r.order
         let summary = OrderSummary(r)
@@ -19,7 +20,7 @@ enum OrderDetail {
             }
         }
         out.wrapped(head)
-        var ids = "Jet id \(o.merchantOrderID) · Jet status \(o.status)"
+        var ids = "\(market) id \(o.merchantOrderID) · \(market) status \(o.status)"
         if let a = o.acknowledgementStatus { ids += " (\(a))" }
         if let e = o.exceptionState { ids += " · \(e)" }
         out.wrapped(out.styled(ids, .dim))
@@ -31,12 +32,18 @@ enum OrderDetail {
         if let bad = o.unreadableDates, !bad.isEmpty {
             out.wrapped(
                 out.styled(
-                    "dates Jet sent that could not be read: " + bad.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "), .yellow)
+                    "dates \(market) sent that could not be read: " + bad.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
+                    .yellow)
             )
         }
         if o.directedCancel || o.lines.contains(where: { $0.cancelRequested > 0 }) {
             let units = o.lines.reduce(0) { $0 + $1.cancelRequested }
-            out.wrapped(out.styled("Jet asks you to cancel \(units > 0 ? "\(units) unit(s)" : "this order") (directed cancel)", .magenta))
+            let what = traits.requestedCancelReason == nil ? "\(market) asks you to cancel" : "The customer asks to cancel"
+            out.wrapped(out.styled("\(what) \(units > 0 ? "\(units) unit(s)" : "this order") (\(traits.requestedCancelName))", .magenta))
+        }
+        if let auto = traits.autoCancelDate(shipBy: o.shipBy), [.new, .approved, .cancelRequested].contains(stage) {
+            let text = "\(market) cancels the units not shipped by itself on \(TimeText.at(auto)) (\(TimeText.relative(auto, now: now)))"
+            out.wrapped(now > auto ? out.styled(text, .boldRed) : now > (o.shipBy ?? now) ? out.styled(text, .yellow) : out.styled(text, .dim))
         }
         out.line()
         out.wrapped("Buyer     \(o.buyer.name)\(o.buyer.phone.map { "  \($0)" } ?? "")\(o.hashEmail.map { "  \($0)" } ?? "")")
@@ -58,16 +65,15 @@ enum OrderDetail {
         {
             out.line()
             out.wrapped(out.styled("Shipments", .bold))
-            let known = Set(o.shipments.compactMap(\.altShipmentID))
             for s in o.shipments {
                 out.wrapped(
                     "  "
                         + shipmentLine(
-                            s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at Jet",
+                            s.shippedAt, s.carrier, s.tracking, s.items.map { ($0.sku, $0.shipped, $0.cancelled) }, note: "at \(market)",
                             naming: o.lines.count > 1))
             }
             for a in r.effectiveActions {
-                guard case .ship(let s) = a.request, !known.contains(s.altShipmentID) else { continue }
+                guard case .ship(let s) = a.request, !OrderProgress.isReportedBack(s, in: o) else { continue }
                 out.wrapped(
                     "  "
                         + shipmentLine(
@@ -81,7 +87,7 @@ enum OrderDetail {
         }
         for ret in o.returns.sorted(by: { ($0.requestedAt ?? .distantPast) < ($1.requestedAt ?? .distantPast) }) {
             out.line()
-            var title = "Return \(ret.reference ?? ret.id) · Jet status \(ret.status) · requested \(TimeText.at(ret.requestedAt))"
+            var title = "Return \(ret.reference ?? ret.id) · \(market) status \(ret.status) · requested \(TimeText.at(ret.requestedAt))"
             if ret.refundWithoutReturn { title += " · refund without return" }
             out.wrapped(out.styled(title, .bold))
             for l in ret.lines {
@@ -107,7 +113,7 @@ enum OrderDetail {
         }
         out.line()
         out.wrapped(out.styled("Timeline", .bold))
-        timeline(r, out: out)
+        timeline(r, market: market, out: out)
     }
 
     static func lines(_ o: Order, out: Output) {
@@ -176,15 +182,15 @@ enum OrderDetail {
     }
 
     /// Notes and history in one list, oldest first.
-    static func timeline(_ r: OrderRecord, out: Output) {
-        // Jet's confirmation of an action is shown on the action's own line, not as a line of its own.
-        var entries: [(Date, String, String)] = r.history.filter { !($0.by == "jet" && $0.actionID != nil) }.map { e in
+    static func timeline(_ r: OrderRecord, market: String = "Jet", out: Output) {
+        // The marketplace's confirmation of an action is shown on the action's own line, not as a line of its own.
+        var entries: [(Date, String, String)] = r.history.filter { !($0.by == market.lowercased() && $0.actionID != nil) }.map { e in
             var text = e.event
             if let id = e.actionID, let a = r.actions.first(where: { $0.id == id }) {
                 switch a.state {
-                case .queued: text += out.styled("  [not yet sent to Jet]", .yellow)
-                case .delivered(let at): text += out.styled("  [sent to Jet \(TimeText.clock(at))]", .green)
-                case .refused(let at, let reason): text += out.styled("  [refused by Jet \(TimeText.clock(at)): \(reason)]", .red)
+                case .queued: text += out.styled("  [not yet sent to \(market)]", .yellow)
+                case .delivered(let at): text += out.styled("  [sent to \(market) \(TimeText.clock(at))]", .green)
+                case .refused(let at, let reason): text += out.styled("  [refused by \(market) \(TimeText.clock(at)): \(reason)]", .red)
                 }
             }
             return (e.at, e.by, text)

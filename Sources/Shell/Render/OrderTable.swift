@@ -29,6 +29,8 @@ enum OrderTable {
     /// psql's `\\x auto`).
     struct Layout {
         let buyerW: Int, placeW: Int, titleW: Int
+        /// The ORDER column: the marketplace's longest ids (Jet's 12 characters, Walmart's 15 digits).
+        let idW: Int
         let showUnits: Bool
         /// Too narrow for a table: a record at a time.
         let expanded: Bool
@@ -38,17 +40,18 @@ enum OrderTable {
         var showPlace: Bool { placeW > 0 }
         var showTitle: Bool { titleW > 0 }
 
-        /// ORDER, STAGE, DUE and TOTAL with the gaps between them.
-        static let fixed = 12 + 2 + 10 + 2 + 16 + 2 + 10
-        static let tableMinimum = fixed
+        /// STAGE, DUE and TOTAL with the gaps between them and ORDER's.
+        static let fixed = 2 + 10 + 2 + 16 + 2 + 10
+        static let tableMinimum = 12 + fixed
         static let minimumFlexible = 8
 
-        init(width terminal: Int) {
+        init(width terminal: Int, idWidth: Int = 12) {
             // The last column stays one short of the edge: a terminal that wraps at its width wraps nothing.
             let width = terminal - 1
             self.width = width
-            expanded = width < Self.tableMinimum
-            var left = width - Self.fixed
+            idW = idWidth
+            expanded = width < idWidth + Self.fixed
+            var left = width - idWidth - Self.fixed
             // Which columns fit at their least, in order of use: the buyer, the units, where it goes, what it is.
             let buyer = left >= 12
             if buyer { left -= 12 }
@@ -77,7 +80,7 @@ enum OrderTable {
 
     static func header(_ layout: Layout, out: Output) {
         guard !layout.expanded else { return }
-        var header = "ORDER".fitted(12) + "  " + "STAGE".fitted(10) + "  " + "DUE".fitted(16)
+        var header = "ORDER".fitted(layout.idW) + "  " + "STAGE".fitted(10) + "  " + "DUE".fitted(16)
         if layout.showBuyer { header += "  " + "BUYER".fitted(layout.buyerW) }
         if layout.showPlace { header += "  " + "SHIP TO".fitted(layout.placeW) }
         if layout.showUnits { header += "  " + "UNITS".right(5) }
@@ -107,7 +110,7 @@ enum OrderTable {
                 }
             }
             // Cell by cell into the output buffer: a long list costs no intermediate strings.
-            var cells = [s.referenceOrderID.fitted(12), stage, due]
+            var cells = [s.referenceOrderID.fitted(layout.idW), stage, due]
             if layout.showBuyer { cells.append(s.buyer.fitted(layout.buyerW)) }
             if layout.showPlace { cells.append(s.destination.fitted(layout.placeW)) }
             if layout.showUnits { cells.append(String(s.units).right(5)) }
