@@ -1,8 +1,12 @@
 import ArgumentParser
 import Foundation
+import JetAPI
+import JetWire
 import OrderDesk
 import OrderStore
 import Shell
+import WalmartAPI
+import WalmartWire
 
 #if canImport(Glibc)
 import Glibc
@@ -12,9 +16,9 @@ import Glibc
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import Jet order details (a JSON array, or JSON Lines) into the store.",
+        abstract: "Import order details (a JSON array, or JSON Lines) into the store.",
         discussion: """
-            Each element is an order as Jet's GET /orders/withoutShipmentDetail/{id} returns it. Importing the same file again changes nothing; notes and actions already in the store are kept.
+            Each element is an order as the store's marketplace gives one: Jet's GET /orders/withoutShipmentDetail/{id}, or a Walmart purchase order as GET /v3/orders lists them (wrapped in {"order": …} or not). A store that belongs to no marketplace yet takes --marketplace's (jet by default). Importing the same file again changes nothing; notes and actions already in the store are kept.
 
             A bad element is reported as FILE:LINE and skipped; the rest is imported (the exit status is then 1).
 
@@ -28,6 +32,37 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The file to import.", valueName: "FILE"))
     var file: String
 
+    @Option(help: ArgumentHelp("Whose orders the file holds, for a store that belongs to no marketplace yet: jet or walmart.", valueName: "NAME"))
+    var marketplace: String?
+
+    func validate() throws {
+        if let marketplace, !["jet", "walmart"].contains(marketplace.lowercased()) {
+            throw ValidationError("--marketplace must be jet or walmart, not \(marketplace)")
+        }
+    }
+
+    /// How an element becomes an order, for the store's marketplace.
+    static func decoder(walmart: Bool) -> Importer.Decode {
+        if walmart {
+            return { data, decoder in
+                do {
+                    return WalmartMapping.order(try decoder.decode(WalmartOrderEnvelope.self, from: data).order)
+                } catch {
+                    if data.range(of: Data("\"merchant_order_id\"".utf8)) != nil { throw ForeignOrder(marketplace: "Jet") }
+                    throw error
+                }
+            }
+        }
+        return { data, decoder in
+            do {
+                return JetMapping.order(try decoder.decode(JetOrder.self, from: data))
+            } catch {
+                if data.range(of: Data("\"purchaseOrderId\"".utf8)) != nil { throw ForeignOrder(marketplace: "Walmart") }
+                throw error
+            }
+        }
+    }
+
     func run() throws {
         let path = (file as NSString).expandingTildeInPath
         guard let reader = ElementReader(path: path) else {
@@ -38,9 +73,19 @@ struct ImportCommand: ParsableCommand {
         let storePath = Paths.store(store)
         do {
             let orderStore = try OrderStore(path: storePath) { printError("jom: \($0)") }
+            let bound = try orderStore.loadBinding()
+            let walmart = bound.map { $0.marketplaceName == "Walmart" } ?? (marketplace?.lowercased() == "walmart")
+            if let bound, let asked = marketplace, asked.lowercased() != bound.marketplaceName.lowercased() {
+                printError("jom import: error: the store \(storePath) belongs to \(bound), not to \(asked)")
+                printError(
+                    "  hint: import into a store of its own: jom import --store /tmp/\(asked.lowercased())-store --marketplace \(asked.lowercased()) \(file)")
+                throw ExitCode(1)
+            }
             let started = Date()
             let terminal = isatty(2) == 1
-            let report = try Importer(store: orderStore).run(reader: reader, name: (path as NSString).lastPathComponent, now: Paths.fixedNow ?? Date()) {
+            let importer = Importer(
+                store: orderStore, marketplace: walmart ? "Walmart" : "Jet", operatorName: Paths.operatorName, decode: Self.decoder(walmart: walmart))
+            let report = try importer.run(reader: reader, name: (path as NSString).lastPathComponent, now: Paths.fixedNow ?? Date()) {
                 done, all in
                 if terminal {
                     FileHandle.standardError.write(Data("\r\u{1B}[Kimporting… \(all > 0 ? done * 100 / all : 100)% (\(done >> 20) of \(all >> 20) MB)".utf8))

@@ -3,7 +3,9 @@ import Foundation
 import JetAPI
 import JetSandbox
 import OrderDesk
+import SandboxKit
 import Shell
+import WalmartSandbox
 
 #if canImport(Glibc)
 import Glibc
@@ -13,9 +15,11 @@ import Glibc
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run a Jet sandbox: a local server that speaks Jet's merchant API under /api.",
+        abstract: "Run a marketplace sandbox: a local server that speaks Jet's merchant API under /api, or Walmart's under /v3.",
         discussion: """
             Point any Jet client at http://HOST:PORT/api; jom itself with JET_API_URL=http://127.0.0.1:PORT/api JET_USER=USER JET_SECRET=SECRET jom.
+
+            With --marketplace walmart it is the Walmart Marketplace's Orders and Returns API (v3) under /v3: --user is the client id, the secret the client secret; jom itself with WALMART_API_URL=http://127.0.0.1:PORT WALMART_CLIENT_ID=USER WALMART_CLIENT_SECRET=SECRET jom. --rate-limits enforces Walmart's published limits per endpoint (acknowledge, ship, cancel and refund 60 a minute: 429 with Retry-After beyond them). Its test routes: /sandbox/ledger, /sandbox/state, /sandbox/reset, /sandbox/advance, /sandbox/orders {"count":N}, /sandbox/returns {"purchaseOrderId":…}, /sandbox/intent-to-cancel {"purchaseOrderId":…}, /sandbox/deliver, /sandbox/walmart-refund {"returnOrderId":…}, /sandbox/faults, /sandbox/expire-tokens.
 
             Its orders follow a seeded scenario (the same seed, the same orders). Faults can be injected: failures, throttling, malformed or lost answers, latency, a limit of calls at once.
 
@@ -23,6 +27,9 @@ struct SandboxCommand: AsyncParsableCommand {
             """,
         version: jomVersion)
 
+    @Option(help: ArgumentHelp("Whose API it speaks: jet (under /api) or walmart (under /v3).", valueName: "NAME")) var marketplace = "jet"
+    @Flag(help: "Walmart: answer 429 beyond Walmart's published limits per endpoint.") var rateLimits = false
+    @Option(help: "Walmart: days after the ship-by date when unshipped lines are cancelled by Walmart.") var autoCancelDays = 4.0
     @Option(help: "Port to listen on (0 picks a free port and prints it).") var port = 8080
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Seed of the scenario: the same seed gives the same orders.") var seed: UInt64 = 1
@@ -65,6 +72,8 @@ struct SandboxCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (0...10_000).contains(maxConcurrent) else { throw ValidationError("--max-concurrent must be from 0 (no limit) to 10000") }
         if secret != nil && secretFile != nil { throw ValidationError("give the secret with --secret or --secret-file, not both") }
+        guard ["jet", "walmart"].contains(marketplace.lowercased()) else { throw ValidationError("--marketplace must be jet or walmart, not \(marketplace)") }
+        guard (0...365).contains(autoCancelDays) else { throw ValidationError("--auto-cancel-days must be from 0 to 365") }
     }
 
     /// The secret: --secret, else --secret-file, else $JOM_SANDBOX_SECRET, else `sandbox`.
@@ -86,6 +95,10 @@ struct SandboxCommand: AsyncParsableCommand {
     func run() async throws {
         let parent = getppid()
         if exitWithParent && parent == 1 { return }  // orphaned already
+        if marketplace.lowercased() == "walmart" {
+            try await runWalmart(parent: parent)
+            return
+        }
         var c = SandboxConfiguration()
         c.port = port
         c.host = host
@@ -148,6 +161,61 @@ struct SandboxCommand: AsyncParsableCommand {
 }
 
 extension SandboxCommand {
+    /// `jom sandbox --marketplace walmart`.
+    func runWalmart(parent: pid_t) async throws {
+        var c = WalmartSandboxConfiguration()
+        c.listen.port = port
+        c.listen.host = host
+        c.seed = seed
+        c.orders = orders
+        c.returns = returns
+        c.clientID = user
+        c.clientSecret = try resolvedSecret()
+        c.tokenLifetime = tokenLifetime == "1h" ? 900 : DurationText.parse(tokenLifetime) ?? 900
+        c.faults = Faults(
+            failRate: failRate, throttleRate: throttleRate, malformedRate: malformedRate, lostReplyRate: lostReplyRate, latencyMillis: latency,
+            retryAfter: retryAfter, maxConcurrent: maxConcurrent)
+        c.rateLimits = rateLimits
+        c.arrivalRate = arrivalRate
+        c.returnRate = returnRate
+        c.intentToCancelRate = directedCancelRate
+        c.autoCancelDays = autoCancelDays
+        c.stateFile = state.map { ($0 as NSString).expandingTildeInPath }
+        c.frozenClock = clock.flatMap { ISO8601DateFormatter().date(from: $0) }
+        let stop = StopRequests.stream { continuation in
+            if exitWithParent { Self.whenParentEnds(parent) { continuation.yield("the end of the parent process") } }
+        }
+        let server: WalmartSandboxServer
+        do {
+            server = try await WalmartSandboxServer.start(c)
+        } catch let e as SandboxStateError {
+            printError("jom sandbox: error: \(e.summary)")
+            printError("  hint: \(e.remedy)")
+            throw ExitCode(1)
+        } catch {
+            printError("jom sandbox: error: could not listen on \(host):\(port): \(error)")
+            printError("  hint: choose another port with --port, or --port 0 for a free one")
+            throw ExitCode(1)
+        }
+        let secretShown = c.clientSecret == "sandbox" ? "sandbox" : "<the secret you gave>"
+        let banner = """
+            Walmart sandbox listening on \(server.baseURL)/v3
+            port \(server.port)
+            use it with: WALMART_API_URL=\(server.baseURL) WALMART_CLIENT_ID=\(user) WALMART_CLIENT_SECRET=\(secretShown) jom
+
+            """
+        FileHandle.standardOutput.write(Data(banner.utf8))
+        if host != "127.0.0.1" && host != "localhost" && host != "::1" {
+            printError("warning: listening on \(host): other machines can reach this sandbox, its test routes under /sandbox/ included (no login needed)")
+        }
+        for await _ in stop { break }
+        if let problem = await server.stop() {
+            printError("jom sandbox: warning: \(problem.summary)")
+            printError("  hint: \(problem.remedy)")
+            throw ExitCode(1)
+        }
+    }
+
     /// Calls `stop` once the process that started the sandbox (`parent`) has gone. Checked every half second:
     /// Linux's parent-death signal would not do, as it fires when the *thread* that started the sandbox
     /// ends, and a test's worker threads come and go while the test process lives on.

@@ -1,31 +1,44 @@
 import Foundation
-import JetAPI
-import JetWire
 import OrderDesk
-import OrderStore
 
-/// Brings Jet order details from a file into the store: a JSON array, or JSON Lines, each element an order as
-/// `GET /orders/withoutShipmentDetail/{id}` returns it. Idempotent; a bad element is reported by line and skipped.
-/// Streams: a few thousand orders at a time are read, decoded on every core, merged and written, so memory
-/// does not grow with the file.
-struct Importer {
-    struct Report {
-        var added = 0
-        var updated = 0
-        var unchanged = 0
+/// Brings order details from a file into the store: a JSON array, or JSON Lines, each element an order as the
+/// marketplace's API gives one (`decode` reads it: Jet's order detail, a Walmart purchase order). Idempotent; a
+/// bad element is reported by line and skipped. Streams: a few thousand orders at a time are read, decoded on
+/// every core, merged and written, so memory does not grow with the file.
+public struct Importer {
+    public struct Report: Sendable {
+        public var added = 0
+        public var updated = 0
+        public var unchanged = 0
         /// The first ``Importer/skippedKept`` bad elements with their lines; `skippedCount` counts them all.
-        var skipped: [(line: Int, message: String)] = []
-        var skippedCount = 0
+        public var skipped: [(line: Int, message: String)] = []
+        public var skippedCount = 0
     }
 
-    static let skippedKept = 1000
+    /// Reads one element into an order, or throws why it is not one (the message names the marketplace).
+    public typealias Decode = @Sendable (Data, JSONDecoder) throws -> Order
+
+    public static let skippedKept = 1000
     let store: OrderStore
-    var chunkSize = 4096
+    let decode: Decode
+    /// `Jet`, `Walmart`: for the order's timeline.
+    let marketplace: String
+    let operatorName: String
+    public var chunkSize = 4096
+
+    public init(store: OrderStore, marketplace: String, operatorName: String, decode: @escaping Decode) {
+        self.store = store
+        self.marketplace = marketplace
+        self.operatorName = operatorName
+        self.decode = decode
+    }
 
     /// Imports the file at `path`; `progress` hears bytes read of the whole after each chunk.
-    func run(reader: ElementReader, name: String, now: Date, progress: (Int, Int) -> Void) throws(StoreError) -> Report {
+    public func run(reader: ElementReader, name: String, now: Date, progress: (Int, Int) -> Void) throws(StoreError) -> Report {
         var report = Report()
-        let by = Paths.operatorName
+        let by = operatorName
+        let decode = self.decode
+        let marketplace = self.marketplace
         try store.bulkWrite { (bulk: BulkWrite) throws(StoreError) in
             while true {
                 let chunk = reader.next(max: chunkSize)
@@ -33,9 +46,9 @@ struct Importer {
                 // Decoding is the slow part: every core takes a share.
                 let decoded = parallelMap(chunk) { (e: ElementReader.Element, decoder: JSONDecoder) -> Result<Order, ImportLineError> in
                     do {
-                        return .success(JetMapping.order(try decoder.decode(JetOrder.self, from: e.bytes)))
+                        return .success(try decode(e.bytes, decoder))
                     } catch {
-                        return .failure(ImportLineError(message: Importer.describe(error)))
+                        return .failure(ImportLineError(message: Importer.describe(error, marketplace: marketplace)))
                     }
                 } makeContext: {
                     JSONDecoder()
@@ -64,9 +77,9 @@ struct Importer {
                     }
                 }
                 let merged = parallelMap(work) { (item: (order: Order, existing: OrderRecord?), encoder: JSONEncoder) -> Result<PreparedRecord, StoreError>? in
-                    guard var (record, _) = Merge.merge(item.order, returns: [], into: item.existing, at: now) else { return nil }
+                    guard var (record, _) = Merge.merge(item.order, returns: [], into: item.existing, at: now, marketplace: marketplace) else { return nil }
                     if item.existing == nil {
-                        record.history = [HistoryEvent(at: now, by: by, event: "imported from \(name) (Jet status \(item.order.status))")]
+                        record.history = [HistoryEvent(at: now, by: by, event: "imported from \(name) (\(marketplace) status \(item.order.status))")]
                     }
                     do throws(StoreError) { return .success(try PreparedRecord.prepare(record, with: encoder)) } catch { return .failure(error) }
                 } makeContext: {
@@ -89,14 +102,25 @@ struct Importer {
 
     struct ImportLineError: Error { var message: String }
 
-    static func describe(_ error: any Error) -> String {
+    /// Why an element is not an order, naming the field: `not a Jet order: merchant_order_id is missing`. An
+    /// element that is one of another marketplace (`ForeignOrder`) says so.
+    static func describe(_ error: any Error, marketplace: String) -> String {
         switch error {
+        case let foreign as ForeignOrder:
+            return "a \(foreign.marketplace) order, not a \(marketplace) one: this store's orders are \(marketplace)'s"
         case DecodingError.keyNotFound(let key, let ctx):
-            return "not a Jet order: \((ctx.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing"
+            return "not a \(marketplace) order: \((ctx.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing"
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
-            return "not a Jet order: \(ctx.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
+            return "not a \(marketplace) order: \(ctx.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
         default:
             return "not valid JSON"
         }
     }
+}
+
+/// An element that is an order of another marketplace than the store's.
+public struct ForeignOrder: Error {
+    public var marketplace: String
+
+    public init(marketplace: String) { self.marketplace = marketplace }
 }

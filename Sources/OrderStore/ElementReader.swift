@@ -4,21 +4,21 @@ import Foundation
 import Glibc
 #endif
 
-/// Reads the elements of a file of Jet orders a block at a time: a JSON array (its top-level elements) or JSON
+/// Reads the elements of a file of orders a block at a time: a JSON array (its top-level elements) or JSON
 /// Lines (its non-blank lines), each with the line it starts on. Memory holds one block and the elements
 /// asked for, however large the file.
-final class ElementReader {
-    struct Element {
-        var line: Int
-        var bytes: Data
+public final class ElementReader {
+    public struct Element: Sendable {
+        public var line: Int
+        public var bytes: Data
     }
 
     enum Shape { case unknown, array, lines }
 
     private let fd: Int32
-    let path: String
-    let size: Int
-    private(set) var bytesRead = 0
+    public let path: String
+    public let size: Int
+    public private(set) var bytesRead = 0
     private var buffer: [UInt8] = []
     /// What each read fills, before it joins `buffer`.
     private var block = [UInt8](repeating: 0, count: ElementReader.blockSize)
@@ -35,7 +35,7 @@ final class ElementReader {
     private var arrayClosed = false
     static let blockSize = 8 << 20
 
-    init?(path: String) {
+    public init?(path: String) {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -50,7 +50,7 @@ final class ElementReader {
     deinit { close(fd) }
 
     /// Up to `max` more elements; empty at the end of the file.
-    func next(max: Int) -> [Element] {
+    public func next(max: Int) -> [Element] {
         var out: [Element] = []
         while out.count < max {
             if let e = scan() {
