@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "OrderDesk", "JetAPI", "JetSandbox", "JetWire", "MarketplaceHTTP",
+                "OrderDesk", "JetAPI", "JetSandbox", "JetWire", "MarketplaceHTTP", "WalmartAPI", "WalmartSandbox", "WalmartWire", "SandboxKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -139,6 +139,18 @@ let package = Package(
         .testTarget(
             name: "JetTests",
             dependencies: ["JetAPI", "JetSandbox", "JetWire", "OrderDesk", "TestSupport", "MarketplaceHTTP"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WalmartTests",
+            dependencies: [
+                "WalmartAPI", "WalmartWire", "WalmartSandbox", "SandboxKit", "OrderDesk", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

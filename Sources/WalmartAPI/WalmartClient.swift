@@ -79,7 +79,7 @@ public final class WalmartClient: Sendable {
         self.exchange = HTTPExchange(
             connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             concurrency: configuration.concurrency, trace: trace)
-        self.pacer = Pacer(perMinute: configuration.changesPerMinute)
+        self.pacer = Pacer(perMinute: configuration.changesPerMinute, window: configuration.pacingWindow)
     }
 
     public func shutdown() async { await exchange.shutdown() }
@@ -150,18 +150,23 @@ public final class WalmartClient: Sendable {
     /// allowance is used up (`x-current-token-count: 0` until `x-next-replenishment-time`, or a 429's `Retry-After`).
     actor Pacer {
         let perMinute: Int
+        let window: Duration
         var sent: [ContinuousClock.Instant] = []
         var pausedUntil: ContinuousClock.Instant?
 
-        init(perMinute: Int) { self.perMinute = max(1, perMinute) }
+        init(perMinute: Int, window: Double) {
+            self.perMinute = max(1, perMinute)
+            self.window = .milliseconds(Int(max(0.001, window) * 1000))
+        }
 
+        /// Calls admitted in the current window, and when the window frees the next (for progress).
         func admit() async throws {
             while true {
                 let now = ContinuousClock.now
-                sent.removeAll { now - $0 >= .seconds(60) }
+                sent.removeAll { now - $0 >= window }
                 var wake: ContinuousClock.Instant?
                 if let p = pausedUntil, p > now { wake = p }
-                if sent.count >= perMinute, let first = sent.first { wake = max(wake ?? now, first + .seconds(60)) }
+                if sent.count >= perMinute, let first = sent.first { wake = max(wake ?? now, first + window) }
                 guard let wake else {
                     sent.append(now)
                     return

@@ -19,8 +19,10 @@ public struct WalmartConfiguration: Sendable {
     /// The most requests in flight at once.
     public var concurrency: Int = 8
     public var retry = RetryPolicy(maxAttempts: 6, baseDelay: 0.2, maxDelay: 8, maxRetryAfter: 65)
-    /// Calls that change something (acknowledge, ship, cancel, refund), at most, per minute: Walmart's published limit.
+    /// Calls that change something (acknowledge, ship, cancel, refund), at most, per `pacingWindow` seconds:
+    /// Walmart's published limit is 60 a minute.
     public var changesPerMinute = 60
+    public var pacingWindow: Double = 60
     /// Orders per page of a list (Walmart's most is 200).
     public var pageSize = 200
 

@@ -338,7 +338,7 @@ public actor WalmartSandbox: SandboxStateHost {
     func takeAllowance(method: String, path: String) -> (left: Int?, wait: Double?) {
         guard configuration.rateLimits, let (name, limit) = WalmartRateLimits.limit(method: method, path: path) else { return (nil, nil) }
         let clock = ContinuousClock.now
-        let perSecond = Double(limit) / 60
+        let perSecond = Double(limit) / max(0.001, configuration.rateWindow)
         var b = buckets[name] ?? (Double(limit), clock)
         b.tokens = min(Double(limit), b.tokens + Double((clock - b.at) / .milliseconds(1)) / 1000 * perSecond)
         b.at = clock
@@ -383,6 +383,13 @@ public actor WalmartSandbox: SandboxStateHost {
     /// Adds purchase orders as given, or replaces those with the same id.
     public func inject(order: WalmartOrder) {
         Self.add(order, to: &state, at: now)
+        markDirty()
+    }
+
+    /// Adds a return order as given, or replaces the one with the same id.
+    public func inject(return r: WalmartReturnOrder) {
+        if state.returns[r.returnOrderId] == nil { state.returnSeq.append(r.returnOrderId) }
+        state.returns[r.returnOrderId] = r
         markDirty()
     }
 

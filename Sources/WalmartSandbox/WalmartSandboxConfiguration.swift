@@ -23,6 +23,8 @@ public struct WalmartSandboxConfiguration: Sendable {
     public var faults = Faults()
     /// Enforce Walmart's published per-endpoint limits (429 beyond them).
     public var rateLimits = false
+    /// The window the limits count in, in seconds (Walmart's: a minute; tests shorten it).
+    public var rateWindow: Double = 60
     /// New purchase orders per hour of scenario time (0: none).
     public var arrivalRate = 4.0
     /// Fraction of shipped orders whose customer starts a return (1–5 days after shipping).

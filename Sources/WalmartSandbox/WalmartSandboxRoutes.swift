@@ -199,7 +199,15 @@ enum WalmartSandboxAdminRoutes {
             return try await SandboxRoute.answer(.json(["ids": await m.generateOrders(count: count)], status: 201), context)
         }
         admin.post("returns") { request, context in
-            let object = try await SandboxRoute.object(request)
+            let body = try await SandboxRoute.body(request)
+            let object = try await SandboxRoute.object(request, body)
+            if object["returnOrderId"] != nil {
+                guard let r = try? JSONDecoder().decode(WalmartReturnOrder.self, from: body) else {  // Refused below.
+                    return try await SandboxRoute.answer(WalmartReplies.invalid("The body is not a Walmart return order"), context)
+                }
+                await m.inject(return: r)
+                return try await SandboxRoute.answer(.json(["returnOrderId": r.returnOrderId], status: 201), context)
+            }
             guard let po = object["purchaseOrderId"] as? String, let id = await m.openReturn(purchaseOrderID: po) else {
                 return try await SandboxRoute.answer(missing("purchaseOrderId of a shipped order"), context)
             }

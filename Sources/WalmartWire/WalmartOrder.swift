@@ -96,6 +96,9 @@ public struct WalmartAddress: Codable, Sendable, Hashable {
     public var postalCode: String?
     public var country: String?
     public var addressType: String?
+    /// A return centre's contacts.
+    public var dayPhone: String?
+    public var emailId: String?
 
     public init(
         name: String?, address1: String?, address2: String? = nil, city: String?, state: String?, postalCode: String?, country: String? = "USA",
@@ -111,7 +114,7 @@ public struct WalmartAddress: Codable, Sendable, Hashable {
         self.addressType = addressType
     }
 
-    enum CodingKeys: String, CodingKey { case name, address1, address2, city, state, postalCode, country, addressType }
+    enum CodingKeys: String, CodingKey { case name, address1, address2, city, state, postalCode, country, addressType, dayPhone, emailId }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -123,6 +126,8 @@ public struct WalmartAddress: Codable, Sendable, Hashable {
         postalCode = c.lenientString(.postalCode)
         country = c.lenientString(.country)
         addressType = c.lenientString(.addressType)
+        dayPhone = c.lenientString(.dayPhone)
+        emailId = c.lenientString(.emailId)
     }
 }
 
@@ -142,6 +147,8 @@ public struct WalmartCharge: Codable, Sendable, Hashable {
     public var chargeName: String?
     public var chargeAmount: WalmartMoney?
     public var tax: Tax?
+    /// Tax and other fees together, where Walmart gives them.
+    public var taxAndOtherFees: Tax?
 
     public init(chargeType: String, chargeName: String, amount: Double, tax: Double?) {
         self.chargeType = chargeType
@@ -150,7 +157,7 @@ public struct WalmartCharge: Codable, Sendable, Hashable {
         self.tax = tax.map { Tax(taxAmount: WalmartMoney($0)) }
     }
 
-    enum CodingKeys: String, CodingKey { case chargeType, chargeName, chargeAmount, tax }
+    enum CodingKeys: String, CodingKey { case chargeType, chargeName, chargeAmount, tax, taxAndOtherFees }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -158,6 +165,7 @@ public struct WalmartCharge: Codable, Sendable, Hashable {
         chargeName = c.lenientString(.chargeName)
         chargeAmount = c.lenient(WalmartMoney.self, .chargeAmount)
         tax = c.lenient(Tax.self, .tax)
+        taxAndOtherFees = c.lenient(Tax.self, .taxAndOtherFees)
     }
 
     /// A shipping charge (else a product one).
@@ -417,6 +425,11 @@ public enum WalmartListed<T: Decodable & Sendable>: Decodable, Sendable {
         do {
             self = .read(try T(from: decoder))
         } catch {
+            // One of Walmart's examples wraps a list element in `{"order": …}` as a single order is.
+            if let c = try? decoder.container(keyedBy: AnyKey.self), let inner = try? c.decode(T.self, forKey: AnyKey("order")) {
+                self = .read(inner)
+                return
+            }
             let c = try? decoder.container(keyedBy: AnyKey.self)
             let id = c?.lenientString(AnyKey("purchaseOrderId")) ?? c?.lenientString(AnyKey("returnOrderId"))
             self = .unreadable(id: id, problem: WalmartDecoding.describe(error))
