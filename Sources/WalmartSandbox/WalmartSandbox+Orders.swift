@@ -243,8 +243,9 @@ extension WalmartSandbox {
                 }
                 var shipped = WalmartLineStatus(status: WalmartVocabulary.shipped, quantity: s.units)
                 var tracking = t
-                tracking.trackingURL = "https://www.walmart.com/tracking?tracking_id=\(Self.escape(number))"
+                if (tracking.trackingURL ?? "").isEmpty { tracking.trackingURL = "https://www.walmart.com/tracking?tracking_id=\(Self.escape(number))" }
                 shipped.trackingInfo = tracking
+                shipped.returnCenterAddress = s.returnCenterAddress
                 plan.append((i, shipped, update.sellerOrderId))
             }
         }
@@ -252,7 +253,10 @@ extension WalmartSandbox {
         let now = self.now
         for (i, status, seller) in plan {
             o.lines[i] = Self.moving(o.lines[i], open: status.units, to: status, at: now, fromAcknowledgedOnly: true)
-            if let seller { o.lines[i].sellerOrderId = seller }
+            if let seller {
+                o.lines[i].sellerOrderId = seller
+                o.sellerOrderId = seller
+            }
         }
         state.orders[id] = o
         state.modifiedAt[id] = now

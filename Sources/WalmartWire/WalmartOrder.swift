@@ -62,6 +62,8 @@ public struct WalmartTrackingInfo: Codable, Sendable, Hashable {
     public var methodCode: String?
     public var trackingNumber: String?
     public var trackingURL: String?
+    /// Walmart's number for the carrier's method (shown in its examples; not sent by us).
+    public var carrierMethodCode: Int?
 
     public init(shipDateTime: Date, carrier: String?, otherCarrier: String? = nil, methodCode: String, trackingNumber: String, trackingURL: String?) {
         self.shipDateTime = WalmartTime(shipDateTime)
@@ -71,13 +73,14 @@ public struct WalmartTrackingInfo: Codable, Sendable, Hashable {
         self.trackingURL = trackingURL
     }
 
-    enum CodingKeys: String, CodingKey { case shipDateTime, carrierName, methodCode, trackingNumber, trackingURL }
+    enum CodingKeys: String, CodingKey { case shipDateTime, carrierName, methodCode, trackingNumber, trackingURL, carrierMethodCode }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         shipDateTime = c.lenient(WalmartTime.self, .shipDateTime)
         carrierName = c.lenient(CarrierName.self, .carrierName)
         methodCode = c.lenientString(.methodCode)
+        carrierMethodCode = c.lenientInt(.carrierMethodCode)
         trackingNumber = c.lenientString(.trackingNumber)
         trackingURL = c.lenientString(.trackingURL)
     }
@@ -233,11 +236,27 @@ public struct WalmartOrderLine: Codable, Sendable, Hashable {
         public var fulfillmentOption: String?
         public var shipMethod: String?
         public var shippingProgramType: String?
+        /// For pick-up in store (not an order manager's concern, kept as sent).
+        public var storeId: String?
+        public var pickUpDateTime: WalmartTime?
+        public var pickUpBy: String?
 
         public init(fulfillmentOption: String? = "S2H", shipMethod: String?, shippingProgramType: String? = nil) {
             self.fulfillmentOption = fulfillmentOption
             self.shipMethod = shipMethod
             self.shippingProgramType = shippingProgramType
+        }
+
+        enum CodingKeys: String, CodingKey { case fulfillmentOption, shipMethod, shippingProgramType, storeId, pickUpDateTime, pickUpBy }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            fulfillmentOption = c.lenientString(.fulfillmentOption)
+            shipMethod = c.lenientString(.shipMethod)
+            shippingProgramType = c.lenientString(.shippingProgramType)
+            storeId = c.lenientString(.storeId)
+            pickUpDateTime = c.lenient(WalmartTime.self, .pickUpDateTime)
+            pickUpBy = c.lenientString(.pickUpBy)
         }
     }
 
@@ -338,6 +357,10 @@ public struct WalmartOrder: Codable, Sendable, Hashable {
     public var shippingInfo: ShippingInfo?
     public var orderLines: WalmartList<OrderLineKey, WalmartOrderLine>
     public var shipNode: ShipNode?
+    /// The seller's own order number, once a shipment gave one.
+    public var sellerOrderId: String?
+    /// For replacement orders: the customer order replaced.
+    public var originalCustomerOrderID: String?
 
     public init(
         purchaseOrderId: String, customerOrderId: String, customerEmailId: String?, orderDate: Date, shippingInfo: ShippingInfo,
@@ -354,7 +377,8 @@ public struct WalmartOrder: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case purchaseOrderId, customerOrderId, customerEmailId, orderType, orderDate, shippingInfo, orderLines, shipNode
+        case purchaseOrderId, customerOrderId, customerEmailId, orderType, orderDate, shippingInfo, orderLines, shipNode, sellerOrderId
+        case originalCustomerOrderID
     }
 
     public init(from decoder: any Decoder) throws {
@@ -367,6 +391,8 @@ public struct WalmartOrder: Codable, Sendable, Hashable {
         shippingInfo = c.lenient(ShippingInfo.self, .shippingInfo)
         orderLines = try c.decode(WalmartList<OrderLineKey, WalmartOrderLine>.self, forKey: .orderLines)
         shipNode = c.lenient(ShipNode.self, .shipNode)
+        sellerOrderId = c.lenientString(.sellerOrderId)
+        originalCustomerOrderID = c.lenientString(.originalCustomerOrderID)
     }
 
     public var lines: [WalmartOrderLine] {
