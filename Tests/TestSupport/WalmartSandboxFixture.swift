@@ -33,13 +33,22 @@ package struct WalmartSandboxFixture: Sendable {
     package var marketplace: WalmartSandbox { server.marketplace }
 
     /// A client with the sandbox's credentials and quick retries.
-    package func client(attempts: Int = 5, timeout: Double = 30, perMinute: Int = 60, window: Double = 60) -> WalmartClient {
+    package func client(attempts: Int = 5, timeout: Double = 30, perMinute: Int = 60, window: Double = 60, trace: HTTPTrace? = nil) -> WalmartClient {
         var c = WalmartConfiguration(baseURL: baseURL, clientID: configuration.clientID, clientSecret: configuration.clientSecret)
         c.requestTimeout = timeout
         c.retry = .init(maxAttempts: attempts, baseDelay: 0.01, maxDelay: 0.1, maxRetryAfter: 5)
         c.changesPerMinute = perMinute
         c.pacingWindow = window
-        return WalmartClient(configuration: c)
+        return WalmartClient(configuration: c, trace: trace)
+    }
+
+    /// Runs `body` with a client (as ``client(attempts:timeout:perMinute:window:trace:)``), shut down before
+    /// returning or throwing.
+    package func withClient<T>(
+        attempts: Int = 5, perMinute: Int = 60, window: Double = 60, trace: HTTPTrace? = nil, _ body: (WalmartClient) async throws -> T
+    ) async throws -> T {
+        let client = client(attempts: attempts, perMinute: perMinute, window: window, trace: trace)
+        return try await tearingDown({ await client.shutdown() }) { try await body(client) }
     }
 
     /// jom's environment for this sandbox's seller account.
