@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "JetWire"],
+            dependencies: ["TestSupport", "JetAPI", "JetSandbox", "JetWire", "WalmartSandbox", "WalmartWire", "SandboxKit"],
             exclude: ["Transcripts", "ThirdParty"],
             swiftSettings: swiftSettings
         ),

@@ -97,7 +97,7 @@ enum FileIO {
     }
 
     static func syncDirectory(of path: String) throws(StoreError) {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathText.parent(of: path)
         let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw .io("open", dir) }
         defer { close(fd) }

@@ -84,7 +84,7 @@ struct LegacyOrderFiles {
         e.dateEncodingStrategy = .iso8601
         for r in records {
             let p = path(for: r.id)
-            try FileIO.makeDirectory((p as NSString).deletingLastPathComponent)
+            try FileIO.makeDirectory(PathText.parent(of: p))
             do {
                 try FileIO.atomicWrite(try e.encode(RecordLine.Stored(r)) + [0x0A], to: p, sync: false)
             } catch let error as StoreError {

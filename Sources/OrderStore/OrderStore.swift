@@ -141,7 +141,7 @@ public final class OrderStore: OrderRepository {
     }
 
     private func makeDirectories(_ p: String) throws(StoreError) {
-        let parent = (p as NSString).deletingLastPathComponent
+        let parent = PathText.parent(of: p)
         if !parent.isEmpty, FileIO.stamp(parent) == .missing { try makeDirectories(parent) }
         try FileIO.makeDirectory(p, mode: 0o700)
     }

@@ -147,7 +147,7 @@ public final class ShellRunner: @unchecked Sendable {
                 exists
                 ? "check its permissions (ls -l \(path))"
                 : path.hasPrefix("/")
-                    ? "check the name (ls \((path as NSString).deletingLastPathComponent))"
+                    ? "check the name (ls \(PathText.parent(of: path)))"
                     : "check the name; a relative name is looked up from \(FileManager.default.currentDirectoryPath)"
             throw ShellError.other(exists ? "cannot read the script \(path)" : "there is no script \(path)", remedy: remedy)
         }

@@ -79,7 +79,7 @@ actor MarketplaceFactory {
         s.sharedState = true
         // On a Unix socket in the store (mode 0700): no other user reaches its routes (the admin ones included),
         // nor fills this process's descriptors with connections.
-        s.socketPath = Self.socketPath(store: (sandboxStatePath as NSString).deletingLastPathComponent)
+        s.socketPath = Self.socketPath(store: PathText.parent(of: sandboxStatePath))
         s.frozenClock = frozenClock
         let server: SandboxServer
         do {
@@ -103,7 +103,7 @@ actor MarketplaceFactory {
         s.clientSecret = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
         s.stateFile = sandboxStatePath
         s.sharedState = true
-        s.listen.socketPath = Self.socketPath(store: (sandboxStatePath as NSString).deletingLastPathComponent)
+        s.listen.socketPath = Self.socketPath(store: PathText.parent(of: sandboxStatePath))
         s.frozenClock = frozenClock
         let server: WalmartSandboxServer
         do {

@@ -20,7 +20,7 @@ enum RunCommand: ShellCommand {
         guard inv.positionals.count == 1 else { throw ShellError.usage(spec, "run takes one file") }
         var path = (inv.positionals[0] as NSString).expandingTildeInPath
         if !path.hasPrefix("/"), let current = ctx.scripts.last {
-            let beside = ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+            let beside = (PathText.parent(of: current) as NSString).appendingPathComponent(path)
             if FileManager.default.fileExists(atPath: beside) { path = beside }
         }
         let failed = try await ctx.runner.runScript(path: path, ctx: ctx)

@@ -161,7 +161,7 @@ struct Completer: Sendable {
             dirPart = expanded
             namePart = ""
         } else {
-            dirPart = (expanded as NSString).deletingLastPathComponent
+            dirPart = PathText.parent(of: expanded)
             namePart = (expanded as NSString).lastPathComponent
         }
         let dir = dirPart.isEmpty ? "." : dirPart

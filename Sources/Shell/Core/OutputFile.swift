@@ -1,4 +1,5 @@
 import Foundation
+import OrderDesk
 
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +39,7 @@ enum OutputFile {
         if !replace, FileManager.default.fileExists(atPath: path) {
             throw ShellError.other("\(path) exists already; it was left as it was", remedy: "choose another name")
         }
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathText.parent(of: path)
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
             throw ShellError.other("could not write \(path): the directory \(dir) does not exist", remedy: "create it (mkdir -p \(dir)) or choose another file")
         }
