@@ -11,7 +11,7 @@ public actor Desk {
     let store: any OrderRepository
     public private(set) var settings: Settings
     public let operatorName: String
-    let clock: WallClock
+    public nonisolated let clock: WallClock
     /// How the operator writes dates with slashes, for `find` (from the locale).
     public let dateOrder: SearchText.DateOrder
     /// A rehearsal (`--dry-run`): the repository is an overlay that keeps changes in memory, and deliveries

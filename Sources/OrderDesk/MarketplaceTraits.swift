@@ -128,6 +128,9 @@ public struct MarketplaceTraits: Sendable {
     public var requestedCancelName: String
     /// Characters of the longest order id operators see (lists keep a column this wide).
     public var orderIDWidth = 12
+    /// How many changes (acknowledge, ship, cancel, refund) the marketplace takes a minute; nil when it
+    /// publishes no limit. The outbox's expected finish time reads it.
+    public var changesPerMinute: Int?
 
     public init(
         name: String, orderIDName: String, cancelling: Cancelling, cancelReasons: [MarketplaceReason], requestedCancelReason: MarketplaceReason?,

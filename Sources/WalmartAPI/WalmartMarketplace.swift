@@ -17,6 +17,7 @@ extension MarketplaceTraits {
             acknowledgeWithin: 4 * 3600, autoCancelAfterShipBy: 4 * 86400,
             credentialsRemedy: WalmartAPIError.credentialsRemedy, requestedCancelName: "the customer's request to cancel")
         t.orderIDWidth = 15
+        t.changesPerMinute = 60
         return t
     }()
 }

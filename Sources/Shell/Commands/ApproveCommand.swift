@@ -47,9 +47,10 @@ enum ApproveCommand: ShellCommand {
             return
         }
         let actions = try await ctx.desk.commit(new.map(\.merchantOrderID)) { r, c throws(DeskError) in try Rules.approve(r, c) }
-        let out = ctx.out
-        let outcomes = await ctx.desk.deliver(Set(actions.map(\.id))) { done, all in out.progress("approving… \(done)/\(all)") }
-        ctx.out.endProgress()
+        let desk = ctx.desk
+        let progress = DeliveryProgress(verb: "approving", out: ctx.out, perMinute: desk.traits.changesPerMinute) { desk.clock.now }
+        let outcomes = await desk.deliver(Set(actions.map(\.id))) { done, all in progress.update(done: done, total: all) }
+        progress.end()
         let sent = outcomes.filter { $0.result == .delivered }.count
         let refused = outcomes.filter {
             if case .refused = $0.result { return true }; return false
@@ -64,8 +65,9 @@ enum ApproveCommand: ShellCommand {
         var parts: [String] = []
         if sent > 0 { parts.append("\(sent) sent to \(ctx.desk.traits.name)") }
         ctx.runner.queuedNotSent += queued.count
-        if !queued.isEmpty { parts.append("\(queued.count) queued (Jet unreachable, will retry; `status` shows them)") }
-        if !refused.isEmpty { parts.append("\(refused.count) refused by Jet") }
+        let name = ctx.desk.traits.name
+        if !queued.isEmpty { parts.append("\(queued.count) queued (\(name) unreachable, will retry; `status` shows them)") }
+        if !refused.isEmpty { parts.append("\(refused.count) refused by \(name)") }
         ctx.out.line("\(actions.count) approved" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")))
         try ctx.throwRefusals(refused)
     }
