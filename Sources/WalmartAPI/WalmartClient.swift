@@ -148,29 +148,44 @@ public final class WalmartClient: Sendable {
 
     /// At most `perMinute` calls that change something in any 60 seconds, and none while Walmart says its
     /// allowance is used up (`x-current-token-count: 0` until `x-next-replenishment-time`, or a 429's `Retry-After`).
+    /// Walmart's allowance per endpoint as a bucket of `perMinute` calls refilled evenly over `window`: the
+    /// first calls go at once, then one as each is replenished (one a second for 60 a minute), as Walmart's
+    /// token-count headers describe. A 429 or an empty allowance reported by Walmart pauses every change.
     actor Pacer {
+        struct Bucket {
+            var tokens: Double
+            var at: ContinuousClock.Instant
+        }
+
         let perMinute: Int
-        let window: Duration
-        var sent: [ContinuousClock.Instant] = []
+        let window: Double
+        var buckets: [String: Bucket] = [:]
         var pausedUntil: ContinuousClock.Instant?
 
         init(perMinute: Int, window: Double) {
             self.perMinute = max(1, perMinute)
-            self.window = .milliseconds(Int(max(0.001, window) * 1000))
+            self.window = max(0.001, window)
         }
 
-        /// Calls admitted in the current window, and when the window frees the next (for progress).
-        func admit() async throws {
+        /// Waits until `endpoint` (e.g. `acknowledge`) has a call left, and takes it. Refilled at 95% of the
+        /// limit, each wait 25 ms longer: a call that reaches Walmart a little sooner after the one before than
+        /// it left here must still find its allowance there.
+        func admit(_ endpoint: String) async throws {
+            let rate = Double(perMinute) / window * 0.95  // calls a second
             while true {
                 let now = ContinuousClock.now
-                sent.removeAll { now - $0 >= window }
+                var b = buckets[endpoint] ?? Bucket(tokens: Double(perMinute), at: now)
+                b.tokens = min(Double(perMinute), b.tokens + Double((now - b.at) / .milliseconds(1)) / 1000 * rate)
+                b.at = now
                 var wake: ContinuousClock.Instant?
                 if let p = pausedUntil, p > now { wake = p }
-                if sent.count >= perMinute, let first = sent.first { wake = max(wake ?? now, first + window) }
+                if wake == nil, b.tokens < 1 { wake = now + .milliseconds(Int(((1 - b.tokens) / rate * 1000).rounded(.up)) + 25) }
                 guard let wake else {
-                    sent.append(now)
+                    b.tokens -= 1
+                    buckets[endpoint] = b
                     return
                 }
+                buckets[endpoint] = b
                 try await Task.sleep(until: wake, clock: .continuous)
             }
         }
@@ -179,6 +194,13 @@ public final class WalmartClient: Sendable {
             let until = ContinuousClock.now + .milliseconds(Int(min(120, max(0, seconds)) * 1000))
             if pausedUntil.map({ until > $0 }) ?? true { pausedUntil = until }
         }
+    }
+
+    /// The endpoint a change counts against: `acknowledge`, `cancel`, `shipping`, `refund`, `returns/refund`.
+    static func endpoint(_ path: String) -> String {
+        let parts = path.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
+        let last = parts.last.map(String.init) ?? ""
+        return parts.contains("returns") ? "returns/\(last)" : last
     }
 
     /// Seconds until Walmart's allowance is replenished, from `x-next-replenishment-time` (epoch ms or seconds,
@@ -200,7 +222,7 @@ public final class WalmartClient: Sendable {
     func call(_ method: String, _ path: String, body: Data? = nil, changesState: Bool) async throws(WalmartAPIError) -> HTTPReply {
         if changesState {
             do {
-                try await pacer.admit()
+                try await pacer.admit(Self.endpoint(path))
             } catch {
                 throw WalmartAPIError(.cancelled, call: "\(method) \(path)", message: "cancelled")
             }
