@@ -131,6 +131,8 @@ public struct MarketplaceTraits: Sendable {
     /// How many changes (acknowledge, ship, cancel, refund) the marketplace takes a minute; nil when it
     /// publishes no limit. The outbox's expected finish time reads it.
     public var changesPerMinute: Int?
+    /// What `help` says of a command on this marketplace where Jet's text would mislead, by command name.
+    public var commandHelp: [String: MarketplaceHelp] = [:]
 
     public init(
         name: String, orderIDName: String, cancelling: Cancelling, cancelReasons: [MarketplaceReason], requestedCancelReason: MarketplaceReason?,
@@ -184,5 +186,21 @@ extension MarketplaceReason {
     /// One of Jet's reasons for a refund without a return.
     public static func jet(_ reason: RefundReason) -> MarketplaceReason {
         MarketplaceReason(reason.rawValue, reason.explanation, code: reason.jetValue)
+    }
+}
+
+/// A command's help on one marketplace: what replaces the text written for Jet (nil keeps it).
+public struct MarketplaceHelp: Sendable {
+    public var summary: String?
+    public var details: String?
+    public var examples: [String]?
+    /// Option help by option name (`--carrier`).
+    public var options: [String: String]
+
+    public init(summary: String? = nil, details: String? = nil, examples: [String]? = nil, options: [String: String] = [:]) {
+        self.summary = summary
+        self.details = details
+        self.examples = examples
+        self.options = options
     }
 }

@@ -18,6 +18,7 @@ extension MarketplaceTraits {
             credentialsRemedy: WalmartAPIError.credentialsRemedy, requestedCancelName: "the customer's request to cancel")
         t.orderIDWidth = 15
         t.changesPerMinute = 60
+        t.commandHelp = WalmartHelp.commands
         return t
     }()
 }

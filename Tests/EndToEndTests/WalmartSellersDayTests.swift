@@ -113,4 +113,21 @@ import WalmartWire
             #expect(ledger.filter { $0.path.hasSuffix("/cancel") }.count == 2 && ledger.filter { $0.path.hasSuffix("/refund") }.count == 2)
         }
     }
+
+    @Test func helpOnAWalmartStoreSpeaksOfWalmart() async throws {
+        let dir = TemporaryDirectory()
+        let commands = [
+            "show", "find", "open", "approve", "ship", "cancel", "accept", "refund", "deny", "note", "print", "report", "download", "status",
+            "compact", "run", "set", "history", "quit",
+        ]
+        let r = try await JomProcess.run(
+            ["--sandbox", "walmart", "--store", dir.file("store"), "-c", "help"] + commands.flatMap { ["-c", "help \($0)"] }, home: dir.path)
+        #expect(r.status == 0, "\(r.all)")
+        let jet = r.stdout.split(separator: "\n").filter { $0.contains("Jet") && !$0.contains("Jet only: not used on Walmart") }
+        #expect(jet.isEmpty, "help on a Walmart store speaks of Jet: \(jet)")
+        for reason in ["customer-requested", "pricing-error", "out-of-stock", "fraud", "address-not-serviceable", "damaged-item"] {
+            #expect(r.stdout.contains("    \(reason) "), "\(reason) is listed")
+        }
+        #expect(!r.stdout.contains("no-inventory") && r.stdout.contains("purchase order number"))
+    }
 }

@@ -86,7 +86,7 @@ enum HelpCommand: ShellCommand {
             guard let c = CommandRegistry.command(named: name) else {
                 throw ShellError.unknownCommand(name, suggestion: CommandRegistry.suggestion(for: name))
             }
-            let s = c.spec
+            let s = c.spec.adapted(to: ctx.desk.traits)
             out.line(out.styled(s.usage, .bold))
             out.line("  \(s.summary)")
             if !s.aliases.isEmpty { out.line("  also: \(s.aliases.joined(separator: ", "))") }
@@ -106,17 +106,19 @@ enum HelpCommand: ShellCommand {
             return
         }
         out.line("Commands (help COMMAND tells more; TAB completes commands, filters, ids, reasons, carriers, settings, files):")
+        let traits = ctx.desk.traits
         for c in CommandRegistry.all {
-            let usage = c.spec.usage
-            if usage.count <= 48 {
-                out.line("  \(usage.fitted(48)) \(c.spec.summary)")
+            let spec = c.spec.adapted(to: traits)
+            if spec.usage.count <= 48 {
+                out.line("  \(spec.usage.fitted(48)) \(spec.summary)")
             } else {
-                out.line("  \(usage)")
-                out.line("  \("".fitted(48)) \(c.spec.summary)")
+                out.line("  \(spec.usage)")
+                out.line("  \("".fitted(48)) \(spec.summary)")
             }
         }
         out.line()
-        out.line("Orders are named by any unambiguous start of their order number or Jet id. `open` selects one;")
+        let ids = traits.name == MarketplaceTraits.jet.name ? "order number or Jet id" : traits.orderIDName
+        out.line("Orders are named by any unambiguous start of their \(ids). `open` selects one;")
         out.line("approve, ship, cancel, accept, refund, deny, note and print then act on it when no id is given.")
         out.line("Ctrl-C abandons the line or the question; Ctrl-D or `quit` leaves; Ctrl-R searches the history.")
     }

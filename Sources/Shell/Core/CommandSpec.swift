@@ -58,6 +58,26 @@ struct CommandSpec: Sendable {
     var arguments: [CompletionKind] = []
 
     func option(_ name: String) -> OptionSpec? { options.first { $0.name == name } }
+
+    /// This command as `help` tells it on `traits`' marketplace: its own text there where it has one, and
+    /// Jet's name replaced by the marketplace's elsewhere.
+    func adapted(to traits: MarketplaceTraits) -> CommandSpec {
+        guard traits.name != MarketplaceTraits.jet.name else { return self }
+        var s = self
+        let own = traits.commandHelp[name]
+        func named(_ text: String) -> String {
+            text.replacingOccurrences(of: "Jet's", with: "\(traits.name)'s").replacingOccurrences(of: "Jet", with: traits.name)
+        }
+        s.summary = own?.summary ?? named(summary)
+        s.details = own?.details ?? named(details)
+        if let examples = own?.examples { s.examples = examples }
+        s.options = options.map { o in
+            var o = o
+            o.help = own?.options[o.name] ?? named(o.help)
+            return o
+        }
+        return s
+    }
 }
 
 /// A parsed command line.
