@@ -121,41 +121,18 @@ struct SandboxCommand: AsyncParsableCommand {
         c.directedCancelRate = directedCancelRate
         c.stateFile = state.map { ($0 as NSString).expandingTildeInPath }
         c.frozenClock = clock.flatMap { ISO8601DateFormatter().date(from: $0) }
-        // Ready to stop before the banner says where to connect: a harness may send SIGTERM as soon as it has
-        // read the port, and a signal arriving before its source exists would be lost (the sandbox would stay).
-        let stop = StopRequests.stream { continuation in
-            if exitWithParent { Self.whenParentEnds(parent) { continuation.yield("the end of the parent process") } }
-        }
-        let server: SandboxServer
-        do {
-            server = try await SandboxServer.start(c)
-        } catch let e as SandboxStateError {
-            printError("jom sandbox: error: \(e.summary)")
-            printError("  hint: \(e.remedy)")
-            throw ExitCode(1)
-        } catch {
-            printError("jom sandbox: error: could not listen on \(host):\(port): \(error)")
-            printError("  hint: choose another port with --port, or --port 0 for a free one")
-            throw ExitCode(1)
-        }
-        let secretShown = c.secret == "sandbox" ? "sandbox" : "<the secret you gave>"
-        let banner = """
-            Jet sandbox listening on \(server.baseURL)
-            port \(server.port)
-            use it with: JET_API_URL=\(server.baseURL) JET_USER=\(user) JET_SECRET=\(secretShown) JET_MERCHANT_ID=sandbox jom
+        try await serve(parent: parent) {
+            let server = try await SandboxServer.start(c)
+            let secretShown = c.secret == "sandbox" ? "sandbox" : "<the secret you gave>"
+            return (
+                """
+                Jet sandbox listening on \(server.baseURL)
+                port \(server.port)
+                use it with: JET_API_URL=\(server.baseURL) JET_USER=\(user) JET_SECRET=\(secretShown) JET_MERCHANT_ID=sandbox jom
 
-            """
-        FileHandle.standardOutput.write(Data(banner.utf8))
-        if host != "127.0.0.1" && host != "localhost" && host != "::1" {
-            printError(
-                "warning: listening on \(host): other machines can reach this sandbox, its test routes under /sandbox/ included (reset, inject, cancel: no login needed)"
+                """,
+                { await server.stop() }
             )
-        }
-        for await _ in stop { break }
-        if let problem = await server.stop() {
-            printError("jom sandbox: warning: \(problem.summary)")
-            printError("  hint: \(problem.remedy)")
-            throw ExitCode(1)
         }
     }
 }
@@ -182,12 +159,35 @@ extension SandboxCommand {
         c.autoCancelDays = autoCancelDays
         c.stateFile = state.map { ($0 as NSString).expandingTildeInPath }
         c.frozenClock = clock.flatMap { ISO8601DateFormatter().date(from: $0) }
+        try await serve(parent: parent) {
+            let server = try await WalmartSandboxServer.start(c)
+            let secretShown = c.clientSecret == "sandbox" ? "sandbox" : "<the secret you gave>"
+            return (
+                """
+                Walmart sandbox listening on \(server.baseURL)/v3
+                port \(server.port)
+                use it with: WALMART_API_URL=\(server.baseURL) WALMART_CLIENT_ID=\(user) WALMART_CLIENT_SECRET=\(secretShown) jom
+
+                """,
+                { await server.stop() }
+            )
+        }
+    }
+
+    /// Starts a sandbox (`start` gives the banner saying where to connect, and how to stop it), prints the
+    /// banner, and serves until SIGTERM or SIGINT (or the end of the parent process with --exit-with-parent).
+    /// A state file that cannot be used, or a port that cannot be had, is an error with its remedy.
+    func serve(
+        parent: pid_t, _ start: () async throws -> (banner: String, stop: @Sendable () async -> SandboxStateError?)
+    ) async throws {
+        // Ready to stop before the banner says where to connect: a harness may send SIGTERM as soon as it has
+        // read the port, and a signal arriving before its source exists would be lost (the sandbox would stay).
         let stop = StopRequests.stream { continuation in
             if exitWithParent { Self.whenParentEnds(parent) { continuation.yield("the end of the parent process") } }
         }
-        let server: WalmartSandboxServer
+        let running: (banner: String, stop: @Sendable () async -> SandboxStateError?)
         do {
-            server = try await WalmartSandboxServer.start(c)
+            running = try await start()
         } catch let e as SandboxStateError {
             printError("jom sandbox: error: \(e.summary)")
             printError("  hint: \(e.remedy)")
@@ -197,19 +197,14 @@ extension SandboxCommand {
             printError("  hint: choose another port with --port, or --port 0 for a free one")
             throw ExitCode(1)
         }
-        let secretShown = c.clientSecret == "sandbox" ? "sandbox" : "<the secret you gave>"
-        let banner = """
-            Walmart sandbox listening on \(server.baseURL)/v3
-            port \(server.port)
-            use it with: WALMART_API_URL=\(server.baseURL) WALMART_CLIENT_ID=\(user) WALMART_CLIENT_SECRET=\(secretShown) jom
-
-            """
-        FileHandle.standardOutput.write(Data(banner.utf8))
+        FileHandle.standardOutput.write(Data(running.banner.utf8))
         if host != "127.0.0.1" && host != "localhost" && host != "::1" {
-            printError("warning: listening on \(host): other machines can reach this sandbox, its test routes under /sandbox/ included (no login needed)")
+            printError(
+                "warning: listening on \(host): other machines can reach this sandbox, its test routes under /sandbox/ included (reset, inject, cancel: no login needed)"
+            )
         }
         for await _ in stop { break }
-        if let problem = await server.stop() {
+        if let problem = await running.stop() {
             printError("jom sandbox: warning: \(problem.summary)")
             printError("  hint: \(problem.remedy)")
             throw ExitCode(1)
