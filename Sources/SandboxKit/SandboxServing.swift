@@ -188,6 +188,8 @@ public protocol SandboxStateHost: Actor {
     func endSharedCall() async
     /// Applies what the scenario planned up to now.
     func evolve()
+    /// Writes the state to its file now (when it has one).
+    func saveNow() throws(SandboxStateError)
 }
 
 /// A state shared by several processes: each call from the latest state, under the lock, and saved before its

@@ -251,36 +251,15 @@ enum WalmartSandboxAdminRoutes {
 }
 
 /// A running Walmart sandbox: its marketplace, its address, and how to stop it.
-public final class WalmartSandboxServer: Sendable {
-    public let marketplace: WalmartSandbox
-    let listener: SandboxListener
+public typealias WalmartSandboxServer = RunningSandbox<WalmartSandbox>
 
-    public var port: Int { listener.port }
+extension RunningSandbox where Marketplace == WalmartSandbox {
     /// The API's base (without `/v3`): `http://127.0.0.1:PORT`, or `http+unix://…` on a Unix socket.
-    public var baseURL: String { listener.origin }
-
-    init(marketplace: WalmartSandbox, listener: SandboxListener) {
-        self.marketplace = marketplace
-        self.listener = listener
-    }
+    public var baseURL: String { origin }
 
     public static func start(_ configuration: WalmartSandboxConfiguration) async throws -> WalmartSandboxServer {
         let marketplace = try WalmartSandbox(configuration: configuration)
-        let listener = try await SandboxListener.start(router: buildWalmartSandboxRouter(marketplace: marketplace), settings: configuration.listen)
-        return WalmartSandboxServer(marketplace: marketplace, listener: listener)
+        return try await WalmartSandboxServer(
+            marketplace: marketplace, router: buildWalmartSandboxRouter(marketplace: marketplace), settings: configuration.listen)
     }
-
-    /// Stops listening and saves the marketplace's state; returns why it could not be saved, if it could not.
-    @discardableResult
-    public func stop() async -> SandboxStateError? {
-        await listener.stop()
-        do {
-            try await marketplace.saveNow()
-            return nil
-        } catch {
-            return error
-        }
-    }
-
-    public func wait() async throws { try await listener.wait() }
 }

@@ -393,7 +393,12 @@ import WalmartWire
     }
 
     @Test func beyondWalmartsLimitsCallsAre429WithWhenToComeBack() async throws {
-        let (m, app) = Self.sandbox { $0.rateLimits = true }
+        // 60 calls replenished over an hour instead of a minute: however slowly this machine runs the 61 calls,
+        // no allowance comes back meanwhile, so the counts are exact.
+        let (m, app) = Self.sandbox {
+            $0.rateLimits = true
+            $0.rateWindow = 3600
+        }
         try await app.test(.router) { client in
             let token = try await Self.token(client)
             let ids = await m.allOrderIDs()
@@ -405,7 +410,9 @@ import WalmartWire
                         #expect(r.headers[HTTPField.Name("x-current-token-count")!] == String(59 - i), "the calls left after this one")
                     } else {
                         #expect(r.status == .tooManyRequests && String(buffer: r.body).contains("REQUEST_THRESHOLD_VIOLATED"))
-                        #expect(r.headers[.retryAfter] == "1" && r.headers[HTTPField.Name("x-current-token-count")!] == "0")
+                        let retry = try #require(r.headers[.retryAfter].flatMap { Int($0) })
+                        #expect((50...60).contains(retry), "one call a minute comes back: \(retry)")
+                        #expect(r.headers[HTTPField.Name("x-current-token-count")!] == "0")
                         let next = try #require(r.headers[HTTPField.Name("x-next-replenishment-time")!].flatMap { Int64($0) })
                         #expect(next > Int64(Date().timeIntervalSince1970 * 1000), "epoch milliseconds in the future")
                     }
