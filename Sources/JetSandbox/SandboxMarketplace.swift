@@ -28,105 +28,28 @@ public actor SandboxMarketplace: SandboxStateHost {
                 latencyMillis: configuration.latencyMillis, retryAfter: configuration.retryAfter,
                 maxConcurrent: configuration.maxConcurrent),
             seed: configuration.seed)
-        let lock = configuration.sharedState ? configuration.stateFile.map { SharedStateLock(statePath: $0) } : nil
-        self.sharedLock = lock
-        try lock?.lockBlocking()
-        defer { lock?.unlock() }
-        if let path = configuration.stateFile, FileManager.default.fileExists(atPath: path) {
-            self.state = try Self.load(path)
-        } else {
-            self.state = SandboxMarketplace.initialState(configuration)
-            // Saved at once, so the next run continues this scenario instead of starting another.
-            if let path = configuration.stateFile { try Self.save(state, to: path) }
-        }
-        if let path = configuration.stateFile { stateStamp = SharedStateLock.stamp(path) }
+        self.file = SandboxStateFile(path: configuration.stateFile, shared: configuration.sharedState)
+        self.state = try file.open { SandboxMarketplace.initialState(configuration) }
     }
 
     // MARK: one marketplace shared by processes
 
-    let sharedLock: SharedStateLock?
-    /// The state file as this process last read or wrote it: another process changed it when it differs.
-    var stateStamp: SharedStateLock.Stamp?
-    /// Calls of this process take turns with the shared state (the lock on the file is per process).
-    private var turnTaken = false
-    private var turnWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The state file (and, shared by processes, its lock and turns).
+    let file: SandboxStateFile<SandboxState>
 
     /// Before a call on a shared state: this process's turn, the lock on the file, and the latest state.
     public func beginSharedCall() async throws(SandboxStateError) {
-        guard let lock = sharedLock, let path = configuration.stateFile else { return }
-        if turnTaken {
-            await withCheckedContinuation { turnWaiters.append($0) }
-        } else {
-            turnTaken = true
-        }
-        do {
-            try await lock.lock()
-            let now = SharedStateLock.stamp(path)
-            if now != stateStamp, now != nil {
-                state = try Self.load(path)
-                stateStamp = now
-                dirty = false
-            }
-        } catch {
-            lock.unlock()
-            passTurn()
-            throw error
+        if let fresh = try await file.begin() {
+            state = fresh
+            dirty = false
         }
     }
 
     /// After a call on a shared state: what it changed saved, the lock and the turn handed on.
-    public func endSharedCall() {
-        guard let lock = sharedLock else { return }
+    public func endSharedCall() async {
+        guard file.isShared else { return }
         do { try saveNow() } catch { saveError = error }
-        lock.unlock()
-        passTurn()
-    }
-
-    private func passTurn() {
-        if turnWaiters.isEmpty {
-            turnTaken = false
-        } else {
-            turnWaiters.removeFirst().resume()
-        }
-    }
-
-    static func load(_ path: String) throws(SandboxStateError) -> SandboxState {
-        let move = "move it aside (mv \(path) \(path).damaged) to start a new practice scenario, or restore it from a backup"
-        var st = stat()
-        if lstat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
-            throw SandboxStateError(
-                summary: "the sandbox's state file \(path) is not a regular file (a link?); jom opens only files it made",
-                remedy: "remove it (rm \(path)) to start a new practice scenario")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SandboxStateError(summary: "the sandbox's state file \(path) cannot be read", remedy: "check its owner and mode (chmod 600 \(path))")
-        }
-        let saved: SandboxState
-        do {
-            saved = try JSONDecoder.sandbox.decode(SandboxState.self, from: data)
-        } catch {
-            throw SandboxStateError(
-                summary: "the sandbox's state file \(path) is damaged (\(data.isEmpty ? "it is empty" : "not the JSON this jom wrote"))",
-                remedy: move)
-        }
-        guard saved.version == 1 else {
-            throw SandboxStateError(
-                summary: "the sandbox's state file \(path) is version \(saved.version); this jom reads version 1",
-                remedy: "use the jom that wrote it, or " + move)
-        }
-        return saved
-    }
-
-    static func save(_ state: SandboxState, to path: String) throws(SandboxStateError) {
-        do {
-            let data = try JSONEncoder.sandbox.encode(state)
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            chmod(path, 0o600)
-        } catch {
-            throw SandboxStateError(
-                summary: "the sandbox's state could not be saved to \(path): \(error.localizedDescription)",
-                remedy: "check the disk and the file's permissions; the practice orders of this run may be lost")
-        }
+        await file.end()
     }
 
     // MARK: clock
@@ -245,7 +168,7 @@ public actor SandboxMarketplace: SandboxStateHost {
     func markDirty() {
         dirty = true
         // A shared state is saved at the end of each call, before its answer leaves.
-        guard configuration.stateFile != nil, sharedLock == nil, saveTask == nil else { return }
+        guard configuration.stateFile != nil, !file.isShared, saveTask == nil else { return }
         saveTask = Task { [weak self] in
             try? await Task.sleep(for: .milliseconds(500))  // Cancelled: save now all the same.
             await self?.saveInBackground()
@@ -262,11 +185,10 @@ public actor SandboxMarketplace: SandboxStateHost {
     /// Writes the state file now (atomically).
     public func saveNow() throws(SandboxStateError) {
         saveTask = nil
-        guard let path = configuration.stateFile, dirty else { return }
+        guard dirty else { return }
         dirty = false
         do {
-            try Self.save(state, to: path)
-            stateStamp = SharedStateLock.stamp(path)
+            try file.save(state)
             saveError = nil
         } catch {
             dirty = true
@@ -420,21 +342,4 @@ public actor SandboxMarketplace: SandboxStateHost {
         out["refused_as_too_many"] = String(refusedAsTooMany)
         return out
     }
-}
-
-extension JSONEncoder {
-    static let sandbox: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .iso8601
-        return e
-    }()
-}
-
-extension JSONDecoder {
-    static let sandbox: JSONDecoder = {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
-        return d
-    }()
 }

@@ -3,7 +3,8 @@ import JetWire
 import SandboxKit
 
 /// Everything the sandbox marketplace remembers; saved as JSON beside the store when embedded.
-struct SandboxState: Codable, Sendable {
+struct SandboxState: VersionedSandboxState {
+    static let currentVersion = 1
     var version = 1
     var rng: SeededRandom
     var node: String
