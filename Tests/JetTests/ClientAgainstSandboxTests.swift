@@ -4,6 +4,7 @@ import JetSandbox
 import JetWire
 import MarketplaceHTTP
 import OrderDesk
+import Synchronization
 import TestSupport
 import Testing
 
@@ -430,19 +431,25 @@ import Testing
 
     @Test func aLoginThatCannotBeMadeFailsTheCallWithoutRetryingItAgain() async throws {
         // Every call needs a token; when the login itself times out (after its own retries), the call fails at
-        // once, and a change that never left is not "uncertain".
-        try await withSandbox({ $0.latencyMillis = 10_000 }, attempts: 2, timeout: 0.3) { _, client in
-            let started = ContinuousClock.now
+        // once, and a change that never left is not "uncertain". Counted, not timed: the client's trace shows
+        // two login attempts and no tag call (a call that retried its whole self would log in four times).
+        let sandbox = try await SandboxFixture.start { $0.latencyMillis = 10_000 }
+        let attempts = Mutex<[String]>([])
+        let trace = HTTPTrace { line in if line.hasPrefix("→ ") { attempts.withLock { $0.append(line) } } }
+        let client = sandbox.client(attempts: 2, timeout: 0.3, trace: trace)
+        try await tearingDown({
+            await client.shutdown()
+            await sandbox.stop()
+        }) {
             await #expect {
                 try await client.tag(order: "x", "t")
             } throws: { error in
                 guard let e = error as? JetAPIError else { return false }
                 return e.call == "POST /token" && !e.mayHaveApplied
             }
-            // Two attempts of 0.3 s take well under a second; a call that retried its whole self would take more
-            // than twice as long. The bound is loose for a machine busy with other tests.
-            #expect(ContinuousClock.now - started < .seconds(8), "two login attempts, not two times two")
         }
+        let sent = attempts.withLock { $0 }
+        #expect(sent.count == 2 && sent.allSatisfy { $0.contains("/token") }, "two login attempts and nothing else: \(sent)")
     }
 
     @Test func malformedAnswersAreRetriedThenReportedClearly() async throws {
