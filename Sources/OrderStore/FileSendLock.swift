@@ -9,7 +9,8 @@ import Glibc
 /// `send.lock`: the right to deliver the store's outbox, one process at a time (an exclusive `flock`). The
 /// holder writes who it is into the file (`{"by": …, "pid": …, "since": …}`), so whoever waits too long can
 /// say who holds it. Waiting is a blocking `flock` on a thread of its own, raced against the timeout: no
-/// polling. Each attempt opens the file anew, so an attempt that gave up (and takes the lock later, only to
+/// polling; when the timeout wins, the thread is woken out of its `flock` (SIGUSR2) and ends, so no thread
+/// stays blocked behind a lock nobody waits for. Each attempt opens the file anew, so an attempt that gave up (and takes the lock later, only to
 /// drop it at once) never touches the lock of a later attempt.
 final class FileSendLock: SendLock {
     let path: String
@@ -23,30 +24,68 @@ final class FileSendLock: SendLock {
         if flock(fd, LOCK_EX | LOCK_NB) == 0 { return took(fd, holder) }
         let race = Race()
         let acquired: Bool = await withCheckedContinuation { continuation in
+            Self.installWakeHandler
             Thread.detachNewThread {
-                while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-                let first = race.settle(.done)
-                if first {
+                // Started from a worker thread that blocks signals: this one must take SIGUSR2 to be woken.
+                var wake = sigset_t()
+                sigemptyset(&wake)
+                sigaddset(&wake, SIGUSR2)
+                pthread_sigmask(SIG_UNBLOCK, &wake, nil)
+                race.waiter = pthread_self()
+                while true {
+                    if race.gaveUp {  // Before waiting, and after each interruption: the timeout may have won.
+                        close(fd)
+                        race.finished()
+                        return
+                    }
+                    if flock(fd, LOCK_EX) == 0 { break }
+                    if errno != EINTR {
+                        if race.settle(.gaveUp) { continuation.resume(returning: false) }
+                        close(fd)
+                        race.finished()
+                        return
+                    }
+                }
+                if race.settle(.done) {
                     continuation.resume(returning: true)
                 } else {
                     flock(fd, LOCK_UN)
                     close(fd)
                 }
+                race.finished()
             }
             Task {
                 try? await Task.sleep(for: timeout)  // Cancelled: give up at once.
-                let first = race.settle(.gaveUp)
-                if first { continuation.resume(returning: false) }
+                guard race.settle(.gaveUp) else { return }
+                continuation.resume(returning: false)
+                // Wake the thread out of its flock (SIGUSR2 interrupts the call) so that it ends now instead of
+                // waiting on for a lock nobody wants any more. Sent again until it has ended: the signal may
+                // arrive just before the thread enters flock.
+                for _ in 0..<400 where !race.isFinished {
+                    if let thread = race.waiter { pthread_kill(thread, SIGUSR2) }
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
             }
         }
         if acquired { return took(fd, holder) }
         return .busy(heldBy: currentHolder() ?? "another jom process")
     }
 
-    /// Who finished first: the blocked `flock` or the timeout.
-    private final class Race: Sendable {
+    /// SIGUSR2 does nothing but interrupt a blocked system call (no SA_RESTART): how a lock wait is cancelled.
+    private static let installWakeHandler: Void = {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGUSR2, &action, nil)
+    }()
+
+    /// Who finished first: the blocked `flock` or the timeout; and the waiting thread, to wake it.
+    private final class Race: @unchecked Sendable {
         enum State { case waiting, gaveUp, done }
         private let state = Mutex(State.waiting)
+        private let thread = Mutex<pthread_t?>(nil)
+        private let ended = Atomic<Bool>(false)
 
         /// True for the first side to finish.
         func settle(_ end: State) -> Bool {
@@ -56,6 +95,14 @@ final class FileSendLock: SendLock {
                 return true
             }
         }
+
+        var gaveUp: Bool { state.withLock { $0 == .gaveUp } }
+        var waiter: pthread_t? {
+            get { thread.withLock { $0 } }
+            set { thread.withLock { $0 = newValue } }
+        }
+        func finished() { ended.store(true, ordering: .sequentiallyConsistent) }
+        var isFinished: Bool { ended.load(ordering: .sequentiallyConsistent) }
     }
 
     /// Who holds the lock, as written into the file.

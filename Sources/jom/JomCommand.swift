@@ -79,11 +79,20 @@ struct JomCommand: AsyncParsableCommand {
             throw ValidationError("give either -c commands or a script, not both")
         }
         let practice: MarketplaceBinding? = sandbox ? (sandboxMarketplace == "walmart" ? .walmartSandbox : .sandbox) : nil
-        let bench = try Workbench.open(store: store, dryRun: dryRun, sandbox: practice, debugHTTP: debugHTTP)
+        let status = try await Workbench.with(store: store, dryRun: dryRun, sandbox: practice, debugHTTP: debugHTTP) { bench in
+            await session(bench, script: scriptPath)
+        }
+        if timing { printError("Peak memory: \(peakMemoryBytes() / 1_048_576) MB") }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension JomCommand {
+    /// The commands, the script, the interactive session or standard input, on an open store: the exit status.
+    func session(_ bench: Workbench, script scriptPath: String?) async -> Int32 {
         let desk = bench.desk
         let storePath = bench.storePath
         let count = bench.orderCount
-
         var options = ShellOptions()
         options.keepGoing = keepGoing
         options.echo = echo
@@ -92,31 +101,20 @@ struct JomCommand: AsyncParsableCommand {
         options.historyPath = bench.historyPath
         options.invoicesDirectory = storePath + "/invoices"
         options.rcFile = noRC ? nil : Paths.configDirectory() + "/jomrc"
-        let status: Int32
-        if !command.isEmpty {
-            status = await ShellRunner(desk: desk, options: options).runCommands(command)
-        } else if let scriptPath {
-            status = await ShellRunner(desk: desk, options: options).runScriptFile(scriptPath)
-        } else if isatty(0) == 1 {
-            options.interactive = true
-            options.banner = [
-                bench.desk.traits.name == "Jet"
-                    ? "jom \(jomVersion) — Jet Order Manager" : "jom \(jomVersion) — order manager for the \(bench.desk.traits.name) Marketplace",
-                banner(bench.choice, bench.factory.description),
-                "Store \(storePath) · \(count) order\(count == 1 ? "" : "s")" + (dryRun ? " · DRY RUN: nothing is sent or saved" : ""),
-                "Type `help` for commands, `show` to list what needs you, `download` to fetch now. TAB completes; Ctrl-D quits.",
-            ]
-            status = await ShellRunner(desk: desk, options: options).runInteractive()
-        } else {
-            status = await ShellRunner(desk: desk, options: options).runStandardInput()
-        }
-        await bench.close()
-        if timing { printError("Peak memory: \(peakMemoryBytes() / 1_048_576) MB") }
-        if status != 0 { throw ExitCode(status) }
+        if !command.isEmpty { return await ShellRunner(desk: desk, options: options).runCommands(command) }
+        if let scriptPath { return await ShellRunner(desk: desk, options: options).runScriptFile(scriptPath) }
+        guard isatty(0) == 1 else { return await ShellRunner(desk: desk, options: options).runStandardInput() }
+        options.interactive = true
+        options.banner = [
+            desk.traits.name == "Jet"
+                ? "jom \(jomVersion) — Jet Order Manager" : "jom \(jomVersion) — order manager for the \(desk.traits.name) Marketplace",
+            banner(bench.choice, bench.factory.description),
+            "Store \(storePath) · \(count) order\(count == 1 ? "" : "s")" + (dryRun ? " · DRY RUN: nothing is sent or saved" : ""),
+            "Type `help` for commands, `show` to list what needs you, `download` to fetch now. TAB completes; Ctrl-D quits.",
+        ]
+        return await ShellRunner(desk: desk, options: options).runInteractive()
     }
-}
 
-extension JomCommand {
     /// The banner's line about where orders come from.
     func banner(_ choice: Result<MarketplaceBinding, Connection.Refusal>, _ description: String) -> String {
         switch choice {

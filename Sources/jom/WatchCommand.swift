@@ -50,24 +50,25 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let practice: MarketplaceBinding? = sandbox ? (sandboxMarketplace == "walmart" ? .walmartSandbox : .sandbox) : nil
-        let bench = try Workbench.open(store: store, dryRun: false, sandbox: practice, debugHTTP: debugHTTP)
-        let configured = await bench.desk.settings.downloadInterval
-        let seconds = every.flatMap(DurationText.parse) ?? configured
-        let interval: Duration = .milliseconds(Int(max(1, seconds > 0 ? seconds : 900) * 1000))
-        let watcher = Watcher(desk: bench.desk, every: interval, name: "jom watch (pid \(getpid()))")
-        let work = Task { await watcher.run() }
-        // SIGTERM, SIGINT or SIGHUP: stop the current run and leave; the outbox keeps whatever was not sent.
-        let signals = StopRequests.stream()
-        let stopper = Task {
-            for await name in signals {
-                await watcher.announceStop(because: "\(name) received")
-                break
+        let status = try await Workbench.with(store: store, dryRun: false, sandbox: practice, debugHTTP: debugHTTP) { bench in
+            let configured = await bench.desk.settings.downloadInterval
+            let seconds = every.flatMap(DurationText.parse) ?? configured
+            let interval: Duration = .milliseconds(Int(max(1, seconds > 0 ? seconds : 900) * 1000))
+            let watcher = Watcher(desk: bench.desk, every: interval, name: "jom watch (pid \(getpid()))")
+            let work = Task { await watcher.run() }
+            // SIGTERM, SIGINT or SIGHUP: stop the current run and leave; the outbox keeps whatever was not sent.
+            let signals = StopRequests.stream()
+            let stopper = Task {
+                for await name in signals {
+                    await watcher.announceStop(because: "\(name) received")
+                    break
+                }
+                work.cancel()
             }
-            work.cancel()
+            let status = await work.value
+            stopper.cancel()
+            return status
         }
-        let status = await work.value
-        stopper.cancel()
-        await bench.close()
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -96,6 +96,22 @@ struct Workbench {
         return Workbench(storePath: storePath, historyPath: historyPath, orderCount: orderCount, choice: choice, factory: factory, desk: desk)
     }
 
+    /// Runs `body` on the store opened as ``open(store:dryRun:sandbox:debugHTTP:)`` opens it, and closes it
+    /// before returning or throwing: connections closed, the embedded sandbox stopped and its orders saved.
+    static func with<T>(
+        store flag: String?, dryRun: Bool, sandbox: MarketplaceBinding?, debugHTTP: Bool, _ body: (Workbench) async throws -> T
+    ) async throws -> T {
+        let bench = try open(store: flag, dryRun: dryRun, sandbox: sandbox, debugHTTP: debugHTTP)
+        do {
+            let result = try await body(bench)
+            await bench.close()
+            return result
+        } catch {
+            await bench.close()
+            throw error
+        }
+    }
+
     /// Closes connections and stops the embedded sandbox (saving its practice orders).
     func close() async {
         await desk.shutdown()
