@@ -45,8 +45,19 @@ extension JetClient {
     ) async throws(JetAPIError)
         -> (ids: [String], pages: Int)
     {
-        var page = try await orderIDs(status: status)
-        var all = page
+        let first = try await orderIDs(status: status)
+        let (more, pages) = try await pages(after: first, status: status, connections: connections, maxPages: maxPages)
+        return (first + more, pages)
+    }
+
+    /// The orders past a first page of `status` that was full: each page's orders are tagged, and the orders
+    /// without the tag listed next, until a page is not full. Returns the orders not in `first`, and how many
+    /// pages there were in all (1 when `first` was not full).
+    public func pages(
+        after first: [String], status: JetOrderStatus, connections: Int? = nil, maxPages: Int = 100
+    ) async throws(JetAPIError) -> (ids: [String], pages: Int) {
+        var page = first
+        var more: [String] = []
         var seen = Set(page)
         var pages = 1
         let tag = "jom-page-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -59,9 +70,9 @@ extension JetClient {
             }
             page = try await orderIDs(status: status, tag: tag, tagged: false)
             pages += 1
-            for id in page where seen.insert(id).inserted { all.append(id) }
+            for id in page where seen.insert(id).inserted { more.append(id) }
         }
-        return (all, pages)
+        return (more, pages)
     }
 
     /// `GET /orders/directedCancel`: orders Jet asks the merchant to cancel.

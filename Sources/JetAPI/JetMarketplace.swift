@@ -18,7 +18,17 @@ public struct JetMarketplace: Marketplace {
 
     public func download(watch: [String], returns watchedReturns: [String], connections: Int) async throws(MarketplaceError) -> DownloadResult {
         do {
-            let (ready, pages) = try await client.allOrderIDs(status: .ready, connections: connections)
+            // A full first page is tagged to list past it while its orders are fetched: both at once.
+            let firstPage = try await client.orderIDs(status: .ready)
+            let client = self.client
+            let laterPages = Task { () async -> Result<(ids: [String], pages: Int), JetAPIError> in
+                do throws(JetAPIError) {
+                    return .success(try await client.pages(after: firstPage, status: .ready, connections: connections))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            defer { laterPages.cancel() }  // Left early (an error below): no tagging goes on behind.
             let directed: [String]
             do {
                 directed = try await client.directedCancelOrderIDs()
@@ -43,8 +53,13 @@ public struct JetMarketplace: Marketplace {
             }
             var ids: [String] = []
             var seen = Set<String>()
-            for id in ready + directed + watch + returnsByOrder.keys.sorted() where seen.insert(id).inserted { ids.append(id) }
-            let details = await client.orders(ids, connections: connections)
+            for id in firstPage + directed + watch + returnsByOrder.keys.sorted() where seen.insert(id).inserted { ids.append(id) }
+            var details = await client.orders(ids, connections: connections)
+            let (later, pages) = try await laterPages.value.get()
+            let rest = later.filter { seen.insert($0).inserted }
+            ids += rest
+            details.merge(await client.orders(rest, connections: connections)) { a, _ in a }
+            let ready = firstPage + later
             for id in ids {
                 switch details[id] {
                 case .success(let j)?: result.orders.append(JetMapping.order(j))
