@@ -146,11 +146,10 @@ public final class WalmartClient: Sendable {
 
     // MARK: pacing
 
-    /// At most `perMinute` calls that change something in any 60 seconds, and none while Walmart says its
-    /// allowance is used up (`x-current-token-count: 0` until `x-next-replenishment-time`, or a 429's `Retry-After`).
     /// Walmart's allowance per endpoint as a bucket of `perMinute` calls refilled evenly over `window`: the
     /// first calls go at once, then one as each is replenished (one a second for 60 a minute), as Walmart's
-    /// token-count headers describe. A 429 or an empty allowance reported by Walmart pauses every change.
+    /// token-count headers describe. None while Walmart says its allowance is used up
+    /// (`x-current-token-count: 0` until `x-next-replenishment-time`, or a 429's `Retry-After`).
     actor Pacer {
         struct Bucket {
             var tokens: Double
@@ -167,19 +166,21 @@ public final class WalmartClient: Sendable {
             self.window = max(0.001, window)
         }
 
-        /// Waits until `endpoint` (e.g. `acknowledge`) has a call left, and takes it. Refilled at 95% of the
-        /// limit, each wait 25 ms longer: a call that reaches Walmart a little sooner after the one before than
-        /// it left here must still find its allowance there.
+        /// Waits until `endpoint` (e.g. `acknowledge`) has a call left, and takes it. The bucket holds 90% of
+        /// Walmart's allowance and refills at 95% of its pace: Walmart's own bucket keeps a reserve that absorbs
+        /// calls arriving closer together than they left here (a busy network or machine), so they still find
+        /// their allowance there.
         func admit(_ endpoint: String) async throws {
             let rate = Double(perMinute) / window * 0.95  // calls a second
             while true {
                 let now = ContinuousClock.now
-                var b = buckets[endpoint] ?? Bucket(tokens: Double(perMinute), at: now)
-                b.tokens = min(Double(perMinute), b.tokens + Double((now - b.at) / .milliseconds(1)) / 1000 * rate)
+                let capacity = max(1, Double(perMinute) * 0.9)
+                var b = buckets[endpoint] ?? Bucket(tokens: capacity, at: now)
+                b.tokens = min(capacity, b.tokens + Double((now - b.at) / .milliseconds(1)) / 1000 * rate)
                 b.at = now
                 var wake: ContinuousClock.Instant?
                 if let p = pausedUntil, p > now { wake = p }
-                if wake == nil, b.tokens < 1 { wake = now + .milliseconds(Int(((1 - b.tokens) / rate * 1000).rounded(.up)) + 25) }
+                if wake == nil, b.tokens < 1 { wake = now + .milliseconds(Int(((1 - b.tokens) / rate * 1000).rounded(.up))) }
                 guard let wake else {
                     b.tokens -= 1
                     buckets[endpoint] = b

@@ -62,10 +62,23 @@ public struct WalmartMarketplace: Marketplace {
             }
             // Walmart lists the last 7 days unless told otherwise; orders stay open longer than that.
             let since = WalmartTime.formatQuery(clock.now.addingTimeInterval(-180 * 86400))
-            let released = try await client.releasedOrders(since: since)
+            // The four lists at once (each pages on by itself): a download costs the longest, not their sum.
+            let client = self.client
+            async let releasedList = Self.outcome { () async throws(WalmartAPIError) in try await client.releasedOrders(since: since) }
+            async let acknowledgedList = Self.outcome { () async throws(WalmartAPIError) in
+                try await client.orders([("status", WalmartVocabulary.acknowledged), ("createdStartDate", since)])
+            }
+            async let initiatedReturns = Self.outcome { () async throws(WalmartAPIError) in
+                try await client.returns([("status", WalmartVocabulary.initiated)])
+            }
+            async let deliveredReturns = Self.outcome { () async throws(WalmartAPIError) in
+                try await client.returns([("status", WalmartVocabulary.returnDelivered)])
+            }
+            let released = try await releasedList.get()
             take(released)
-            let acknowledged = try await client.orders([("status", WalmartVocabulary.acknowledged), ("createdStartDate", since)])
+            let acknowledged = try await acknowledgedList.get()
             take(acknowledged)
+            let openReturns = [try await initiatedReturns.get(), try await deliveredReturns.get()]
             var returnsByOrder: [String: [ReturnRequest]] = [:]
             var seenReturns = Set<String>()
             func takeReturn(_ r: WalmartReturnOrder) {
@@ -74,8 +87,8 @@ public struct WalmartMarketplace: Marketplace {
                     returnsByOrder[po, default: []].append(WalmartMapping.returnRequest(r, purchaseOrderID: po))
                 }
             }
-            for status in [WalmartVocabulary.initiated, WalmartVocabulary.returnDelivered] {
-                for element in try await client.returns([("status", status)]).items {
+            for list in openReturns {
+                for element in list.items {
                     switch element {
                     case .read(let r): takeReturn(r)
                     case .unreadable(let id, let problem):
@@ -113,6 +126,11 @@ public struct WalmartMarketplace: Marketplace {
         } catch {
             throw error.marketplaceError
         }
+    }
+
+    /// A call's outcome as a value (so that calls made at once keep their typed errors).
+    static func outcome<T: Sendable>(_ call: () async throws(WalmartAPIError) -> T) async -> Result<T, WalmartAPIError> {
+        do throws(WalmartAPIError) { return .success(try await call()) } catch { return .failure(error) }
     }
 
     /// Orders one by one, at most `connections` at once.
