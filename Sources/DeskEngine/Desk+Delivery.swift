@@ -136,47 +136,42 @@ extension Desk {
         return out
     }
 
+    /// One action through ``DeliveryMachine``: this actor does what each step says and tells it what happened.
     private func deliverOne(_ entry: OutboxEntry, _ m: any Marketplace) async -> DeliveryOutcome {
         let a = entry.action
-        if let account = a.account, !account.isSameAccount(as: m.binding) {
-            return outcome(a, .queued(reason: "recorded for \(account), and this session is connected to \(m.binding); it is never sent elsewhere"))
-        }
-        let firstTryHere = freshActions.remove(a.id) != nil && entry.attempts == 0
-        if !firstTryHere {
-            do {
-                if try await m.isApplied(a.request, for: a.merchantOrderID) { return recordDelivered(a) }
-            } catch {
-                return recordAttempt(entry, "could not check with \(traits.name) whether it already arrived: \(error.summary)")
-            }
-        }
-        // What Jet said last (a download since it was recorded) may already rule it out: then it is not sent.
-        let known: OrderRecord?
-        do {
-            known = try store.record(a.merchantOrderID)
-        } catch {
-            return recordAttempt(entry, "the order could not be read: \(error.summary)")
-        }
-        if let known, let why = Rules.jetForbids(a.request, known.order) {
-            return recordRefused(a, "not sent: \(why)")
-        }
-        do {
-            try await m.send(a.request, for: a.merchantOrderID)
-            return recordDelivered(a)
-        } catch {
-            switch error.kind {
-            case .refused, .uncertain:
-                // A refusal can mean an earlier attempt already did it (its answer was lost); an uncertain
-                // answer may have been applied. Jet's own state tells.
+        let otherAccount = a.account.flatMap { $0.isSameAccount(as: m.binding) ? nil : "\($0)" }
+        var step = DeliveryMachine.start(
+            otherAccount: otherAccount, connectedTo: "\(m.binding)", firstTryHere: freshActions.remove(a.id) != nil && entry.attempts == 0)
+        while true {
+            let event: DeliveryMachine.Event
+            switch step {
+            case .check:
                 do {
-                    if try await m.isApplied(a.request, for: a.merchantOrderID) { return recordDelivered(a) }
-                } catch let check {
-                    return recordAttempt(entry, "\(error.summary); checking with \(traits.name) failed too: \(check.summary)")
+                    event = .checked(applied: try await m.isApplied(a.request, for: a.merchantOrderID))
+                } catch {
+                    event = .checkFailed(error.summary)
                 }
-                if case .refused = error.kind { return recordRefused(a, error.message) }
-                return recordAttempt(entry, error.summary)
-            case .unreachable, .badResponse, .unauthorized, .notConnected:
-                return recordAttempt(entry, error.summary)
+            case .consultOrder:
+                // What the marketplace said last (a download since it was recorded) may already rule it out.
+                do {
+                    event = .orderRead(forbids: try store.record(a.merchantOrderID).flatMap { Rules.jetForbids(a.request, $0.order) })
+                } catch {
+                    event = .orderUnreadable(error.summary)
+                }
+            case .send:
+                do {
+                    try await m.send(a.request, for: a.merchantOrderID)
+                    event = .sent
+                } catch {
+                    let refused = if case .refused = error.kind { true } else { false }
+                    event = .sendFailed(refused: refused, uncertain: error.kind == .uncertain, summary: error.summary, message: error.message)
+                }
+            case .recordDelivered: return recordDelivered(a)
+            case .recordRefused(let reason): return recordRefused(a, reason)
+            case .retryLater(let reason): return recordAttempt(entry, reason)
+            case .leaveQueued(let reason): return outcome(a, .queued(reason: reason))
             }
+            step = DeliveryMachine.next(after: step, event, marketplace: traits.name)
         }
     }
 
@@ -229,7 +224,7 @@ extension Desk {
 
     private func recordAttempt(_ e: OutboxEntry, _ reason: String) -> DeliveryOutcome {
         let at = now
-        let wait = min(900, 5 * pow(2, Double(min(e.attempts, 20)))) * Double.random(in: 0.8...1.2)
+        let wait = DeliveryMachine.retryDelay(attempts: e.attempts, jitter: Double.random(in: 0.8...1.2))
         do {
             try store.transaction { () throws(StoreError) in
                 try store.noteAttempt(e.action, at: at, error: reason, next: at.addingTimeInterval(wait))

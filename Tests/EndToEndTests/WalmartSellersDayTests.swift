@@ -130,4 +130,27 @@ import WalmartWire
         }
         #expect(!r.stdout.contains("no-inventory") && r.stdout.contains("purchase order number"))
     }
+
+    @Test func thePracticeWalmartStoreIsOneMarketplaceForEveryProcess() async throws {
+        let dir = TemporaryDirectory()
+        let store = dir.file("store")
+        func jom(_ commands: String...) async throws -> JomProcess.Result {
+            try await JomProcess.run(["--sandbox", "walmart", "--store", store] + commands.flatMap { ["-c", $0] }, home: dir.path)
+        }
+        let first = try await jom("download", "show new --format csv-raw")
+        #expect(first.status == 0, "\(first.all)")
+        let rows = first.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }
+        let po = try #require(rows.first.map { String($0.prefix { $0 != "," }) }, "\(first.stdout)")
+        #expect(po.count == 13, "a Walmart purchase order number: \(po)")
+        // Each step in a process of its own: the embedded sandbox of each reads and saves the store's one state.
+        let approve = try await jom("approve \(po)")
+        #expect(approve.stdout.contains("approve \(po): sent to Walmart"), "\(approve.all)")
+        let ship = try await jom("ship \(po) 1Z999AA10123456784 --carrier UPS")
+        #expect(ship.stdout.contains("ship \(po): sent to Walmart"), "\(ship.all)")
+        let open = try await jom("download", "open \(po)", "status")
+        #expect(open.status == 0, "\(open.all)")
+        #expect(open.stdout.contains("Order \(po) · shipped") && open.stdout.contains("1Z999AA10123456784"), "\(open.stdout)")
+        let bound = try String(contentsOfFile: store + "/store.json", encoding: .utf8)
+        #expect(bound.contains("walmart-sandbox"), "\(bound)")
+    }
 }
