@@ -352,6 +352,9 @@ public actor WalmartSandbox: SandboxStateHost {
         return (Int(b.tokens), nil)
     }
 
+    /// Every endpoint's allowance full again (as after a quiet minute): for tests and training.
+    public func replenishAllowances() { buckets.removeAll() }
+
     // MARK: ledger
 
     func record(_ method: String, _ path: String, _ body: Data, _ reply: SandboxReply) {
