@@ -131,6 +131,8 @@ public struct MarketplaceTraits: Sendable {
     /// How many changes (acknowledge, ship, cancel, refund) the marketplace takes a minute; nil when it
     /// publishes no limit. The outbox's expected finish time reads it.
     public var changesPerMinute: Int?
+    /// The names of the first two columns of `--format csv|json` (the ids): Jet's own field names by default.
+    public var exportIDNames = ["merchant_order_id", "reference_order_id"]
     /// What `help` says of a command on this marketplace where Jet's text would mislead, by command name.
     public var commandHelp: [String: MarketplaceHelp] = [:]
 

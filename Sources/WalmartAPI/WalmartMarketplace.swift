@@ -19,6 +19,7 @@ extension MarketplaceTraits {
         t.orderIDWidth = 15
         t.changesPerMinute = 60
         t.commandHelp = WalmartHelp.commands
+        t.exportIDNames = ["purchase_order_id", "order_number"]
         return t
     }()
 }

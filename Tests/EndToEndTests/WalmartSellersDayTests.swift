@@ -142,6 +142,7 @@ import WalmartWire
         let rows = first.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }
         let po = try #require(rows.first.map { String($0.prefix { $0 != "," }) }, "\(first.stdout)")
         #expect(po.count == 13, "a Walmart purchase order number: \(po)")
+        #expect(first.stdout.contains("\npurchase_order_id,order_number,stage,"), "the columns are named as Walmart names its ids")
         // Each step in a process of its own: the embedded sandbox of each reads and saves the store's one state.
         let approve = try await jom("approve \(po)")
         #expect(approve.stdout.contains("approve \(po): sent to Walmart"), "\(approve.all)")

@@ -104,7 +104,7 @@ enum ShowCommand: ShellCommand {
         var tally = OrderTable.Tally()
         switch chosen {
         case .table: OrderTable.header(layout, out: out)
-        case .csv, .csvRaw: OrderTable.csvHeader(out: out)
+        case .csv, .csvRaw: OrderTable.csvHeader(out: out, idNames: ctx.desk.traits.exportIDNames)
         case .json: out.exported("[\n")
         }
         while !page.isEmpty, !out.abandoned {
@@ -113,7 +113,7 @@ enum ShowCommand: ShellCommand {
             case .table: OrderTable.render(rows, layout, now: now, out: out)
             case .csv: OrderTable.csv(rows, out: out)
             case .csvRaw: OrderTable.csv(rows, raw: true, out: out)
-            case .json: try OrderTable.json(rows, first: tally.count == 0, out: out)
+            case .json: try OrderTable.json(rows, first: tally.count == 0, idNames: ctx.desk.traits.exportIDNames, out: out)
             }
             tally.add(rows)
             out.streamPage()

@@ -181,8 +181,13 @@ enum OrderTable {
 
     // MARK: for other tools
 
-    static let csvHeader = [
-        "merchant_order_id", "reference_order_id", "stage", "received", "deadline", "due", "buyer", "ship_to",
+    /// The columns, the marketplace's names for its ids first (`idNames`).
+    static func csvHeader(_ idNames: [String] = MarketplaceTraits.jet.exportIDNames) -> [String] {
+        Array(idNames.prefix(2)) + rest
+    }
+
+    static let rest = [
+        "stage", "received", "deadline", "due", "buyer", "ship_to",
         "units", "total", "items", "unsent",
     ]
 
@@ -195,7 +200,7 @@ enum OrderTable {
         ]
     }
 
-    static func csvHeader(out: Output) { out.exported(csvHeader.joined(separator: ",") + "\n") }
+    static func csvHeader(out: Output, idNames: [String]) { out.exported(csvHeader(idNames).joined(separator: ",") + "\n") }
 
     /// CSV rows. `raw: false` (`--format csv`) is safe to open in a spreadsheet: a cell that starts with `=`,
     /// `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so no spreadsheet evaluates it as a formula
@@ -217,10 +222,11 @@ enum OrderTable {
 
     /// JSON is written a row at a time, as the whole array would be pretty-printed: `[`, then each object
     /// indented, separated by commas, then `]`.
-    static func json(_ rows: [Row], first: Bool, out: Output) throws {
+    static func json(_ rows: [Row], first: Bool, idNames: [String], out: Output) throws {
+        let keys = csvHeader(idNames)
         for (i, r) in rows.enumerated() {
             var o: [String: Any] = [:]
-            for (k, v) in zip(csvHeader, fields(r)) { o[k] = v }
+            for (k, v) in zip(keys, fields(r)) { o[k] = v }
             o["units"] = r.summary.units
             o["total"] = Double(r.summary.total.value) / 100
             o["unsent"] = r.unsent
