@@ -48,11 +48,11 @@ public final class JetClient: Sendable {
 
         func get(login: @escaping @Sendable () async throws -> JetToken) async throws -> JetToken {
             if let t = valid(now: Date()) { return t }
-            if let running = loggingIn { return try await running.value }
+            if let running = loggingIn { return try await sharedValue(of: running) }
             let task = Task { try await login() }
             loggingIn = task
             defer { loggingIn = nil }
-            let t = try await task.value
+            let t = try await sharedValue(of: task)
             token = t
             return t
         }

@@ -77,21 +77,12 @@ extension ShellRunner {
         }
     }
 
-    /// Runs a line as a cancellable task: Ctrl-C cancels it. Returns false after `quit`.
+    /// Runs a line as a cancellable task: Ctrl-C cancels it (unless a pager took it). Returns false after `quit`.
     private func runInteractively(_ line: String, ctx: ShellContext) async -> Bool {
-        let before = Signals.interruptsForJom
         let task = Task { await self.runLine(line, ctx: ctx, location: nil) }
-        let watcher = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(50))  // Cancelled when the command ends.
-                if Signals.interruptsForJom > before, PagerProcess.current == nil {
-                    task.cancel()
-                    return
-                }
-            }
-        }
+        let interrupts = Signals.CommandInterrupts { task.cancel() }
         let result = await task.value
-        watcher.cancel()
+        interrupts.stop()
         return result != .quit
     }
 

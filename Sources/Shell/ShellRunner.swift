@@ -260,9 +260,11 @@ public final class ShellRunner: @unchecked Sendable {
             return .ok
         } catch {
             out.flush()
-            report(error, location: location)
+            // Ctrl-C cancelled the command: whatever error the cancellation surfaced as inside (a call
+            // "cancelled"), the operator's word for it is that it was interrupted.
+            report(Task.isCancelled ? CancellationError() : error, location: location)
             failures += 1
-            if let e = error as? MarketplaceError, e.kind == .unreachable { temporaryFailures += 1 }
+            if !Task.isCancelled, let e = error as? MarketplaceError, e.kind == .unreachable { temporaryFailures += 1 }
             return .failed
         }
     }

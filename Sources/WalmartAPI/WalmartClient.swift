@@ -98,11 +98,11 @@ public final class WalmartClient: Sendable {
         func get(fetch: @escaping @Sendable () async throws -> (String, Date)) async throws -> String {
             // Renewed a minute early, so a token never expires mid-call.
             if let t = token, t.expires.timeIntervalSinceNow > 60 { return t.value }
-            if let running = fetching { return try await running.value.0 }
+            if let running = fetching { return try await sharedValue(of: running).0 }
             let task = Task { try await fetch() }
             fetching = task
             defer { fetching = nil }
-            let t = try await task.value
+            let t = try await sharedValue(of: task)
             token = (t.0, t.1)
             fetched += 1
             return t.0

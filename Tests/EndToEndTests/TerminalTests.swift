@@ -156,6 +156,27 @@ import Testing
         }
     }
 
+    @Test func ctrlCDuringASlowCommandInterruptsItAndThePromptComesBack() async throws {
+        // Jet takes 8 s to answer each call; Ctrl-C during `download` ends the command at once.
+        let sandbox = try await SandboxFixture.start { $0.latencyMillis = 8_000 }
+        try await tearingDown({ await sandbox.stop() }) {
+            let dir = TemporaryDirectory()
+            var env = JomProcess.environment(sandbox.jomEnvironment, home: dir.path)
+            env["TERM"] = "xterm"
+            let t = try PseudoTerminal(JomProcess.binary, ["--store", dir.file("store"), "-X"], environment: env, columns: 120)
+            #expect(await t.wait(for: "]> "), "\(t.output.suffix(300))")
+            let mark = t.mark
+            t.type("download\r")
+            #expect(await t.wait(for: "download", after: mark))
+            try await Task.sleep(for: .milliseconds(300))  // The command is running, waiting on Jet.
+            t.type("\u{3}")
+            #expect(await t.wait(for: "interrupted", after: mark, timeout: 5), "before Jet could answer: \(t.output.suffix(400))")
+            let back = t.mark
+            t.type("status\r")
+            #expect(await t.wait(for: "Cancel rate", after: back, timeout: 5), "the session goes on: \(t.output.suffix(400))")
+        }
+    }
+
     @Test func aBackgroundDownloadRedrawsThePromptAsItNowReads() async throws {
         // A store never downloaded: the first prompt says so. Jet answers slowly, so that prompt is drawn
         // before the first download ends; the notice of that download comes with the prompt redrawn.

@@ -19,10 +19,12 @@ enum DownloadCommand: ShellCommand {
         guard inv.positionals.isEmpty else { throw ShellError.usage(spec, "download takes no arguments") }
         if await ctx.desk.isDryRun {
             ctx.out.line(
-                "dry run: would download (GET /orders/ready, /orders/directedCancel, /returns/created, /returns/inprogress and order details); nothing fetched")
+                ctx.desk.traits.name == "Jet"
+                    ? "dry run: would download (GET /orders/ready, /orders/directedCancel, /returns/created, /returns/inprogress and order details); nothing fetched"
+                    : "dry run: would download from \(ctx.desk.traits.name); nothing fetched")
             return
         }
-        ctx.out.progress("downloading from Jet…")
+        ctx.out.progress("downloading from \(ctx.desk.traits.name)…")
         let report: DownloadReport
         do {
             report = try await ctx.desk.download()

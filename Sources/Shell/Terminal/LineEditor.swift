@@ -85,6 +85,9 @@ final class LineEditor: LineReader, @unchecked Sendable {
         // Editing mode before the prompt appears: libedit prints the prompt first and only then leaves the
         // terminal's line mode, and a key typed in between (Ctrl-D, Ctrl-R) was taken by the terminal itself.
         jom_el_prep_term(el, 1)
+        // And the terminal's normal mode again once the line is read: while a command runs, Ctrl-C must be
+        // the terminal's interrupt (a signal), not a byte waiting in the input.
+        defer { jom_el_prep_term(el, 0) }
         var count: Int32 = 0
         guard let raw = el_gets(el, &count) else {
             if terminated { return .terminated }
