@@ -51,12 +51,7 @@ package struct SandboxFixture: Sendable {
 
     /// Calls a `/sandbox/...` admin route with a JSON body; returns the JSON answer.
     package func admin(_ method: String, _ path: String, _ body: [String: Any] = [:]) async throws -> Any {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/sandbox/\(path)")
-        request.method = HTTPMethod(rawValue: method)
-        if method != "GET" { request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let data = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
-        return data.isEmpty ? [:] : try JSONSerialization.jsonObject(with: data)
+        try await sandboxAdmin(origin: "http://127.0.0.1:\(server.port)", method, path, body)
     }
 
     /// What the merchant sent that changed something, in order.
@@ -95,4 +90,14 @@ package func tearingDown<T>(_ teardown: () async -> Void, _ body: () async throw
         await teardown()
         throw error
     }
+}
+
+/// Calls a sandbox's `/sandbox/...` admin route at `origin` with a JSON body; returns the JSON answer.
+package func sandboxAdmin(origin: String, _ method: String, _ path: String, _ body: [String: Any]) async throws -> Any {
+    var request = HTTPClientRequest(url: "\(origin)/sandbox/\(path)")
+    request.method = HTTPMethod(rawValue: method)
+    if method != "GET" { request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))) }
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+    let data = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+    return data.isEmpty ? [:] : try JSONSerialization.jsonObject(with: data)
 }

@@ -60,12 +60,7 @@ package struct WalmartSandboxFixture: Sendable {
 
     /// Calls a `/sandbox/...` admin route with a JSON body; returns the JSON answer.
     package func admin(_ method: String, _ path: String, _ body: [String: Any] = [:]) async throws -> Any {
-        var request = HTTPClientRequest(url: "\(baseURL)/sandbox/\(path)")
-        request.method = HTTPMethod(rawValue: method)
-        if method != "GET" { request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let data = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
-        return data.isEmpty ? [:] : try JSONSerialization.jsonObject(with: data)
+        try await sandboxAdmin(origin: baseURL, method, path, body)
     }
 
     /// Units of a purchase order's lines in each status, by line: `["1": ["Shipped": 2, "Cancelled": 1]]`.
