@@ -109,6 +109,8 @@ final class Output: @unchecked Sendable {
 
     /// Columns a line takes on the screen: jom's style markers take none.
     static func visibleWidth(_ s: String) -> Int {
+        // Most lines are ASCII (no style markers, no wide characters): a column a byte, counted at once.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s.utf8.count }
         var plain = String.UnicodeScalarView()
         var inCode = false
         for scalar in s.unicodeScalars {
